@@ -1,0 +1,168 @@
+//! The registry of stable diagnostic codes.
+//!
+//! A code, once released, keeps its meaning. `docs/diagnostics.md` is generated
+//! from this table (`sot explain --all --markdown`) and a test keeps it in sync;
+//! every code has an invalid and a valid fixture under `tests/fixtures/codes/`.
+
+use super::Severity;
+
+/// Everything a user can look up about a code.
+#[derive(Debug)]
+pub struct CodeInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what the code means.
+    pub summary: &'static str,
+    /// Why it matters and how to fix it.
+    pub explanation: &'static str,
+    /// A minimal inventory snippet that triggers it.
+    pub example: &'static str,
+}
+
+macro_rules! codes {
+    ($( $variant:ident = $code:literal $name:literal $sev:ident { $summary:literal, $explanation:literal, $example:literal } )*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $variant, )* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            pub fn info(self) -> &'static CodeInfo {
+                match self {
+                    $( Code::$variant => &CodeInfo {
+                        code: $code,
+                        name: $name,
+                        severity: Severity::$sev,
+                        summary: $summary,
+                        explanation: $explanation,
+                        example: $example,
+                    }, )*
+                }
+            }
+        }
+    };
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        self.info().code
+    }
+
+    /// Look a code up by its code (`E0202`) or its name (`unknown-reference`).
+    pub fn lookup(s: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.info().code.eq_ignore_ascii_case(s) || c.info().name == s)
+    }
+}
+
+codes! {
+    YamlSyntax = "E0001" "yaml-syntax" Error {
+        "The file is not well-formed YAML.",
+        "The YAML parser stopped at the reported position. Nothing else in this file is checked until it parses; other files are still checked. Tabs cannot indent YAML: use spaces.",
+        "devices:\n  - name: r1\n\trole: leaf"
+    }
+    DuplicateKey = "E0002" "duplicate-key" Error {
+        "A mapping has the same key twice.",
+        "YAML parsers disagree on which of two equal keys wins, so `sot` refuses both. Remove or rename one of them; the earlier key is shown as related.",
+        "sites:\n  - name: London\n    name: Paris"
+    }
+    AliasBudget = "E0003" "alias-budget" Error {
+        "Anchors and aliases expand to more nodes than allowed.",
+        "Aliases are expanded when a file is read. A file whose aliases expand past the node budget (a \"billion laughs\" file) is refused rather than exhausting memory. Write the data out, or use fewer nested aliases.",
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]"
+    }
+    TooDeep = "E0004" "too-deep" Error {
+        "Collections are nested deeper than allowed.",
+        "Sequences and mappings may nest at most 128 levels deep. Deeper data is almost certainly a mistake or an attack on the parser.",
+        "data: [[[[[[[[ ... ]]]]]]]]"
+    }
+    MultipleDocuments = "E0005" "multiple-documents" Error {
+        "A file holds more than one YAML document.",
+        "Each data file is one YAML document (one mapping from collection names to lists). Split a file with `---` separators into several files.",
+        "sites: []\n---\ndevices: []"
+    }
+    InvalidEncoding = "E0006" "invalid-encoding" Error {
+        "A file is not valid UTF-8.",
+        "Inventory files must be UTF-8. The position of the first invalid byte is reported; re-save the file as UTF-8.",
+        "name: caf\\xe9   # Latin-1 byte"
+    }
+    FileUnreadable = "E0007" "file-unreadable" Error {
+        "A file could not be read.",
+        "The file exists in the inventory tree but reading it failed (permissions, or a symlink that leads outside the repository, which is never followed).",
+        "inventory/evil.yaml -> /etc/passwd"
+    }
+    UnknownCollection = "E0101" "unknown-collection" Error {
+        "A top-level key is not a known collection.",
+        "A data file maps collection names (`sites`, `devices`, `cables`, ...) to lists of objects. See FORMAT.md for the list; the closest known name is suggested.",
+        "devcies:\n  - name: r1"
+    }
+    UnknownField = "E0102" "unknown-field" Error {
+        "An object has a field its collection does not define.",
+        "Unknown fields are refused rather than ignored, because a misspelled field silently does nothing. The closest known field is suggested.",
+        "sites:\n  - name: London\n    regoin: uk"
+    }
+    MissingField = "E0103" "missing-field" Error {
+        "A required field is missing.",
+        "Each collection has required fields (in bold in FORMAT.md). The object is shown; add the field.",
+        "devices:\n  - name: r1\n    role: leaf\n    site: lon1"
+    }
+    WrongType = "E0104" "wrong-type" Error {
+        "A value has the wrong type.",
+        "The field expects another kind of value: a string, a whole number, a boolean, a list or a mapping. Quote values that YAML would otherwise read as numbers or booleans.",
+        "racks:\n  - name: R1\n    site: lon1\n    u_height: forty-two"
+    }
+    InvalidValue = "E0105" "invalid-value" Error {
+        "A value has the right type but is not valid.",
+        "The value does not parse as what the field holds: an IP prefix or address in CIDR form, a date, a number in range, a cable end `device:interface`.",
+        "prefixes:\n  - prefix: 10.0.0.0/33"
+    }
+    InvalidSlug = "E0106" "invalid-slug" Error {
+        "A slug holds characters NetBox refuses, or a name gives an empty slug.",
+        "Slugs contain only letters, digits, `-` and `_`. A slug left out is derived from the name (lowercase, other runs of characters become `-`); a name with no letter or digit cannot give one.",
+        "sites:\n  - name: London\n    slug: london dc1"
+    }
+    UnsafeName = "E0107" "unsafe-name" Error {
+        "A name that becomes a file name is not safe as one.",
+        "Device names become file names (`build/configs/<device>.cfg`), so they may not contain `/`, `\\`, `..`, NUL or control characters, and may not be empty.",
+        "devices:\n  - name: ../etc/passwd"
+    }
+    DuplicateObject = "E0201" "duplicate-object" Error {
+        "Two objects of one collection have the same natural key.",
+        "Natural keys (a slug, a device name, a rack name within its site...) identify objects and must be unique. The finding is reported at the later object, with the first as related.",
+        "sites:\n  - name: London\n  - name: london"
+    }
+    UnknownReference = "E0202" "unknown-reference" Error {
+        "A reference names an object that does not exist.",
+        "References name their target by slug (or by natural key where the target has no slug). The closest existing key is suggested.",
+        "devices:\n  - name: r1\n    site: lodnon"
+    }
+    AmbiguousReference = "E0203" "ambiguous-reference" Error {
+        "A reference matches more than one object.",
+        "The reference names objects in several places (a location slug used at two sites, a circuit id used by two providers). Qualify it.",
+        "cables:\n  - a: r1:eth0\n    b: {circuit: C-1, term: A}"
+    }
+    ReferenceCycle = "E0204" "reference-cycle" Error {
+        "A chain of parent references loops back on itself.",
+        "Regions, site groups, tenant groups and locations form trees; a parent chain that returns to its start has no root.",
+        "regions:\n  - {name: A, parent: b}\n  - {name: B, parent: a}"
+    }
+    TagNameClash = "E0205" "tag-name-clash" Error {
+        "A tag's name equals another tag's slug.",
+        "Tags are referenced by name or by slug; a name that is another tag's slug would make references ambiguous.",
+        "tags:\n  - {name: core}\n  - {name: Core Links, slug: core}"
+    }
+    UnknownFile = "E0206" "unknown-file" Error {
+        "A template or schema reference names no file.",
+        "`config_template` names a file under templates/ (the `.j2` suffix may be left out); `schema` names a file under schemas/ (`.json`, `.yaml` may be left out).",
+        "platforms:\n  - name: EOS\n    config_template: eso"
+    }
+    UnknownCustomField = "E0207" "unknown-custom-field" Error {
+        "A custom field is not defined for this kind of object.",
+        "Keys of `custom_fields` must be custom fields defined in the `custom_fields` collection whose `object_types` include this object's type (`dcim.device`, `dcim.site`...).",
+        "devices:\n  - name: r1\n    custom_fields: {rotuer_id: 192.0.2.1}"
+    }
+}

@@ -1,0 +1,89 @@
+//! The source set: every file the compiler reads, addressed by [`FileId`].
+//!
+//! The core never touches the filesystem. A [`SourceSet`] is filled by a loader
+//! (today [`crate::load`] from the working tree; a git revision can fill it the
+//! same way) and handed to [`crate::compile`].
+
+use std::sync::Arc;
+
+/// Opaque handle of one file in a [`SourceSet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// What a file is for; decides how the compiler reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// `sot.yaml`.
+    Project,
+    /// A data file under one of the `inventory` paths.
+    Inventory,
+    /// A device type in devicetype-library format under one of the `device_types` paths.
+    DeviceType,
+}
+
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the repository root, `/`-separated.
+    pub path: String,
+    pub kind: FileKind,
+    pub text: Arc<str>,
+}
+
+/// Every file of one inventory, in a deterministic order (sorted by path within a kind).
+#[derive(Debug, Default)]
+pub struct SourceSet {
+    files: Vec<SourceFile>,
+    /// Template files, relative to the templates directory (e.g. `eos.j2`).
+    pub templates: Vec<String>,
+    /// Schema files, relative to the schemas directory (e.g. `bgp.json`).
+    pub schemas: Vec<String>,
+}
+
+impl SourceSet {
+    pub fn add(&mut self, path: impl Into<String>, kind: FileKind, text: impl Into<Arc<str>>) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
+        self.files.push(SourceFile { path: path.into(), kind, text: text.into() });
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn path(&self, id: FileId) -> &str {
+        &self.get(id).path
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn total_bytes(&self) -> usize {
+        self.files.iter().map(|f| f.text.len()).sum()
+    }
+
+    /// Does `name` (as written in a `config_template`) name a template file?
+    /// The `.j2` suffix may be left out.
+    pub fn find_template(&self, name: &str) -> Option<&str> {
+        find_with_ext(&self.templates, name, &["j2"])
+    }
+
+    /// Does `name` (as written in a `schema`) name a schema file?
+    /// The `.json`, `.yaml` or `.yml` suffix may be left out.
+    pub fn find_schema(&self, name: &str) -> Option<&str> {
+        find_with_ext(&self.schemas, name, &["json", "yaml", "yml"])
+    }
+}
+
+fn find_with_ext<'a>(list: &'a [String], name: &str, exts: &[&str]) -> Option<&'a str> {
+    let hit = |cand: &str| list.iter().find(|p| p.as_str() == cand).map(String::as_str);
+    hit(name).or_else(|| exts.iter().find_map(|e| hit(&format!("{name}.{e}"))))
+}

@@ -1,0 +1,267 @@
+//! Spanned YAML: the only module that talks to the YAML parser.
+//!
+//! [`parse`] turns a file's text into a [`Node`] tree where every node, key and
+//! scalar keeps its [`Span`]. It enforces what a plain YAML loader does not:
+//! duplicate keys are errors, aliases are expanded within a node budget, nesting
+//! is bounded, and a file holds one document. It never panics and never stops
+//! the run: a file that does not parse yields `None` and a diagnostic.
+
+mod node;
+
+pub use node::{Node, Scalar, Value};
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
+
+use crate::diagnostic::{Code, Diagnostic, Pos, Span};
+use crate::source::FileId;
+
+/// Limits that keep hostile files cheap to reject.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest nesting of sequences and mappings.
+    pub max_depth: usize,
+    /// Most nodes alias expansion may add to one file.
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_depth: 128, max_alias_nodes: 1_000_000 }
+    }
+}
+
+/// Parse one file. Returns the document's root (a null node for an empty file),
+/// or `None` when the file is not usable; the reasons go to `diags`.
+pub fn parse(file: FileId, text: &str, limits: Limits, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+    let mut b = Builder { file, limits, stack: Vec::new(), anchors: HashMap::new(), alias_nodes: 0, root: None, docs: 0, dups: Vec::new() };
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        let (event, span) = match parser.next_event() {
+            None => break,
+            Some(Ok(ev)) => ev,
+            Some(Err(e)) => {
+                diags.append(&mut b.dups);
+                diags.push(scan_error(file, &e));
+                return None;
+            }
+        };
+        let span = Span { file, start: pos(span.start), end: pos(span.end) };
+        let outcome = b.on_event(event, span);
+        diags.append(&mut b.dups);
+        match outcome {
+            Ok(true) => break,
+            Ok(false) => {}
+            Err(d) => {
+                diags.push(*d);
+                return None;
+            }
+        }
+    }
+    Some(b.root.unwrap_or(Node { span: Span::file_start(file), value: Value::Null }))
+}
+
+fn pos(m: Marker) -> Pos {
+    Pos { line: m.line() as u32, col: m.col() as u32 + 1 }
+}
+
+fn scan_error(file: FileId, e: &ScanError) -> Diagnostic {
+    let p = pos(*e.marker());
+    let span = Span { file, start: p, end: Pos { line: p.line, col: p.col + 1 } };
+    let info = e.info();
+    let mut d = Diagnostic::new(Code::YamlSyntax, span, format!("invalid YAML: {info}")).label(info.to_string());
+    if info.contains("tab") {
+        d = d.help("indent with spaces: YAML does not allow tabs for indentation");
+    }
+    d
+}
+
+enum Frame {
+    Seq { span: Span, anchor: usize, items: Vec<Node> },
+    Map { span: Span, anchor: usize, entries: Vec<(Node, Node)>, key: Option<Node>, index: Option<HashMap<Box<str>, usize>> },
+}
+
+struct Builder {
+    file: FileId,
+    limits: Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+    root: Option<Node>,
+    docs: usize,
+    /// Duplicate keys found so far; they do not stop the file.
+    dups: Vec<Diagnostic>,
+}
+
+/// Maps at or above this many keys index their keys for the duplicate check.
+const INDEX_AT: usize = 16;
+
+impl Builder {
+    /// Handle one event; `Ok(true)` ends parsing.
+    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<bool, Box<Diagnostic>> {
+        match event {
+            Event::StreamStart | Event::Nothing | Event::DocumentEnd => {}
+            Event::StreamEnd => return Ok(true),
+            Event::DocumentStart(_) => {
+                self.docs += 1;
+                if self.docs > 1 {
+                    return Err(Box::new(
+                        Diagnostic::new(Code::MultipleDocuments, span, "this file holds more than one YAML document")
+                            .label("a second document starts here")
+                            .help("split the documents into separate files"),
+                    ));
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let forced_str = tag.as_ref().is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
+                let quoted = forced_str || !matches!(style, ScalarStyle::Plain);
+                let value = if !quoted && is_null(&text) {
+                    Value::Null
+                } else {
+                    Value::Scalar(Scalar { text: text.into_owned().into_boxed_str(), quoted })
+                };
+                self.push_node(Node { span, value }, anchor)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.check_depth(span)?;
+                self.stack.push(Frame::Seq { span, anchor, items: Vec::new() });
+            }
+            Event::MappingStart(anchor, _) => {
+                self.check_depth(span)?;
+                self.stack.push(Frame::Map { span, anchor, entries: Vec::new(), key: None, index: None });
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq { mut span, anchor, items }) = self.stack.pop() {
+                    span.end = items.last().map_or(span.end, |n: &Node| n.span.end).max(span.end);
+                    self.push_node(Node { span, value: Value::Seq(items) }, anchor)?;
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Map { mut span, anchor, entries, .. }) = self.stack.pop() {
+                    span.end = entries.last().map_or(span.end, |(_, v): &(Node, Node)| v.span.end).max(span.end);
+                    let entries = apply_merge_keys(entries);
+                    self.push_node(Node { span, value: Value::Map(entries) }, anchor)?;
+                }
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id) else {
+                    return Err(Box::new(Diagnostic::new(Code::YamlSyntax, span, "alias to an unknown anchor").label("unknown anchor")));
+                };
+                self.alias_nodes += size;
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(Box::new(
+                        Diagnostic::new(
+                            Code::AliasBudget,
+                            span,
+                            format!("aliases in this file expand to more than {} nodes", self.limits.max_alias_nodes),
+                        )
+                        .label("expansion passes the budget here")
+                        .help("write the data out instead of nesting aliases"),
+                    ));
+                }
+                let mut node = node.clone();
+                node.span = span;
+                self.push_node(node, 0)?;
+            }
+        }
+        Ok(false)
+    }
+
+    fn check_depth(&self, span: Span) -> Result<(), Box<Diagnostic>> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(Box::new(
+                Diagnostic::new(Code::TooDeep, span, format!("collections nest deeper than {} levels", self.limits.max_depth))
+                    .label("too deep"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn push_node(&mut self, node: Node, anchor: usize) -> Result<(), Box<Diagnostic>> {
+        if anchor != 0 {
+            let size = node.count();
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, index, .. }) => match key.take() {
+                None => {
+                    if !matches!(node.value, Value::Scalar(_) | Value::Null) {
+                        return Err(Box::new(
+                            Diagnostic::new(Code::WrongType, node.span, "mapping keys must be plain strings")
+                                .label("a complex key"),
+                        ));
+                    }
+                    *key = Some(node);
+                }
+                Some(k) => {
+                    let name = k.key_text();
+                    if name != "<<" {
+                        if let Some(first) = find_key(entries, index, name) {
+                            let first_span = entries[first].0.span;
+                            // Reported, not fatal: the second value is dropped and the file goes on.
+                            self.dups.push(
+                                Diagnostic::new(Code::DuplicateKey, k.span, format!("duplicate key `{name}`"))
+                                    .label("the key appears again here")
+                                    .related(first_span, "first defined here")
+                                    .help("remove one of the two keys"),
+                            );
+                            return Ok(());
+                        }
+                        if entries.len() + 1 >= INDEX_AT {
+                            let idx = index.get_or_insert_with(|| {
+                                entries.iter().enumerate().map(|(i, (k, _))| (k.key_text().into(), i)).collect()
+                            });
+                            idx.insert(name.into(), entries.len());
+                        }
+                    }
+                    entries.push((k, node));
+                }
+            },
+        }
+        Ok(())
+    }
+
+}
+
+fn find_key(entries: &[(Node, Node)], index: &Option<HashMap<Box<str>, usize>>, name: &str) -> Option<usize> {
+    match index {
+        Some(idx) => idx.get(name).copied(),
+        None => entries.iter().position(|(k, _)| k.key_text() == name),
+    }
+}
+
+/// YAML 1.1 merge keys (`<<: *defaults`): keys written in the mapping win over merged ones.
+fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    if !entries.iter().any(|(k, _)| k.key_text() == "<<" && !k.is_quoted()) {
+        return entries;
+    }
+    let (merges, mut own): (Vec<_>, Vec<_>) =
+        entries.into_iter().partition(|(k, _)| k.key_text() == "<<" && !k.is_quoted());
+    let mut seen: std::collections::HashSet<String> = own.iter().map(|(k, _)| k.key_text().to_string()).collect();
+    for (_, src) in merges {
+        let maps: Vec<Node> = match src.value {
+            Value::Seq(items) => items,
+            _ => vec![src],
+        };
+        for m in maps {
+            if let Value::Map(es) = m.value {
+                for (k, v) in es {
+                    if seen.insert(k.key_text().to_string()) {
+                        own.push((k, v));
+                    }
+                }
+            }
+        }
+    }
+    own
+}
+
+fn is_null(s: &str) -> bool {
+    matches!(s, "" | "~" | "null" | "Null" | "NULL")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,99 @@
+use super::*;
+use crate::source::FileId;
+
+fn parse_ok(text: &str) -> (Option<Node>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let root = parse(FileId(0), text, Limits::default(), &mut diags);
+    (root, diags)
+}
+
+fn codes(text: &str) -> Vec<(&'static str, u32, u32)> {
+    let (_, diags) = parse_ok(text);
+    diags.iter().map(|d| (d.code.as_str(), d.primary.span.start.line, d.primary.span.start.col)).collect()
+}
+
+#[test]
+fn scalars_keep_their_position() {
+    let (root, diags) = parse_ok("sites:\n  - name: London\n    slug: lon\n");
+    assert!(diags.is_empty());
+    let root = root.unwrap();
+    let sites = &root.as_map().unwrap()[0].1;
+    let site = &sites.as_seq().unwrap()[0];
+    let (k, v) = &site.as_map().unwrap()[1];
+    assert_eq!(k.key_text(), "slug");
+    assert_eq!((v.span.start.line, v.span.start.col), (3, 11));
+    assert_eq!((v.span.end.line, v.span.end.col), (3, 14));
+}
+
+#[test]
+fn duplicate_keys_are_reported_with_the_first_place() {
+    let (_, diags) = parse_ok("a: 1\nb: 2\na: 3\n");
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].code, Code::DuplicateKey);
+    assert_eq!(diags[0].primary.span.start.line, 3);
+    assert_eq!(diags[0].related[0].span.start.line, 1);
+}
+
+#[test]
+fn duplicate_keys_in_large_maps_are_found() {
+    let mut text: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+    text.push_str("k7: again\n");
+    assert_eq!(codes(&text), vec![("E0002", 41, 1)]);
+}
+
+#[test]
+fn tabs_and_syntax_errors_have_a_position() {
+    let c = codes("a:\n\tb: 1\n");
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].0, "E0001");
+    assert_eq!(c[0].1, 2);
+    assert_eq!(codes("a: [1, 2\n")[0].0, "E0001");
+}
+
+#[test]
+fn billion_laughs_is_refused_quickly() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+    }
+    let c = codes(&text);
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].0, "E0003");
+}
+
+#[test]
+fn aliases_and_merge_keys_expand() {
+    let (root, diags) = parse_ok("base: &b {mtu: 9214, enabled: true}\nx:\n  <<: *b\n  mtu: 1500\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    let root = root.unwrap();
+    let j = root.as_map().unwrap()[1].1.to_json();
+    assert_eq!(j, serde_json::json!({"mtu": 1500, "enabled": true}));
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let text = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    assert_eq!(codes(&text)[0].0, "E0004");
+}
+
+#[test]
+fn second_document_is_refused() {
+    assert_eq!(codes("a: 1\n---\nb: 2\n"), vec![("E0005", 2, 1)]);
+}
+
+#[test]
+fn empty_and_comment_only_files_are_null() {
+    for text in ["", "# just a comment\n", "\n\n"] {
+        let (root, diags) = parse_ok(text);
+        assert!(diags.is_empty());
+        assert_eq!(root.unwrap().value, Value::Null);
+    }
+}
+
+#[test]
+fn core_schema_typing() {
+    let (root, _) = parse_ok("[42, '42', true, 'true', 1.5, ~, 0x1F, abc, 2027-03-15]");
+    let j = root.unwrap().to_json();
+    assert_eq!(j, serde_json::json!([42, "42", true, "true", 1.5, null, 31, "abc", "2027-03-15"]));
+}
