@@ -8,7 +8,7 @@
 
 mod node;
 
-pub use node::{Node, Scalar, Value};
+pub use node::{Node, Scalar, Typed, Value};
 
 use std::collections::HashMap;
 
@@ -35,7 +35,7 @@ impl Default for Limits {
 /// Parse one file. Returns the document's root (a null node for an empty file),
 /// or `None` when the file is not usable; the reasons go to `diags`.
 pub fn parse(file: FileId, text: &str, limits: Limits, diags: &mut Vec<Diagnostic>) -> Option<Node> {
-    let mut b = Builder { file, limits, stack: Vec::new(), anchors: HashMap::new(), alias_nodes: 0, root: None, docs: 0, dups: Vec::new() };
+    let mut b = Builder { limits, stack: Vec::new(), anchors: HashMap::new(), alias_nodes: 0, root: None, docs: 0, dups: Vec::new() };
     let mut parser = Parser::new_from_str(text);
     loop {
         let (event, span) = match parser.next_event() {
@@ -83,7 +83,6 @@ enum Frame {
 }
 
 struct Builder {
-    file: FileId,
     limits: Limits,
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Node, usize)>,

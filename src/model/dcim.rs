@@ -1,0 +1,850 @@
+//! DCIM: regions, site groups, sites, locations, racks, manufacturers, device
+//! types (devicetype-library format), roles, platforms, devices with their
+//! interfaces, and cables.
+
+use ipnet::IpNet;
+
+use super::read::*;
+use super::*;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::decode::{scalar_text, wrong_type};
+
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub name: Text,
+    pub slug: Text,
+    pub parent: Option<Ref<Region>>,
+    pub description: Option<Text>,
+}
+
+pub fn lower_region(o: &mut Obj<'_, '_>) -> Option<Region> {
+    let ns = name_slug(o);
+    let parent = opt_ref(o, "parent");
+    let description = o.str("description");
+    let (name, slug) = ns?;
+    Some(Region { name, slug, parent, description })
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteGroup {
+    pub name: Text,
+    pub slug: Text,
+    pub parent: Option<Ref<SiteGroup>>,
+    pub description: Option<Text>,
+}
+
+pub fn lower_site_group(o: &mut Obj<'_, '_>) -> Option<SiteGroup> {
+    let ns = name_slug(o);
+    let parent = opt_ref(o, "parent");
+    let description = o.str("description");
+    let (name, slug) = ns?;
+    Some(SiteGroup { name, slug, parent, description })
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub name: Text,
+    pub slug: Text,
+    pub status: Option<Text>,
+    pub region: Option<Ref<Region>>,
+    pub group: Option<Ref<SiteGroup>>,
+    pub tenant: Option<Ref<Tenant>>,
+    pub facility: Option<Text>,
+    pub time_zone: Option<Text>,
+    pub description: Option<Text>,
+    pub asns: Vec<Spanned<i64>>,
+    pub tags: Vec<Ref<Tag>>,
+    pub custom_fields: Vec<CustomValue>,
+}
+
+pub fn lower_site(o: &mut Obj<'_, '_>) -> Option<Site> {
+    let ns = name_slug(o);
+    let status = o.str("status");
+    let region = opt_ref(o, "region");
+    let group = opt_ref(o, "group");
+    let tenant = opt_ref(o, "tenant");
+    let facility = o.str("facility");
+    let time_zone = o.str("time_zone");
+    let description = o.str("description");
+    let asns = o
+        .list("asns")
+        .iter()
+        .filter_map(|n| decode::read_int(n, "asns", 1, i64::from(u32::MAX), o.diags))
+        .collect();
+    let tags = tags(o);
+    let custom_fields = custom_fields(o);
+    let (name, slug) = ns?;
+    Some(Site { name, slug, status, region, group, tenant, facility, time_zone, description, asns, tags, custom_fields })
+}
+
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub name: Text,
+    pub slug: Text,
+    pub site: Ref<Site>,
+    pub parent: Option<Ref<Location>>,
+    pub status: Option<Text>,
+    pub tenant: Option<Ref<Tenant>>,
+    pub description: Option<Text>,
+    pub tags: Vec<Ref<Tag>>,
+}
+
+pub fn lower_location(o: &mut Obj<'_, '_>) -> Option<Location> {
+    let ns = name_slug(o);
+    let site = req_ref(o, "site");
+    let parent = opt_ref(o, "parent");
+    let status = o.str("status");
+    let tenant = opt_ref(o, "tenant");
+    let description = o.str("description");
+    let tags = tags(o);
+    let (name, slug) = ns?;
+    Some(Location { name, slug, site: site?, parent, status, tenant, description, tags })
+}
+
+#[derive(Debug, Clone)]
+pub struct RackRole {
+    pub name: Text,
+    pub slug: Text,
+    pub color: Option<Text>,
+    pub description: Option<Text>,
+}
+
+pub fn lower_rack_role(o: &mut Obj<'_, '_>) -> Option<RackRole> {
+    let ns = name_slug(o);
+    let color = o.str("color");
+    let description = o.str("description");
+    let (name, slug) = ns?;
+    Some(RackRole { name, slug, color, description })
+}
+
+#[derive(Debug, Clone)]
+pub struct Rack {
+    pub name: Text,
+    pub site: Ref<Site>,
+    pub location: Option<Ref<Location>>,
+    pub status: Option<Text>,
+    pub role: Option<Ref<RackRole>>,
+    pub tenant: Option<Ref<Tenant>>,
+    pub u_height: Option<Spanned<i64>>,
+    pub starting_unit: Option<Spanned<i64>>,
+    pub desc_units: bool,
+    pub description: Option<Text>,
+    pub tags: Vec<Ref<Tag>>,
+    pub custom_fields: Vec<CustomValue>,
+}
+
+impl Rack {
+    pub const DEFAULT_U_HEIGHT: i64 = 42;
+}
+
+pub fn lower_rack(o: &mut Obj<'_, '_>) -> Option<Rack> {
+    let name = o.req_str("name");
+    let site = req_ref(o, "site");
+    let location = opt_ref(o, "location");
+    let status = o.str("status");
+    let role = opt_ref(o, "role");
+    let tenant = opt_ref(o, "tenant");
+    let u_height = o.int("u_height", 1, 100);
+    let starting_unit = o.int("starting_unit", 1, 1000);
+    let desc_units = o.bool("desc_units").is_some_and(|b| b.value);
+    let description = o.str("description");
+    let tags = tags(o);
+    let custom_fields = custom_fields(o);
+    Some(Rack {
+        name: name?,
+        site: site?,
+        location,
+        status,
+        role,
+        tenant,
+        u_height,
+        starting_unit,
+        desc_units,
+        description,
+        tags,
+        custom_fields,
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct Manufacturer {
+    pub name: Text,
+    pub slug: Text,
+    pub description: Option<Text>,
+}
+
+pub fn lower_manufacturer(o: &mut Obj<'_, '_>) -> Option<Manufacturer> {
+    let ns = name_slug(o);
+    let description = o.str("description");
+    let (name, slug) = ns?;
+    Some(Manufacturer { name, slug, description })
+}
+
+/// The kinds of device components of the devicetype-library format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ComponentKind {
+    Interface,
+    ConsolePort,
+    ConsoleServerPort,
+    PowerPort,
+    PowerOutlet,
+    FrontPort,
+    RearPort,
+    ModuleBay,
+    DeviceBay,
+    InventoryItem,
+}
+
+impl ComponentKind {
+    pub const ALL: [ComponentKind; 10] = [
+        ComponentKind::Interface,
+        ComponentKind::ConsolePort,
+        ComponentKind::ConsoleServerPort,
+        ComponentKind::PowerPort,
+        ComponentKind::PowerOutlet,
+        ComponentKind::FrontPort,
+        ComponentKind::RearPort,
+        ComponentKind::ModuleBay,
+        ComponentKind::DeviceBay,
+        ComponentKind::InventoryItem,
+    ];
+
+    /// The list key in a device-type file.
+    pub fn key(self) -> &'static str {
+        match self {
+            ComponentKind::Interface => "interfaces",
+            ComponentKind::ConsolePort => "console-ports",
+            ComponentKind::ConsoleServerPort => "console-server-ports",
+            ComponentKind::PowerPort => "power-ports",
+            ComponentKind::PowerOutlet => "power-outlets",
+            ComponentKind::FrontPort => "front-ports",
+            ComponentKind::RearPort => "rear-ports",
+            ComponentKind::ModuleBay => "module-bays",
+            ComponentKind::DeviceBay => "device-bays",
+            ComponentKind::InventoryItem => "inventory-items",
+        }
+    }
+
+    pub fn what(self) -> &'static str {
+        match self {
+            ComponentKind::Interface => "interface template",
+            ComponentKind::ConsolePort => "console port",
+            ComponentKind::ConsoleServerPort => "console server port",
+            ComponentKind::PowerPort => "power port",
+            ComponentKind::PowerOutlet => "power outlet",
+            ComponentKind::FrontPort => "front port",
+            ComponentKind::RearPort => "rear port",
+            ComponentKind::ModuleBay => "module bay",
+            ComponentKind::DeviceBay => "device bay",
+            ComponentKind::InventoryItem => "inventory item",
+        }
+    }
+
+    /// Fields besides `name`, `label`, `type` and `description` that the kind accepts.
+    fn extra_fields(self) -> &'static [&'static str] {
+        match self {
+            ComponentKind::Interface => &["enabled", "mgmt_only", "bridge", "poe_mode", "poe_type", "rf_role"],
+            ComponentKind::ConsolePort | ComponentKind::RearPort => &["_is_power_source", "color", "positions"],
+            ComponentKind::ConsoleServerPort | ComponentKind::DeviceBay => &[],
+            ComponentKind::PowerPort => &["maximum_draw", "allocated_draw"],
+            ComponentKind::PowerOutlet => &["power_port", "feed_leg"],
+            ComponentKind::FrontPort => &["color", "positions", "rear_port", "rear_port_position"],
+            ComponentKind::ModuleBay => &["position"],
+            ComponentKind::InventoryItem => &["manufacturer", "part_id"],
+        }
+    }
+}
+
+/// One component template of a device type.
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub kind: ComponentKind,
+    pub name: Text,
+    pub component_type: Option<Text>,
+    pub label: Option<Text>,
+    pub description: Option<Text>,
+    pub mgmt_only: bool,
+    pub enabled: Option<bool>,
+    /// Other fields of the kind, kept as written.
+    pub extra: Vec<(&'static str, Node)>,
+}
+
+/// A front-to-rear port mapping (the library's newer `port-mappings:` form).
+#[derive(Debug, Clone)]
+pub struct PortMapping {
+    pub front_port: Text,
+    pub rear_port: Text,
+    pub front_port_position: Option<Spanned<i64>>,
+    pub rear_port_position: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeviceType {
+    pub manufacturer: Ref<Manufacturer>,
+    pub model: Text,
+    pub slug: Text,
+    pub part_number: Option<Text>,
+    pub u_height: Option<Spanned<f64>>,
+    pub is_full_depth: Option<Spanned<bool>>,
+    pub airflow: Option<Text>,
+    pub weight: Option<Spanned<f64>>,
+    pub weight_unit: Option<Text>,
+    pub subdevice_role: Option<Text>,
+    pub front_image: Option<Spanned<bool>>,
+    pub rear_image: Option<Spanned<bool>>,
+    pub is_powered: Option<Spanned<bool>>,
+    pub exclude_from_utilization: Option<Spanned<bool>>,
+    pub description: Option<Text>,
+    pub comments: Option<Text>,
+    pub components: Vec<Component>,
+    pub port_mappings: Vec<PortMapping>,
+}
+
+impl DeviceType {
+    pub fn interfaces(&self) -> impl Iterator<Item = &Component> {
+        self.components.iter().filter(|c| c.kind == ComponentKind::Interface)
+    }
+}
+
+pub fn lower_device_type(o: &mut Obj<'_, '_>) -> Option<DeviceType> {
+    let manufacturer = req_ref(o, "manufacturer");
+    let model = o.req_str("model");
+    let slug = o.str("slug");
+    let part_number = o.str("part_number");
+    let u_height = o.number("u_height", 0.0, 100.0);
+    let is_full_depth = o.bool("is_full_depth");
+    let airflow = o.str("airflow");
+    let weight = o.number("weight", 0.0, 1e6);
+    let weight_unit = o.str("weight_unit");
+    let subdevice_role = o.str("subdevice_role");
+    let front_image = o.bool("front_image");
+    let rear_image = o.bool("rear_image");
+    let is_powered = o.bool("is_powered");
+    let exclude_from_utilization = o.bool("exclude_from_utilization");
+    let description = o.str("description");
+    let comments = o.str("comments");
+    let mut components = Vec::new();
+    for kind in ComponentKind::ALL {
+        for item in o.list(kind.key()) {
+            if let Some(c) = lower_component(item, kind, o.diags) {
+                components.push(c);
+            }
+        }
+    }
+    let mut port_mappings = Vec::new();
+    for item in o.list("port-mappings") {
+        let Some(mut m) = Obj::new(item, "port mapping", o.diags) else { continue };
+        let front_port = m.req_str("front_port");
+        let rear_port = m.req_str("rear_port");
+        let front_port_position = m.int("front_port_position", 1, 1024);
+        let rear_port_position = m.int("rear_port_position", 1, 1024);
+        m.finish();
+        if let (Some(front_port), Some(rear_port)) = (front_port, rear_port) {
+            port_mappings.push(PortMapping { front_port, rear_port, front_port_position, rear_port_position });
+        }
+    }
+    let model = model?;
+    let slug = slug::slug_or_derive(slug, &model, o.diags)?;
+    Some(DeviceType {
+        manufacturer: manufacturer?,
+        model,
+        slug,
+        part_number,
+        u_height,
+        is_full_depth,
+        airflow,
+        weight,
+        weight_unit,
+        subdevice_role,
+        front_image,
+        rear_image,
+        is_powered,
+        exclude_from_utilization,
+        description,
+        comments,
+        components,
+        port_mappings,
+    })
+}
+
+fn lower_component(item: &Node, kind: ComponentKind, diags: &mut Vec<Diagnostic>) -> Option<Component> {
+    let mut c = Obj::new(item, kind.what(), diags)?;
+    let name = c.req_str("name");
+    let component_type = c.str("type");
+    let label = c.str("label");
+    let description = c.str("description");
+    let mut mgmt_only = false;
+    let mut enabled = None;
+    let mut extra = Vec::new();
+    for &field in kind.extra_fields() {
+        match field {
+            "mgmt_only" => mgmt_only = c.bool(field).is_some_and(|b| b.value),
+            "enabled" => enabled = c.bool(field).map(|b| b.value),
+            _ => {
+                if let Some(n) = c.node(field) {
+                    extra.push((field, n.clone()));
+                }
+            }
+        }
+    }
+    c.finish();
+    Some(Component { kind, name: name?, component_type, label, description, mgmt_only, enabled, extra })
+}
+
+#[derive(Debug, Clone)]
+pub struct DeviceRole {
+    pub name: Text,
+    pub slug: Text,
+    pub color: Option<Text>,
+    pub config_template: Option<Text>,
+    pub description: Option<Text>,
+}
+
+pub fn lower_device_role(o: &mut Obj<'_, '_>) -> Option<DeviceRole> {
+    let ns = name_slug(o);
+    let color = o.str("color");
+    let config_template = o.str("config_template");
+    let description = o.str("description");
+    let (name, slug) = ns?;
+    Some(DeviceRole { name, slug, color, config_template, description })
+}
+
+#[derive(Debug, Clone)]
+pub struct Platform {
+    pub name: Text,
+    pub slug: Text,
+    pub manufacturer: Option<Ref<Manufacturer>>,
+    pub config_template: Option<Text>,
+    pub description: Option<Text>,
+}
+
+pub fn lower_platform(o: &mut Obj<'_, '_>) -> Option<Platform> {
+    let ns = name_slug(o);
+    let manufacturer = opt_ref(o, "manufacturer");
+    let config_template = o.str("config_template");
+    let description = o.str("description");
+    let (name, slug) = ns?;
+    Some(Platform { name, slug, manufacturer, config_template, description })
+}
+
+/// An interface of a device: `(device, position in the device's interface list)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InterfaceId {
+    pub device: Id<Device>,
+    pub index: u32,
+}
+
+/// A reference to an interface written `device:interface` or `{device, interface}`.
+#[derive(Debug, Clone)]
+pub struct InterfaceRef {
+    pub device: Text,
+    pub interface: Text,
+    pub span: Span,
+    pub id: Option<InterfaceId>,
+}
+
+impl InterfaceRef {
+    /// Split `device:interface` at the first `:`; `None` without a `:`.
+    pub fn parse_str(s: &str, span: Span) -> Option<InterfaceRef> {
+        let (d, i) = s.split_once(':')?;
+        Some(InterfaceRef {
+            device: Spanned::new(d.to_string(), span),
+            interface: Spanned::new(i.to_string(), span),
+            span,
+            id: None,
+        })
+    }
+
+    pub fn display(&self) -> String {
+        format!("{}:{}", self.device.value, self.interface.value)
+    }
+}
+
+/// A VLAN as written on an interface or prefix.
+#[derive(Debug, Clone)]
+pub struct VlanRef {
+    pub group: Option<Text>,
+    pub vid: Spanned<i64>,
+    pub span: Span,
+    pub id: Option<Id<Vlan>>,
+}
+
+impl VlanRef {
+    pub fn display(&self) -> String {
+        match &self.group {
+            Some(g) => format!("VLAN {} in group `{}`", self.vid.value, g.value),
+            None => format!("VLAN {}", self.vid.value),
+        }
+    }
+}
+
+/// Read a VLAN reference: a vid, or `{group: SLUG, vid: N}`.
+pub fn read_vlan_ref(n: &Node, key: &str, diags: &mut Vec<Diagnostic>) -> Option<VlanRef> {
+    if n.as_map().is_some() {
+        let mut m = Obj::new(n, "VLAN reference", diags)?;
+        let group = m.str("group");
+        let vid = m.req_int("vid", i64::MIN, i64::MAX);
+        m.finish();
+        return Some(VlanRef { group, vid: vid?, span: n.span, id: None });
+    }
+    let vid = decode::read_int(n, key, i64::MIN, i64::MAX, diags)?;
+    Some(VlanRef { group: None, vid, span: n.span, id: None })
+}
+
+#[derive(Debug, Clone)]
+pub struct Interface {
+    pub name: Text,
+    /// Position in the device type's components, for interfaces the type defines.
+    pub template: Option<u32>,
+    /// Written inside the device (possibly refining a template interface).
+    pub inline: bool,
+    pub interface_type: Option<Text>,
+    pub enabled: Option<Spanned<bool>>,
+    pub mgmt_only: Option<Spanned<bool>>,
+    pub label: Option<Text>,
+    pub description: Option<Text>,
+    pub mtu: Option<Spanned<i64>>,
+    pub mac_address: Option<Text>,
+    pub speed: Option<Spanned<i64>>,
+    pub mode: Option<Text>,
+    pub untagged_vlan: Option<VlanRef>,
+    pub tagged_vlans: Vec<VlanRef>,
+    pub lag: Option<Text>,
+    pub lag_id: Option<u32>,
+    pub parent: Option<Text>,
+    pub parent_id: Option<u32>,
+    pub vrf: Option<Ref<Vrf>>,
+    pub tags: Vec<Ref<Tag>>,
+    pub custom_fields: Vec<CustomValue>,
+    /// Addresses written inline; moved to [`Inventory::ip_addresses`] by resolve.
+    pub inline_ips: Vec<IpAddress>,
+    /// The addresses assigned to this interface (after resolve).
+    pub ip_addresses: Vec<Id<IpAddress>>,
+}
+
+impl Interface {
+    /// An interface created from a device-type template.
+    pub fn from_template(c: &Component, index: u32) -> Interface {
+        Interface {
+            name: c.name.clone(),
+            template: Some(index),
+            inline: false,
+            interface_type: c.component_type.clone(),
+            enabled: c.enabled.map(|b| Spanned::new(b, c.name.span)),
+            mgmt_only: Some(Spanned::new(c.mgmt_only, c.name.span)),
+            label: c.label.clone(),
+            description: c.description.clone(),
+            mtu: None,
+            mac_address: None,
+            speed: None,
+            mode: None,
+            untagged_vlan: None,
+            tagged_vlans: Vec::new(),
+            lag: None,
+            lag_id: None,
+            parent: None,
+            parent_id: None,
+            vrf: None,
+            tags: Vec::new(),
+            custom_fields: Vec::new(),
+            inline_ips: Vec::new(),
+            ip_addresses: Vec::new(),
+        }
+    }
+
+    /// Apply fields written inline over a template interface.
+    pub fn refine(&mut self, inline: Interface) {
+        let t = self.template;
+        let base = std::mem::replace(self, inline);
+        self.template = t;
+        self.inline = true;
+        macro_rules! keep {
+            ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = base.$f; } )* };
+        }
+        keep!(interface_type, enabled, mgmt_only, label, description);
+    }
+}
+
+fn lower_interface(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Interface> {
+    let mut o = Obj::new(n, "interface", diags)?;
+    let name = o.req_str("name");
+    let interface_type = o.str("type");
+    let enabled = o.bool("enabled");
+    let mgmt_only = o.bool("mgmt_only");
+    let label = o.str("label");
+    let description = o.str("description");
+    let mtu = o.int("mtu", i64::MIN, i64::MAX);
+    let mac_address = o.str("mac_address");
+    let speed = o.int("speed", 0, i64::from(u32::MAX));
+    let mode = o.str("mode");
+    let untagged_vlan = o.node("untagged_vlan").and_then(|v| read_vlan_ref(v, "untagged_vlan", o.diags));
+    let tagged_vlans = o.list("tagged_vlans").iter().filter_map(|v| read_vlan_ref(v, "tagged_vlans", o.diags)).collect();
+    let lag = o.str("lag");
+    let parent = o.str("parent");
+    let vrf = opt_ref(&mut o, "vrf");
+    let tags = tags(&mut o);
+    let custom_fields = custom_fields(&mut o);
+    let inline_ips = o.list("ip_addresses").iter().filter_map(|v| ipam::lower_inline_ip(v, o.diags)).collect();
+    let incomplete = o.incomplete;
+    o.finish();
+    if incomplete {
+        return None;
+    }
+    Some(Interface {
+        name: name?,
+        template: None,
+        inline: true,
+        interface_type,
+        enabled,
+        mgmt_only,
+        label,
+        description,
+        mtu,
+        mac_address,
+        speed,
+        mode,
+        untagged_vlan,
+        tagged_vlans,
+        lag,
+        lag_id: None,
+        parent,
+        parent_id: None,
+        vrf,
+        tags,
+        custom_fields,
+        inline_ips,
+        ip_addresses: Vec::new(),
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub name: Text,
+    pub device_type: Ref<DeviceType>,
+    pub role: Ref<DeviceRole>,
+    pub site: Ref<Site>,
+    pub location: Option<Ref<Location>>,
+    pub rack: Option<Ref<Rack>>,
+    pub position: Option<Spanned<f64>>,
+    pub face: Option<Text>,
+    pub status: Option<Text>,
+    pub platform: Option<Ref<Platform>>,
+    pub tenant: Option<Ref<Tenant>>,
+    pub serial: Option<Text>,
+    pub asset_tag: Option<Text>,
+    pub airflow: Option<Text>,
+    pub primary_ip4: Option<Spanned<IpNet>>,
+    pub primary_ip6: Option<Spanned<IpNet>>,
+    pub primary_ip4_id: Option<Id<IpAddress>>,
+    pub primary_ip6_id: Option<Id<IpAddress>>,
+    pub config_template: Option<Text>,
+    pub description: Option<Text>,
+    pub comments: Option<Text>,
+    pub tags: Vec<Ref<Tag>>,
+    pub custom_fields: Vec<CustomValue>,
+    pub local_context_data: Option<Node>,
+    /// The device's interfaces: its type's, refined or extended by those written inline.
+    pub interfaces: Vec<Interface>,
+}
+
+impl Device {
+    pub fn interface(&self, name: &str) -> Option<u32> {
+        self.interfaces.iter().position(|i| i.name.value == name).map(|i| i as u32)
+    }
+}
+
+pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
+    let name = o.req_str("name");
+    let device_type = req_ref(o, "device_type");
+    let role = req_ref(o, "role");
+    let site = req_ref(o, "site");
+    let location = opt_ref(o, "location");
+    let rack = opt_ref(o, "rack");
+    let position = o.number("position", 0.5, 1000.0);
+    let face = o.str("face");
+    let status = o.str("status");
+    let platform = opt_ref(o, "platform");
+    let tenant = opt_ref(o, "tenant");
+    let serial = o.str("serial");
+    let asset_tag = o.str("asset_tag");
+    let airflow = o.str("airflow");
+    let primary_ip4 = o.node("primary_ip4").and_then(|n| ipam::read_ipnet(n, "primary_ip4", ipam::CidrKind::Address, o.diags));
+    let primary_ip6 = o.node("primary_ip6").and_then(|n| ipam::read_ipnet(n, "primary_ip6", ipam::CidrKind::Address, o.diags));
+    let config_template = o.str("config_template");
+    let description = o.str("description");
+    let comments = o.str("comments");
+    let tags = tags(o);
+    let custom_fields = custom_fields(o);
+    let local_context_data = o.map("local_context_data").cloned();
+    let mut interfaces: Vec<Interface> = Vec::new();
+    for item in o.list("interfaces") {
+        if let Some(i) = lower_interface(item, o.diags) {
+            if let Some(first) = interfaces.iter().find(|x| x.name.value == i.name.value) {
+                o.diags.push(
+                    Diagnostic::new(Code::DuplicateObject, i.name.span, format!("interface `{}` is written twice", i.name.value))
+                        .label("second definition")
+                        .related(first.name.span, "first defined here"),
+                );
+                continue;
+            }
+            interfaces.push(i);
+        }
+    }
+    if let Some(n) = &name
+        && let Some(problem) = unsafe_file_name(&n.value)
+    {
+        o.diags.push(
+            Diagnostic::new(Code::UnsafeName, n.span, format!("device name `{}` cannot be a file name: {problem}", n.value.escape_debug()))
+                .label("becomes build/configs/<name>.cfg")
+                .help("use letters, digits, `-`, `_` and `.`"),
+        );
+    }
+    Some(Device {
+        name: name?,
+        device_type: device_type?,
+        role: role?,
+        site: site?,
+        location,
+        rack,
+        position,
+        face,
+        status,
+        platform,
+        tenant,
+        serial,
+        asset_tag,
+        airflow,
+        primary_ip4,
+        primary_ip6,
+        primary_ip4_id: None,
+        primary_ip6_id: None,
+        config_template,
+        description,
+        comments,
+        tags,
+        custom_fields,
+        local_context_data,
+        interfaces,
+    })
+}
+
+/// Why `name` is not safe as a file name, if it is not.
+pub fn unsafe_file_name(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("it is empty")
+    } else if name.contains('/') || name.contains('\\') {
+        Some("it contains a path separator")
+    } else if name == "." || name.contains("..") {
+        Some("it contains `..`")
+    } else if name.contains('\0') {
+        Some("it contains a NUL character")
+    } else if name.chars().any(char::is_control) {
+        Some("it contains a control character")
+    } else if name.len() > 200 {
+        Some("it is longer than 200 bytes")
+    } else {
+        None
+    }
+}
+
+/// One end of a cable.
+#[derive(Debug, Clone)]
+pub enum CableEnd {
+    Interface(InterfaceRef),
+    Circuit { circuit: Text, provider: Option<Text>, side: Spanned<TermSide>, span: Span, id: Option<Id<Circuit>> },
+}
+
+impl CableEnd {
+    pub fn span(&self) -> Span {
+        match self {
+            CableEnd::Interface(r) => r.span,
+            CableEnd::Circuit { span, .. } => *span,
+        }
+    }
+
+    pub fn display(&self) -> String {
+        match self {
+            CableEnd::Interface(r) => r.display(),
+            CableEnd::Circuit { circuit, side, .. } => format!("circuit {} term {}", circuit.value, side.value.as_str()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Cable {
+    pub a: CableEnd,
+    pub b: CableEnd,
+    pub cable_type: Option<Text>,
+    pub status: Option<Text>,
+    pub label: Option<Text>,
+    pub color: Option<Text>,
+    pub length: Option<Spanned<f64>>,
+    pub length_unit: Option<Text>,
+    pub description: Option<Text>,
+    pub tags: Vec<Ref<Tag>>,
+    pub span: Span,
+}
+
+pub fn lower_cable(o: &mut Obj<'_, '_>) -> Option<Cable> {
+    let a = o.required("a").and_then(|n| read_cable_end(n, o.diags));
+    let b = o.required("b").and_then(|n| read_cable_end(n, o.diags));
+    let cable_type = o.str("type");
+    let status = o.str("status");
+    let label = o.str("label");
+    let color = o.str("color");
+    let length = o.number("length", 0.0, 1e9);
+    let length_unit = o.str("length_unit");
+    let description = o.str("description");
+    let tags = tags(o);
+    Some(Cable { a: a?, b: b?, cable_type, status, label, color, length, length_unit, description, tags, span: o.span() })
+}
+
+fn read_cable_end(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<CableEnd> {
+    if let Some(s) = scalar_text(n) {
+        return match InterfaceRef::parse_str(s, n.span) {
+            Some(r) => Some(CableEnd::Interface(r)),
+            None => {
+                diags.push(
+                    Diagnostic::new(Code::InvalidValue, n.span, format!("cable end `{s}` is not `device:interface`"))
+                        .label("expected `device:interface`")
+                        .help("write the end as `device:interface`, `{device: D, interface: I}` or `{circuit: CID, term: A}`"),
+                );
+                None
+            }
+        };
+    }
+    if n.as_map().is_none() {
+        diags.push(wrong_type(n, "`device:interface` or a mapping", "cable end"));
+        return None;
+    }
+    let mut m = Obj::new(n, "cable end", diags)?;
+    let device = m.str("device");
+    let interface = m.str("interface");
+    let circuit = m.str("circuit");
+    let provider = m.str("provider");
+    let term = m.str("term");
+    let span = m.span();
+    let out = match (device, interface, circuit) {
+        (Some(device), Some(interface), None) => Some(CableEnd::Interface(InterfaceRef { device, interface, span, id: None })),
+        (None, None, Some(circuit)) => {
+            let side = term.as_ref().and_then(|t| TermSide::parse(&t.value).map(|s| Spanned::new(s, t.span)));
+            if side.is_none() {
+                let at = term.as_ref().map_or(span, |t| t.span);
+                m.diags.push(
+                    Diagnostic::new(Code::InvalidValue, at, "a circuit cable end needs `term: A` or `term: Z`")
+                        .label("expected `A` or `Z`"),
+                );
+            }
+            side.map(|side| CableEnd::Circuit { circuit, provider, side, span, id: None })
+        }
+        _ => {
+            m.diags.push(
+                Diagnostic::new(Code::InvalidValue, span, "a cable end is `{device, interface}` or `{circuit, term}`")
+                    .label("neither an interface nor a circuit end"),
+            );
+            None
+        }
+    };
+    m.finish();
+    out
+}

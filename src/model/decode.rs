@@ -1,0 +1,242 @@
+//! Reading typed fields out of spanned YAML mappings, reporting every problem.
+//!
+//! [`Obj`] wraps one mapping. Each accessor records the field name as known,
+//! checks the value's type and reports a located diagnostic when it is wrong;
+//! [`Obj::finish`] then reports every key nobody asked for as an unknown field,
+//! with a suggestion among the known ones. An accessor never stops the object:
+//! a wrong value reads as absent so that the remaining fields are still checked.
+
+use crate::diagnostic::{Code, Diagnostic, Span, did_you_mean};
+use crate::yaml::{Node, Scalar, Typed, Value};
+
+/// A value with the span it was written at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// A string value with its location.
+pub type Text = Spanned<String>;
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+pub struct Obj<'a, 'd> {
+    node: &'a Node,
+    entries: &'a [(Node, Node)],
+    what: &'static str,
+    known: Vec<&'static str>,
+    pub diags: &'d mut Vec<Diagnostic>,
+    /// Set when a required field is missing or unusable.
+    pub incomplete: bool,
+}
+
+/// Report that `node` is not of the `expected` kind.
+pub fn wrong_type(node: &Node, expected: &str, context: &str) -> Diagnostic {
+    Diagnostic::new(Code::WrongType, node.span, format!("{context}: expected {expected}, found {}", node.kind_name()))
+        .label(format!("expected {expected}"))
+}
+
+impl<'a, 'd> Obj<'a, 'd> {
+    /// Start reading `node` as one `what` (e.g. "device"). `None` (and a diagnostic) if it is not a mapping.
+    pub fn new(node: &'a Node, what: &'static str, diags: &'d mut Vec<Diagnostic>) -> Option<Self> {
+        match &node.value {
+            Value::Map(entries) => Some(Obj { node, entries, what, known: Vec::new(), diags, incomplete: false }),
+            _ => {
+                diags.push(wrong_type(node, &format!("a mapping (one {what})"), what));
+                None
+            }
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        self.node.span
+    }
+
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+
+    /// The raw node of `key`, if present and not null.
+    pub fn node(&mut self, key: &'static str) -> Option<&'a Node> {
+        self.known.push(key);
+        self.entries.iter().find(|(k, _)| k.key_text() == key).map(|(_, v)| v).filter(|v| v.value != Value::Null)
+    }
+
+    /// Like [`Obj::node`], but a missing field is an error.
+    pub fn required(&mut self, key: &'static str) -> Option<&'a Node> {
+        let n = self.node(key);
+        if n.is_none() {
+            self.incomplete = true;
+            let what = self.what;
+            self.diags.push(
+                Diagnostic::new(Code::MissingField, self.key_span(), format!("{what} is missing the required field `{key}`"))
+                    .label(format!("this {what} has no `{key}`"))
+                    .help(format!("add `{key}:` to the {what}")),
+            );
+        }
+        n
+    }
+
+    /// Where to point at the whole object: its first key, or the mapping itself.
+    fn key_span(&self) -> Span {
+        self.entries.first().map_or(self.node.span, |(k, _)| k.span)
+    }
+
+    pub fn str(&mut self, key: &'static str) -> Option<Text> {
+        let n = self.node(key)?;
+        self.read_str(n, key)
+    }
+
+    pub fn req_str(&mut self, key: &'static str) -> Option<Text> {
+        let n = self.required(key)?;
+        let r = self.read_str(n, key);
+        if r.is_none() {
+            self.incomplete = true;
+        }
+        r
+    }
+
+    fn read_str(&mut self, n: &Node, key: &str) -> Option<Text> {
+        match scalar_text(n) {
+            Some(s) => Some(Spanned::new(s.to_string(), n.span)),
+            None => {
+                self.diags.push(wrong_type(n, "a string", &format!("`{key}`")));
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, key: &'static str) -> Option<Spanned<bool>> {
+        let n = self.node(key)?;
+        match n.as_scalar().map(Scalar::typed) {
+            Some(Typed::Bool(b)) => Some(Spanned::new(b, n.span)),
+            _ => {
+                self.diags.push(wrong_type(n, "true or false", &format!("`{key}`")));
+                None
+            }
+        }
+    }
+
+    /// A whole number in `min..=max`.
+    pub fn int(&mut self, key: &'static str, min: i64, max: i64) -> Option<Spanned<i64>> {
+        let n = self.node(key)?;
+        read_int(n, key, min, max, self.diags)
+    }
+
+    pub fn req_int(&mut self, key: &'static str, min: i64, max: i64) -> Option<Spanned<i64>> {
+        let n = self.required(key)?;
+        let r = read_int(n, key, min, max, self.diags);
+        if r.is_none() {
+            self.incomplete = true;
+        }
+        r
+    }
+
+    /// A number (whole or decimal) in `min..=max`.
+    pub fn number(&mut self, key: &'static str, min: f64, max: f64) -> Option<Spanned<f64>> {
+        let n = self.node(key)?;
+        let v = match n.as_scalar().map(Scalar::typed) {
+            Some(Typed::Int(i)) => i as f64,
+            Some(Typed::Float(f)) if f.is_finite() => f,
+            _ => {
+                self.diags.push(wrong_type(n, "a number", &format!("`{key}`")));
+                return None;
+            }
+        };
+        if v < min || v > max {
+            self.diags.push(out_of_range(n, key, &min.to_string(), &max.to_string()));
+            return None;
+        }
+        Some(Spanned::new(v, n.span))
+    }
+
+    /// A list; a missing field is an empty list.
+    pub fn list(&mut self, key: &'static str) -> &'a [Node] {
+        let Some(n) = self.node(key) else { return &[] };
+        match &n.value {
+            Value::Seq(items) => items,
+            _ => {
+                self.diags.push(wrong_type(n, "a list", &format!("`{key}`")));
+                &[]
+            }
+        }
+    }
+
+    /// A list of strings.
+    pub fn str_list(&mut self, key: &'static str) -> Vec<Text> {
+        let items = self.list(key);
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            if let Some(t) = self.read_str(item, key) {
+                out.push(t);
+            }
+        }
+        out
+    }
+
+    /// A mapping node (kept as YAML, e.g. context data).
+    pub fn map(&mut self, key: &'static str) -> Option<&'a Node> {
+        let n = self.node(key)?;
+        if n.as_map().is_none() {
+            self.diags.push(wrong_type(n, "a mapping", &format!("`{key}`")));
+            return None;
+        }
+        Some(n)
+    }
+
+    /// Report every key that no accessor asked for.
+    pub fn finish(self) {
+        for (k, _) in self.entries {
+            let name = k.key_text();
+            if !self.known.contains(&name) {
+                let what = self.what;
+                self.diags.push(
+                    Diagnostic::new(Code::UnknownField, k.span, format!("unknown field `{name}` on {what}"))
+                        .label("not a field of this collection")
+                        .help_opt(did_you_mean(name, self.known.iter().copied()).or_else(|| {
+                            Some(format!("known fields: {}", self.known.join(", ")))
+                        })),
+                );
+            }
+        }
+    }
+}
+
+/// The text of a scalar usable as a string: strings and numbers as written; not booleans.
+pub fn scalar_text(n: &Node) -> Option<&str> {
+    match &n.value {
+        Value::Scalar(s) if !matches!(s.typed(), Typed::Bool(_)) => Some(&s.text),
+        _ => None,
+    }
+}
+
+pub fn read_int(n: &Node, key: &str, min: i64, max: i64, diags: &mut Vec<Diagnostic>) -> Option<Spanned<i64>> {
+    match n.as_scalar().map(Scalar::typed) {
+        Some(Typed::Int(i)) if i < min || i > max => {
+            diags.push(out_of_range(n, key, &min.to_string(), &max.to_string()));
+            None
+        }
+        Some(Typed::Int(i)) => Some(Spanned::new(i, n.span)),
+        _ => {
+            diags.push(wrong_type(n, "a whole number", &format!("`{key}`")));
+            None
+        }
+    }
+}
+
+fn out_of_range(n: &Node, key: &str, min: &str, max: &str) -> Diagnostic {
+    let text = n.as_scalar().map_or("", |s| &*s.text);
+    Diagnostic::new(Code::InvalidValue, n.span, format!("`{key}` must be between {min} and {max}, not {text}"))
+        .label(format!("outside {min}..={max}"))
+}

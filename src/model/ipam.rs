@@ -1,0 +1,263 @@
+//! IPAM: VRFs, roles, prefixes, IP addresses, VLAN groups and VLANs.
+
+use ipnet::IpNet;
+
+use super::read::*;
+use super::*;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::decode::{scalar_text, wrong_type};
+
+#[derive(Debug, Clone)]
+pub struct Vrf {
+    pub name: Text,
+    pub rd: Option<Text>,
+    pub tenant: Option<Ref<Tenant>>,
+    pub enforce_unique: bool,
+    pub description: Option<Text>,
+    pub tags: Vec<Ref<Tag>>,
+}
+
+pub fn lower_vrf(o: &mut Obj<'_, '_>) -> Option<Vrf> {
+    let name = o.req_str("name");
+    let rd = o.str("rd");
+    let tenant = opt_ref(o, "tenant");
+    let enforce_unique = o.bool("enforce_unique").is_none_or(|b| b.value);
+    let description = o.str("description");
+    let tags = tags(o);
+    Some(Vrf { name: name?, rd, tenant, enforce_unique, description, tags })
+}
+
+#[derive(Debug, Clone)]
+pub struct IpamRole {
+    pub name: Text,
+    pub slug: Text,
+    pub weight: Option<Spanned<i64>>,
+    pub description: Option<Text>,
+}
+
+pub fn lower_ipam_role(o: &mut Obj<'_, '_>) -> Option<IpamRole> {
+    let ns = name_slug(o);
+    let weight = o.int("weight", 0, 32767);
+    let description = o.str("description");
+    let (name, slug) = ns?;
+    Some(IpamRole { name, slug, weight, description })
+}
+
+/// Whether a CIDR value is a network (no host bits) or an address with its mask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CidrKind {
+    Prefix,
+    Address,
+}
+
+/// Read `10.0.0.0/24` (a prefix) or `10.0.0.1/24` (an address with its mask).
+pub fn read_ipnet(n: &Node, key: &str, kind: CidrKind, diags: &mut Vec<Diagnostic>) -> Option<Spanned<IpNet>> {
+    let Some(text) = scalar_text(n) else {
+        diags.push(wrong_type(n, "a CIDR string", &format!("`{key}`")));
+        return None;
+    };
+    let net: IpNet = match text.parse() {
+        Ok(net) => net,
+        Err(_) => {
+            let help = if text.parse::<std::net::IpAddr>().is_ok() {
+                format!("write the address with its mask, e.g. `{text}/{}`", if text.contains(':') { 128 } else { 32 })
+            } else {
+                "write it as CIDR, e.g. `10.0.0.0/24` or `2001:db8::/64`".to_string()
+            };
+            diags.push(
+                Diagnostic::new(Code::InvalidValue, n.span, format!("`{text}` is not a valid {}", kind.what()))
+                    .label("not CIDR")
+                    .help(help),
+            );
+            return None;
+        }
+    };
+    if kind == CidrKind::Prefix && net.trunc() != net {
+        diags.push(
+            Diagnostic::new(Code::InvalidValue, n.span, format!("prefix `{text}` has host bits set"))
+                .label("not a network address")
+                .help(format!("the network is `{}`", net.trunc())),
+        );
+        return None;
+    }
+    Some(Spanned::new(net, n.span))
+}
+
+impl CidrKind {
+    fn what(self) -> &'static str {
+        match self {
+            CidrKind::Prefix => "prefix",
+            CidrKind::Address => "IP address with mask",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Prefix {
+    pub prefix: Spanned<IpNet>,
+    pub vrf: Option<Ref<Vrf>>,
+    pub site: Option<Ref<Site>>,
+    pub vlan: Option<VlanRef>,
+    pub status: Option<Text>,
+    pub role: Option<Ref<IpamRole>>,
+    pub is_pool: bool,
+    pub tenant: Option<Ref<Tenant>>,
+    pub description: Option<Text>,
+    pub tags: Vec<Ref<Tag>>,
+    pub custom_fields: Vec<CustomValue>,
+}
+
+pub fn lower_prefix(o: &mut Obj<'_, '_>) -> Option<Prefix> {
+    let prefix = o.required("prefix").and_then(|n| read_ipnet(n, "prefix", CidrKind::Prefix, o.diags));
+    if prefix.is_none() {
+        o.incomplete = true;
+    }
+    let vrf = opt_ref(o, "vrf");
+    let site = opt_ref(o, "site");
+    let vlan = o.node("vlan").and_then(|n| read_vlan_ref(n, "vlan", o.diags));
+    let status = o.str("status");
+    let role = opt_ref(o, "role");
+    let is_pool = o.bool("is_pool").is_some_and(|b| b.value);
+    let tenant = opt_ref(o, "tenant");
+    let description = o.str("description");
+    let tags = tags(o);
+    let custom_fields = custom_fields(o);
+    Some(Prefix { prefix: prefix?, vrf, site, vlan, status, role, is_pool, tenant, description, tags, custom_fields })
+}
+
+#[derive(Debug, Clone)]
+pub struct IpAddress {
+    pub address: Spanned<IpNet>,
+    pub vrf: Option<Ref<Vrf>>,
+    /// `device:interface` as written in the `ip_addresses` collection.
+    pub interface: Option<InterfaceRef>,
+    /// The interface it is assigned to (after resolve; set for inline addresses too).
+    pub assigned: Option<InterfaceId>,
+    pub status: Option<Text>,
+    pub role: Option<Text>,
+    pub dns_name: Option<Text>,
+    pub tenant: Option<Ref<Tenant>>,
+    pub description: Option<Text>,
+    pub tags: Vec<Ref<Tag>>,
+    pub custom_fields: Vec<CustomValue>,
+}
+
+pub fn lower_ip_address(o: &mut Obj<'_, '_>) -> Option<IpAddress> {
+    let address = o.required("address").and_then(|n| read_ipnet(n, "address", CidrKind::Address, o.diags));
+    if address.is_none() {
+        o.incomplete = true;
+    }
+    let vrf = opt_ref(o, "vrf");
+    let interface = o.node("interface").and_then(|n| match scalar_text(n).and_then(|s| InterfaceRef::parse_str(s, n.span)) {
+        Some(r) => Some(r),
+        None => {
+            o.diags.push(
+                Diagnostic::new(Code::InvalidValue, n.span, "`interface` must be written `device:interface`")
+                    .label("expected `device:interface`"),
+            );
+            None
+        }
+    });
+    let mut ip = ip_fields(o, address?);
+    ip.vrf = vrf;
+    ip.interface = interface;
+    Some(ip)
+}
+
+fn ip_fields(o: &mut Obj<'_, '_>, address: Spanned<IpNet>) -> IpAddress {
+    IpAddress {
+        address,
+        vrf: None,
+        interface: None,
+        assigned: None,
+        status: o.str("status"),
+        role: o.str("role"),
+        dns_name: o.str("dns_name"),
+        tenant: opt_ref(o, "tenant"),
+        description: o.str("description"),
+        tags: tags(o),
+        custom_fields: custom_fields(o),
+    }
+}
+
+/// An address written on an interface: a string, or `{address, role, status, ...}`.
+pub fn lower_inline_ip(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<IpAddress> {
+    if n.as_map().is_none() {
+        let address = read_ipnet(n, "ip_addresses", CidrKind::Address, diags)?;
+        return Some(IpAddress {
+            address,
+            vrf: None,
+            interface: None,
+            assigned: None,
+            status: None,
+            role: None,
+            dns_name: None,
+            tenant: None,
+            description: None,
+            tags: Vec::new(),
+            custom_fields: Vec::new(),
+        });
+    }
+    let mut o = Obj::new(n, "IP address", diags)?;
+    let address = o.required("address").and_then(|a| read_ipnet(a, "address", CidrKind::Address, o.diags));
+    let vrf = opt_ref(&mut o, "vrf");
+    let ip = address.map(|a| ip_fields(&mut o, a));
+    if ip.is_none() {
+        // Still ask for every field so that none is reported as unknown.
+        let _ = ip_fields(&mut o, Spanned::new(IpNet::default(), n.span));
+    }
+    o.finish();
+    let mut ip = ip?;
+    ip.vrf = vrf;
+    Some(ip)
+}
+
+#[derive(Debug, Clone)]
+pub struct VlanGroup {
+    pub name: Text,
+    pub slug: Text,
+    pub site: Option<Ref<Site>>,
+    pub min_vid: Option<Spanned<i64>>,
+    pub max_vid: Option<Spanned<i64>>,
+    pub description: Option<Text>,
+    pub tags: Vec<Ref<Tag>>,
+}
+
+pub fn lower_vlan_group(o: &mut Obj<'_, '_>) -> Option<VlanGroup> {
+    let ns = name_slug(o);
+    let site = opt_ref(o, "site");
+    let min_vid = o.int("min_vid", i64::MIN, i64::MAX);
+    let max_vid = o.int("max_vid", i64::MIN, i64::MAX);
+    let description = o.str("description");
+    let tags = tags(o);
+    let (name, slug) = ns?;
+    Some(VlanGroup { name, slug, site, min_vid, max_vid, description, tags })
+}
+
+#[derive(Debug, Clone)]
+pub struct Vlan {
+    pub vid: Spanned<i64>,
+    pub name: Text,
+    pub site: Option<Ref<Site>>,
+    pub group: Option<Ref<VlanGroup>>,
+    pub status: Option<Text>,
+    pub tenant: Option<Ref<Tenant>>,
+    pub role: Option<Ref<IpamRole>>,
+    pub description: Option<Text>,
+    pub tags: Vec<Ref<Tag>>,
+    pub custom_fields: Vec<CustomValue>,
+}
+
+pub fn lower_vlan(o: &mut Obj<'_, '_>) -> Option<Vlan> {
+    let vid = o.req_int("vid", i64::MIN, i64::MAX);
+    let name = o.req_str("name");
+    let site = opt_ref(o, "site");
+    let group = opt_ref(o, "group");
+    let status = o.str("status");
+    let tenant = opt_ref(o, "tenant");
+    let role = opt_ref(o, "role");
+    let description = o.str("description");
+    let tags = tags(o);
+    let custom_fields = custom_fields(o);
+    Some(Vlan { vid: vid?, name: name?, site, group, status, tenant, role, description, tags, custom_fields })
+}
