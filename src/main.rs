@@ -1,1 +1,7 @@
-fn main() {}
+//! The `sot` command line: argument parsing, I/O and exit codes over the library.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

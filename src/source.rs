@@ -27,6 +27,8 @@ pub struct SourceFile {
     pub path: String,
     pub kind: FileKind,
     pub text: Arc<str>,
+    /// False when loading already found the file unusable (not UTF-8, unreadable).
+    pub parse: bool,
 }
 
 /// Every file of one inventory, in a deterministic order (sorted by path within a kind).
@@ -42,7 +44,14 @@ pub struct SourceSet {
 impl SourceSet {
     pub fn add(&mut self, path: impl Into<String>, kind: FileKind, text: impl Into<Arc<str>>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
-        self.files.push(SourceFile { path: path.into(), kind, text: text.into() });
+        self.files.push(SourceFile { path: path.into(), kind, text: text.into(), parse: true });
+        id
+    }
+
+    /// Add a file that is shown in diagnostics but not parsed.
+    pub fn add_unusable(&mut self, path: impl Into<String>, kind: FileKind, text: impl Into<Arc<str>>) -> FileId {
+        let id = self.add(path, kind, text);
+        self.files[id.0 as usize].parse = false;
         id
     }
 

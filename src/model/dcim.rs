@@ -690,15 +690,6 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
             interfaces.push(i);
         }
     }
-    if let Some(n) = &name
-        && let Some(problem) = unsafe_file_name(&n.value)
-    {
-        o.diags.push(
-            Diagnostic::new(Code::UnsafeName, n.span, format!("device name `{}` cannot be a file name: {problem}", n.value.escape_debug()))
-                .label("becomes build/configs/<name>.cfg")
-                .help("use letters, digits, `-`, `_` and `.`"),
-        );
-    }
     Some(Device {
         name: name?,
         device_type: device_type?,
@@ -726,25 +717,6 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
         local_context_data,
         interfaces,
     })
-}
-
-/// Why `name` is not safe as a file name, if it is not.
-pub fn unsafe_file_name(name: &str) -> Option<&'static str> {
-    if name.is_empty() {
-        Some("it is empty")
-    } else if name.contains('/') || name.contains('\\') {
-        Some("it contains a path separator")
-    } else if name == "." || name.contains("..") {
-        Some("it contains `..`")
-    } else if name.contains('\0') {
-        Some("it contains a NUL character")
-    } else if name.chars().any(char::is_control) {
-        Some("it contains a control character")
-    } else if name.len() > 200 {
-        Some("it is longer than 200 bytes")
-    } else {
-        None
-    }
 }
 
 /// One end of a cable.

@@ -102,6 +102,11 @@ macro_rules! inventory {
         pub const COLLECTIONS: &[&str] = &[ $( stringify!($field), )* ];
 
         impl Inventory {
+            /// How many objects the inventory holds (interfaces included).
+            pub fn object_count(&self) -> usize {
+                0 $( + self.$field.len() )* + self.devices.iter().map(|d| d.interfaces.len()).sum::<usize>()
+            }
+
             /// Append `other`'s objects after this inventory's (file order is kept).
             pub fn append(&mut self, mut other: Inventory) {
                 $( self.$field.append(&mut other.$field); )*

@@ -1,0 +1,33 @@
+//! `sot check [PATH]`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use sot::diagnostic::Severity;
+use sot::render::{self, Format, Summary};
+
+use super::{EXIT_ERRORS, EXIT_OK, Failure};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Any directory inside the inventory repository (default: the current one).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Treat warnings as errors for the exit status.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
+    let root = sot::load::find_root(&args.path)?;
+    let loaded = sot::load::load_workdir(&root)?;
+    let files = loaded.sources.len();
+    let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
+    let summary = Summary { files, objects: comp.inventory.object_count() };
+    render::render(args.format, &comp.diagnostics, &loaded.sources, summary, color, out)?;
+    let failing = comp.count(Severity::Error) > 0 || (args.deny_warnings && comp.count(Severity::Warning) > 0);
+    Ok(if failing { EXIT_ERRORS } else { EXIT_OK })
+}

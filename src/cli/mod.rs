@@ -1,0 +1,96 @@
+//! Commands. The library never prints or reads the environment; this layer
+//! does both, and maps outcomes to exit codes: 0 no errors, 1 errors found,
+//! 2 usage or I/O failure.
+
+mod check;
+mod explain;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "sot", version, about = "Compile a network source of truth kept as YAML in git")]
+pub struct Cli {
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Load, resolve and validate the inventory; report every problem.
+    Check(check::Args),
+    /// Explain a diagnostic code (e.g. `sot explain E0202`).
+    Explain(explain::Args),
+}
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_ERRORS: u8 = 1;
+pub const EXIT_FAILURE: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_FAILURE } else { EXIT_OK });
+        }
+    };
+    let color = use_color(cli.color);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Command::Check(args) => check::run(args, color, &mut out),
+        Command::Explain(args) => explain::run(args, &mut out),
+    };
+    let _ = out.flush();
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure::BrokenPipe) => ExitCode::from(EXIT_OK),
+        Err(Failure::Message(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Why a command could not do its job (exit 2).
+pub enum Failure {
+    /// The reader went away (`sot check | head`): end quietly.
+    BrokenPipe,
+    Message(String),
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe { Failure::BrokenPipe } else { Failure::Message(e.to_string()) }
+    }
+}
+
+impl From<sot::load::LoadError> for Failure {
+    fn from(e: sot::load::LoadError) -> Self {
+        Failure::Message(e.to_string())
+    }
+}

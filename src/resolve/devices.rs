@@ -1,0 +1,228 @@
+//! Devices: interfaces from device types, interface-level references, VLANs,
+//! IP address assignment and primary addresses.
+
+use super::index::{Index, VlanScope};
+use super::link::{all, ip_flat, opt, unknown};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::model::*;
+
+pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnostic>) {
+    materialise_interfaces(inv, diags);
+    for d in 0..inv.devices.len() {
+        let site = inv.devices[d].site.id;
+        let site_slug = site.map(|s| inv.sites[s.index()].slug.value.clone());
+        let mut ifaces = std::mem::take(&mut inv.devices[d].interfaces);
+        let names: Vec<String> = ifaces.iter().map(|i| i.name.value.clone()).collect();
+        let dev_name = inv.devices[d].name.value.clone();
+        for iface in &mut ifaces {
+            iface.lag_id = same_device(diags, &iface.lag, &names, &dev_name, "LAG");
+            iface.parent_id = same_device(diags, &iface.parent, &names, &dev_name, "parent interface");
+            opt(diags, &mut iface.vrf, &ix.vrfs, "VRF");
+            all(diags, &mut iface.tags, &ix.tags, "tag");
+            if let Some(v) = &mut iface.untagged_vlan {
+                link_vlan(diags, v, site, ix, site_slug.clone());
+            }
+            for v in &mut iface.tagged_vlans {
+                link_vlan(diags, v, site, ix, site_slug.clone());
+            }
+        }
+        // Inline addresses join the inventory's address list, assigned to their interface.
+        let device = Id::new(d);
+        for (i, iface) in ifaces.iter_mut().enumerate() {
+            for mut ip in std::mem::take(&mut iface.inline_ips) {
+                ip_flat(diags, &mut ip, ix);
+                ip.assigned = Some(InterfaceId { device, index: i as u32 });
+                inv.ip_addresses.push(ip);
+            }
+        }
+        inv.devices[d].interfaces = ifaces;
+    }
+    for i in 0..inv.ip_addresses.len() {
+        if let Some(mut r) = inv.ip_addresses[i].interface.take() {
+            link_interface(diags, &mut r, inv, ix);
+            inv.ip_addresses[i].assigned = r.id;
+            inv.ip_addresses[i].interface = Some(r);
+        }
+    }
+    for (i, ip) in inv.ip_addresses.iter().enumerate() {
+        if let Some(a) = ip.assigned {
+            inv.devices[a.device.index()].interfaces[a.index as usize].ip_addresses.push(Id::new(i));
+        }
+    }
+    for d in &mut inv.devices {
+        let found4 = primary(diags, d, &inv.ip_addresses, false);
+        let found6 = primary(diags, d, &inv.ip_addresses, true);
+        d.primary_ip4_id = found4;
+        d.primary_ip6_id = found6;
+    }
+}
+
+/// Give every device its type's interfaces; inline interfaces refine or extend them.
+fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
+    for dt in &inv.device_types {
+        let mut seen: std::collections::HashMap<(ComponentKind, &str), &Text> = Default::default();
+        for c in &dt.components {
+            if let Some(first) = seen.insert((c.kind, c.name.as_str()), &c.name) {
+                diags.push(
+                    Diagnostic::new(Code::DuplicateObject, c.name.span, format!("{} `{}` is defined twice in device type `{}`", c.kind.what(), c.name.value, dt.slug.value))
+                        .label("second definition")
+                        .related(first.span, "first defined here"),
+                );
+            }
+        }
+    }
+    for dev in &mut inv.devices {
+        // Without a known type, interface types cannot be checked against it.
+        let Some(dt) = dev.device_type.id else { continue };
+        let dt = &inv.device_types[dt.index()];
+        let inline = std::mem::take(&mut dev.interfaces);
+        let mut ifaces: Vec<Interface> = Vec::with_capacity(inline.len() + 48);
+        let mut by_name: std::collections::HashMap<&str, usize> = Default::default();
+        for (k, c) in dt.components.iter().enumerate() {
+            if c.kind == ComponentKind::Interface && !by_name.contains_key(c.name.as_str()) {
+                by_name.insert(c.name.as_str(), ifaces.len());
+                ifaces.push(Interface::from_template(c, k as u32));
+            }
+        }
+        for i in inline {
+            match by_name.get(i.name.as_str()) {
+                Some(&k) => ifaces[k].refine(i),
+                None => {
+                    if i.interface_type.is_none() {
+                        diags.push(missing_type(&i, &dev.name.value, &dt.slug.value));
+                    }
+                    ifaces.push(i);
+                }
+            }
+        }
+        dev.interfaces = ifaces;
+    }
+}
+
+fn missing_type(i: &Interface, device: &str, dt: &str) -> Diagnostic {
+    let why = format!("device type `{dt}` has no interface `{}`", i.name.value);
+    Diagnostic::new(Code::MissingField, i.name.span, format!("interface `{}` of `{device}` is missing the required field `type`", i.name.value))
+        .label(why)
+        .help("add `type:` (e.g. `virtual`, `lag`, `10gbase-x-sfpp`), or fix the name to match the device type")
+}
+
+fn same_device(diags: &mut Vec<Diagnostic>, r: &Option<Text>, names: &[String], dev: &str, what: &str) -> Option<u32> {
+    let r = r.as_ref()?;
+    match names.iter().position(|n| *n == r.value) {
+        Some(i) => Some(i as u32),
+        None => {
+            diags.push(
+                Diagnostic::new(Code::UnknownReference, r.span, format!("device `{dev}` has no interface `{}`", r.value))
+                    .label(format!("the {what} must be an interface of the same device"))
+                    .help_opt(did_you_mean(&r.value, names.iter().map(String::as_str))),
+            );
+            None
+        }
+    }
+}
+
+/// Link `device:interface`.
+pub fn link_interface(diags: &mut Vec<Diagnostic>, r: &mut InterfaceRef, inv: &Inventory, ix: &Index) {
+    let Some(&dev) = ix.devices.get(&r.device.value) else {
+        diags.push(unknown(r.device.span, "device", &r.device.value, ix.devices.keys().map(String::as_str)));
+        return;
+    };
+    let d = &inv.devices[dev.index()];
+    match d.interface(&r.interface.value) {
+        Some(i) => r.id = Some(InterfaceId { device: dev, index: i }),
+        None => diags.push(
+            Diagnostic::new(Code::UnknownReference, r.interface.span, format!("device `{}` has no interface `{}`", r.device.value, r.interface.value))
+                .label("unknown interface")
+                .related(d.name.span, "the device is declared here")
+                .help_opt(did_you_mean(&r.interface.value, d.interfaces.iter().map(|i| i.name.as_str()))),
+        ),
+    }
+}
+
+/// Link a VLAN written as a vid (resolved at `site`: site VLANs, then groups
+/// scoped to the site, then global VLANs and unscoped groups) or `{group, vid}`.
+pub fn link_vlan(diags: &mut Vec<Diagnostic>, v: &mut VlanRef, site: Option<Id<Site>>, ix: &Index, site_slug: Option<String>) {
+    let vid = v.vid.value;
+    if let Some(g) = &v.group {
+        let Some(&gid) = ix.vlan_groups.get(&g.value) else {
+            diags.push(unknown(g.span, "VLAN group", &g.value, ix.vlan_groups.keys().map(String::as_str)));
+            return;
+        };
+        v.id = ix.vlans.get(&(VlanScope::Group(gid), vid)).copied();
+        if v.id.is_none() {
+            diags.push(
+                Diagnostic::new(Code::UnknownReference, v.vid.span, format!("VLAN group `{}` has no VLAN {vid}", g.value))
+                    .label("unknown VLAN"),
+            );
+        }
+        return;
+    }
+    let in_groups = |groups: &[Id<VlanGroup>]| -> Vec<Id<Vlan>> {
+        groups.iter().filter_map(|g| ix.vlans.get(&(VlanScope::Group(*g), vid)).copied()).collect()
+    };
+    let mut levels: Vec<Vec<Id<Vlan>>> = Vec::with_capacity(3);
+    if let Some(s) = site {
+        levels.push(ix.vlans.get(&(VlanScope::Site(s), vid)).copied().into_iter().collect());
+        levels.push(in_groups(ix.vlan_groups_by_site.get(&s).map_or(&[], Vec::as_slice)));
+    }
+    let mut global: Vec<Id<Vlan>> = ix.vlans.get(&(VlanScope::Global, vid)).copied().into_iter().collect();
+    global.extend(in_groups(&ix.vlan_groups_global));
+    levels.push(global);
+    for level in levels {
+        match level.as_slice() {
+            [] => continue,
+            [one] => {
+                v.id = Some(*one);
+                return;
+            }
+            _ => {
+                diags.push(
+                    Diagnostic::new(Code::AmbiguousReference, v.span, format!("VLAN {vid} exists in {} groups available here", level.len()))
+                        .label("ambiguous VLAN")
+                        .help(format!("write `{{group: SLUG, vid: {vid}}}`")),
+                );
+                return;
+            }
+        }
+    }
+    let at = site_slug.map_or_else(|| "globally".to_string(), |s| format!("at site `{s}`"));
+    diags.push(
+        Diagnostic::new(Code::UnknownReference, v.span, format!("no VLAN {vid} is available {at}"))
+            .label("unknown VLAN")
+            .help("define the VLAN at the site, in a VLAN group scoped to the site, or globally; or write `{group: SLUG, vid: N}`"),
+    );
+}
+
+/// Find the device's own address that `primary_ip4`/`primary_ip6` names.
+fn primary(diags: &mut Vec<Diagnostic>, d: &Device, ips: &[IpAddress], v6: bool) -> Option<Id<IpAddress>> {
+    let (want, key) = if v6 { (d.primary_ip6.as_ref()?, "primary_ip6") } else { (d.primary_ip4.as_ref()?, "primary_ip4") };
+    let family_ok = matches!((want.value, v6), (ipnet::IpNet::V4(_), false) | (ipnet::IpNet::V6(_), true));
+    if !family_ok {
+        diags.push(
+            Diagnostic::new(Code::InvalidValue, want.span, format!("`{key}` must be an IPv{} address", if v6 { 6 } else { 4 }))
+                .label("wrong address family"),
+        );
+        return None;
+    }
+    let own = d.interfaces.iter().flat_map(|i| i.ip_addresses.iter().copied());
+    let mut same_host = None;
+    for id in own {
+        let a = ips[id.index()].address.value;
+        if a == want.value {
+            return Some(id);
+        }
+        if a.addr() == want.value.addr() {
+            same_host = Some(a);
+        }
+    }
+    let help = match same_host {
+        Some(a) => format!("the device has `{a}`: write the mask as assigned"),
+        None => "assign the address to one of the device's interfaces first".to_string(),
+    };
+    diags.push(
+        Diagnostic::new(Code::UnknownReference, want.span, format!("`{}` is not an address of device `{}`", want.value, d.name.value))
+            .label(format!("{key} must be one of the device's own addresses"))
+            .help(help),
+    );
+    None
+}
