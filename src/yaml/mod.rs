@@ -43,7 +43,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits, diags: &mut Vec<Diagnosti
             Some(Ok(ev)) => ev,
             Some(Err(e)) => {
                 diags.append(&mut b.dups);
-                diags.push(scan_error(file, &e));
+                diags.push(scan_error(file, text, &e));
                 return None;
             }
         };
@@ -66,15 +66,20 @@ fn pos(m: Marker) -> Pos {
     Pos { line: m.line() as u32, col: m.col() as u32 + 1 }
 }
 
-fn scan_error(file: FileId, e: &ScanError) -> Diagnostic {
-    let p = pos(*e.marker());
+fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic {
+    let mut p = pos(*e.marker());
+    if e.info().contains("tab") {
+        // The scanner reports where the token began; point at the tab itself.
+        p = first_tab_from(text, p).unwrap_or(p);
+    }
     let span = Span { file, start: p, end: Pos { line: p.line, col: p.col + 1 } };
     let info = e.info();
-    let mut d = Diagnostic::new(Code::YamlSyntax, span, format!("invalid YAML: {info}")).label(info.to_string());
     if info.contains("tab") {
-        d = d.help("indent with spaces: YAML does not allow tabs for indentation");
+        return Diagnostic::new(Code::YamlSyntax, span, format!("invalid YAML: {info}"))
+            .label("a tab")
+            .help("use spaces: YAML does not allow tabs for indentation");
     }
-    d
+    Diagnostic::new(Code::YamlSyntax, span, format!("invalid YAML: {info}")).label(info.to_string())
 }
 
 enum Frame {
@@ -256,6 +261,16 @@ fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
         }
     }
     own
+}
+
+/// The position of the first tab at or after the start of `from`'s line.
+fn first_tab_from(text: &str, from: Pos) -> Option<Pos> {
+    for (i, line) in text.split('\n').enumerate().skip(from.line as usize - 1) {
+        if let Some(c) = line.chars().position(|c| c == '\t') {
+            return Some(Pos { line: i as u32 + 1, col: c as u32 + 1 });
+        }
+    }
+    None
 }
 
 fn is_null(s: &str) -> bool {
