@@ -165,4 +165,9 @@ codes! {
         "Keys of `custom_fields` must be custom fields defined in the `custom_fields` collection whose `object_types` include this object's type (`dcim.device`, `dcim.site`...).",
         "devices:\n  - name: r1\n    custom_fields: {rotuer_id: 192.0.2.1}"
     }
+    UnusedTag = "W0201" "unused-tag" Warning {
+        "A tag is defined but nothing carries it.",
+        "Tags are pre-created labels; one that no object, interface or config context uses is usually left over from a rename or a typo'd definition. Remove it, or tag something with it.",
+        "tags:\n  - {name: ospf_cost=5000}   # nothing uses it"
+    }
 }

@@ -6,6 +6,7 @@
 //! further files, each listed in [`RULES`].
 
 mod file_names;
+mod unused_tags;
 
 use rayon::prelude::*;
 
@@ -21,7 +22,7 @@ pub trait Rule: Sync {
 }
 
 /// Every rule, in a fixed order.
-pub static RULES: &[&dyn Rule] = &[&file_names::FileNames];
+pub static RULES: &[&dyn Rule] = &[&file_names::FileNames, &unused_tags::UnusedTags];
 
 pub fn run(inv: &Inventory, ix: &Index) -> Vec<Diagnostic> {
     RULES
