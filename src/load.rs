@@ -35,7 +35,8 @@ pub struct Loaded {
 /// The directory holding `sot.yaml`: `start` or its nearest ancestor that has one.
 pub fn find_root(start: &Path) -> Result<PathBuf, LoadError> {
     let start = start.canonicalize().map_err(|source| LoadError::Io { path: start.to_path_buf(), source })?;
-    let mut dir = if start.is_file() { start.parent().map(Path::to_path_buf).unwrap_or_default() } else { start.clone() };
+    let mut dir =
+        if start.is_file() { start.parent().map(Path::to_path_buf).unwrap_or_default() } else { start.clone() };
     loop {
         if dir.join(PROJECT_FILE).is_file() {
             return Ok(dir);
@@ -67,17 +68,18 @@ pub fn load_workdir(root: &Path) -> Result<Loaded, LoadError> {
             Config::default()
         }
     };
-    let walk = |dirs: &[String], kind: FileKind, exts: &[&str], sources: &mut SourceSet, diags: &mut Vec<Diagnostic>| {
-        let mut found = Vec::new();
-        for d in dirs {
-            collect(&root, &root.join(d), exts, &mut found, diags, sources);
-        }
-        found.sort();
-        found.dedup();
-        for rel in found {
-            add_file(&root, &rel, kind, sources, diags);
-        }
-    };
+    let walk =
+        |dirs: &[String], kind: FileKind, exts: &[&str], sources: &mut SourceSet, diags: &mut Vec<Diagnostic>| {
+            let mut found = Vec::new();
+            for d in dirs {
+                collect(&root, &root.join(d), exts, &mut found, diags, sources);
+            }
+            found.sort();
+            found.dedup();
+            for rel in found {
+                add_file(&root, &rel, kind, sources, diags);
+            }
+        };
     let inv_dirs: Vec<String> = config.inventory.iter().map(|t| t.value.clone()).collect();
     let dt_dirs: Vec<String> = config.device_types.iter().map(|t| t.value.clone()).collect();
     walk(&inv_dirs, FileKind::Inventory, &["yaml", "yml"], &mut sources, &mut diagnostics);
@@ -88,7 +90,14 @@ pub fn load_workdir(root: &Path) -> Result<Loaded, LoadError> {
 }
 
 /// Relative paths (to the repository root) of matching files below `dir`.
-fn collect(root: &Path, dir: &Path, exts: &[&str], out: &mut Vec<String>, diags: &mut Vec<Diagnostic>, sources: &mut SourceSet) {
+fn collect(
+    root: &Path,
+    dir: &Path,
+    exts: &[&str],
+    out: &mut Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+    sources: &mut SourceSet,
+) {
     if !dir.exists() {
         return;
     }
@@ -109,9 +118,13 @@ fn collect(root: &Path, dir: &Path, exts: &[&str], out: &mut Vec<String>, diags:
                     if matches || path.canonicalize().is_ok_and(|t| t.is_dir()) || path.canonicalize().is_err() {
                         let id = sources.add_unusable(rel(root, path), FileKind::Inventory, "");
                         diags.push(
-                            Diagnostic::new(Code::FileUnreadable, Span::file_start(id), "symlink leads outside the repository")
-                                .label("not followed")
-                                .help("inventory files must live inside the repository; copy the file in instead"),
+                            Diagnostic::new(
+                                Code::FileUnreadable,
+                                Span::file_start(id),
+                                "symlink leads outside the repository",
+                            )
+                            .label("not followed")
+                            .help("inventory files must live inside the repository; copy the file in instead"),
                         );
                     }
                 }
@@ -140,7 +153,10 @@ fn add_file(root: &Path, rel: &str, kind: FileKind, sources: &mut SourceSet, dia
         },
         Err(e) => {
             let id = sources.add_unusable(rel, kind, "");
-            diags.push(Diagnostic::new(Code::FileUnreadable, Span::file_start(id), format!("cannot read file: {e}")).label("unreadable"));
+            diags.push(
+                Diagnostic::new(Code::FileUnreadable, Span::file_start(id), format!("cannot read file: {e}"))
+                    .label("unreadable"),
+            );
         }
     }
 }
@@ -167,7 +183,9 @@ fn decode_text(bytes: Vec<u8>) -> Result<String, (String, Pos)> {
 
 fn encoding_error(file: crate::source::FileId, at: Pos) -> Diagnostic {
     let span = Span { file, start: at, end: Pos { line: at.line, col: at.col + 1 } };
-    Diagnostic::new(Code::InvalidEncoding, span, "file is not valid UTF-8").label("invalid byte here").help("save the file as UTF-8")
+    Diagnostic::new(Code::InvalidEncoding, span, "file is not valid UTF-8")
+        .label("invalid byte here")
+        .help("save the file as UTF-8")
 }
 
 /// File names below `root/dir`, relative to `dir`, sorted.

@@ -21,13 +21,29 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { trim_blocks: true, lstrip_blocks: true, keep_trailing_newline: true, undefined: Undefined::Strict }
+        RenderOptions {
+            trim_blocks: true,
+            lstrip_blocks: true,
+            keep_trailing_newline: true,
+            undefined: Undefined::Strict,
+        }
     }
 }
 
 /// The weight bands a config context of each assignment kind must keep to.
-pub const BAND_KINDS: [&str; 11] =
-    ["global", "region", "site_group", "site", "location", "tenant_group", "tenant", "device_type", "role", "platform", "tag"];
+pub const BAND_KINDS: [&str; 11] = [
+    "global",
+    "region",
+    "site_group",
+    "site",
+    "location",
+    "tenant_group",
+    "tenant",
+    "device_type",
+    "role",
+    "platform",
+    "tag",
+];
 
 #[derive(Clone, Debug)]
 pub struct WeightBand {
@@ -99,8 +115,12 @@ pub fn read_config(root: &Node, diags: &mut Vec<Diagnostic>) -> Config {
                 "strict" => cfg.render.undefined = Undefined::Strict,
                 "lenient" => cfg.render.undefined = Undefined::Lenient,
                 other => r.diags.push(
-                    Diagnostic::new(Code::InvalidValue, u.span, format!("`undefined` must be `strict` or `lenient`, not `{other}`"))
-                        .label("unknown mode"),
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        u.span,
+                        format!("`undefined` must be `strict` or `lenient`, not `{other}`"),
+                    )
+                    .label("unknown mode"),
                 ),
             }
         }
@@ -126,8 +146,12 @@ pub fn read_config(root: &Node, diags: &mut Vec<Diagnostic>) -> Config {
             match nums.as_slice() {
                 [lo, hi] if lo.value <= hi.value => cfg.weights.push(WeightBand { kind, min: lo.value, max: hi.value }),
                 _ => o.diags.push(
-                    Diagnostic::new(Code::InvalidValue, v.span, format!("weight band `{}` must be `[low, high]`", kind.value))
-                        .label("expected two weights, low first"),
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        v.span,
+                        format!("weight band `{}` must be `[low, high]`", kind.value),
+                    )
+                    .label("expected two weights, low first"),
                 ),
             }
         }
@@ -138,11 +162,7 @@ pub fn read_config(root: &Node, diags: &mut Vec<Diagnostic>) -> Config {
 
 fn paths(o: &mut Obj<'_, '_>, key: &'static str) -> Option<Vec<Text>> {
     let n = o.node(key)?;
-    let list = if n.as_seq().is_some() {
-        o.str_list(key)
-    } else {
-        vec![o.str(key)?]
-    };
+    let list = if n.as_seq().is_some() { o.str_list(key) } else { vec![o.str(key)?] };
     Some(list.into_iter().filter(|p| check_path(p, o.diags)).collect())
 }
 
@@ -152,8 +172,12 @@ fn check_path(p: &Text, diags: &mut Vec<Diagnostic>) -> bool {
     let bad = v.is_empty() || v.starts_with('/') || v.starts_with('\\') || v.split(['/', '\\']).any(|c| c == "..");
     if bad {
         diags.push(
-            Diagnostic::new(Code::InvalidValue, p.span, format!("path `{v}` must be relative and inside the repository"))
-                .label("outside the repository"),
+            Diagnostic::new(
+                Code::InvalidValue,
+                p.span,
+                format!("path `{v}` must be relative and inside the repository"),
+            )
+            .label("outside the repository"),
         );
     }
     !bad

@@ -24,7 +24,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, Failure> {
         (_, true) => Code::ALL.to_vec(),
         (Some(c), false) => match Code::lookup(c) {
             Some(code) => vec![code],
-            None => return Err(Failure::Message(format!("unknown diagnostic code `{c}`; `sot explain --all` lists them"))),
+            None => {
+                return Err(Failure::Message(format!("unknown diagnostic code `{c}`; `sot explain --all` lists them")));
+            }
         },
         (None, false) => unreachable!("clap requires a code unless --all"),
     };
@@ -33,7 +35,15 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, Failure> {
     } else {
         for c in codes {
             let i = c.info();
-            writeln!(out, "{} {} ({})\n\n{}\n\n{}\n\nExample:\n", i.code, i.name, i.severity.as_str(), i.summary, i.explanation)?;
+            writeln!(
+                out,
+                "{} {} ({})\n\n{}\n\n{}\n\nExample:\n",
+                i.code,
+                i.name,
+                i.severity.as_str(),
+                i.summary,
+                i.explanation
+            )?;
             for line in i.example.lines() {
                 writeln!(out, "    {line}")?;
             }

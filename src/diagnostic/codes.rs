@@ -52,10 +52,7 @@ impl Code {
 
     /// Look a code up by its code (`E0202`) or its name (`unknown-reference`).
     pub fn lookup(s: &str) -> Option<Code> {
-        Code::ALL
-            .iter()
-            .copied()
-            .find(|c| c.info().code.eq_ignore_ascii_case(s) || c.info().name == s)
+        Code::ALL.iter().copied().find(|c| c.info().code.eq_ignore_ascii_case(s) || c.info().name == s)
     }
 }
 

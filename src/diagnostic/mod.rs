@@ -117,7 +117,14 @@ pub fn markdown(codes: &[Code]) -> String {
     );
     for c in codes {
         let i = c.info();
-        s.push_str(&format!("| [{}](#{}) | `{}` | {} | {} |\n", i.code, i.code.to_lowercase(), i.name, i.severity.as_str(), i.summary));
+        s.push_str(&format!(
+            "| [{}](#{}) | `{}` | {} | {} |\n",
+            i.code,
+            i.code.to_lowercase(),
+            i.name,
+            i.severity.as_str(),
+            i.summary
+        ));
     }
     for c in codes {
         let i = c.info();

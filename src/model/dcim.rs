@@ -66,15 +66,25 @@ pub fn lower_site(o: &mut Obj<'_, '_>) -> Option<Site> {
     let facility = o.str("facility");
     let time_zone = o.str("time_zone");
     let description = o.str("description");
-    let asns = o
-        .list("asns")
-        .iter()
-        .filter_map(|n| decode::read_int(n, "asns", 1, i64::from(u32::MAX), o.diags))
-        .collect();
+    let asns =
+        o.list("asns").iter().filter_map(|n| decode::read_int(n, "asns", 1, i64::from(u32::MAX), o.diags)).collect();
     let tags = tags(o);
     let custom_fields = custom_fields(o);
     let (name, slug) = ns?;
-    Some(Site { name, slug, status, region, group, tenant, facility, time_zone, description, asns, tags, custom_fields })
+    Some(Site {
+        name,
+        slug,
+        status,
+        region,
+        group,
+        tenant,
+        facility,
+        time_zone,
+        description,
+        asns,
+        tags,
+        custom_fields,
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -578,7 +588,8 @@ fn lower_interface(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Interface> {
     let speed = o.int("speed", 0, i64::from(u32::MAX));
     let mode = o.str("mode");
     let untagged_vlan = o.node("untagged_vlan").and_then(|v| read_vlan_ref(v, "untagged_vlan", o.diags));
-    let tagged_vlans = o.list("tagged_vlans").iter().filter_map(|v| read_vlan_ref(v, "tagged_vlans", o.diags)).collect();
+    let tagged_vlans =
+        o.list("tagged_vlans").iter().filter_map(|v| read_vlan_ref(v, "tagged_vlans", o.diags)).collect();
     let lag = o.str("lag");
     let parent = o.str("parent");
     let vrf = opt_ref(&mut o, "vrf");
@@ -668,8 +679,10 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
     let serial = o.str("serial");
     let asset_tag = o.str("asset_tag");
     let airflow = o.str("airflow");
-    let primary_ip4 = o.node("primary_ip4").and_then(|n| ipam::read_ipnet(n, "primary_ip4", ipam::CidrKind::Address, o.diags));
-    let primary_ip6 = o.node("primary_ip6").and_then(|n| ipam::read_ipnet(n, "primary_ip6", ipam::CidrKind::Address, o.diags));
+    let primary_ip4 =
+        o.node("primary_ip4").and_then(|n| ipam::read_ipnet(n, "primary_ip4", ipam::CidrKind::Address, o.diags));
+    let primary_ip6 =
+        o.node("primary_ip6").and_then(|n| ipam::read_ipnet(n, "primary_ip6", ipam::CidrKind::Address, o.diags));
     let config_template = o.str("config_template");
     let description = o.str("description");
     let comments = o.str("comments");
@@ -681,9 +694,13 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
         if let Some(i) = lower_interface(item, o.diags) {
             if let Some(first) = interfaces.iter().find(|x| x.name.value == i.name.value) {
                 o.diags.push(
-                    Diagnostic::new(Code::DuplicateObject, i.name.span, format!("interface `{}` is written twice", i.name.value))
-                        .label("second definition")
-                        .related(first.name.span, "first defined here"),
+                    Diagnostic::new(
+                        Code::DuplicateObject,
+                        i.name.span,
+                        format!("interface `{}` is written twice", i.name.value),
+                    )
+                    .label("second definition")
+                    .related(first.name.span, "first defined here"),
                 );
                 continue;
             }
@@ -737,7 +754,9 @@ impl CableEnd {
     pub fn display(&self) -> String {
         match self {
             CableEnd::Interface(r) => r.display(),
-            CableEnd::Circuit { circuit, side, .. } => format!("circuit {} term {}", circuit.value, side.value.as_str()),
+            CableEnd::Circuit { circuit, side, .. } => {
+                format!("circuit {} term {}", circuit.value, side.value.as_str())
+            }
         }
     }
 }
@@ -768,7 +787,19 @@ pub fn lower_cable(o: &mut Obj<'_, '_>) -> Option<Cable> {
     let length_unit = o.str("length_unit");
     let description = o.str("description");
     let tags = tags(o);
-    Some(Cable { a: a?, b: b?, cable_type, status, label, color, length, length_unit, description, tags, span: o.span() })
+    Some(Cable {
+        a: a?,
+        b: b?,
+        cable_type,
+        status,
+        label,
+        color,
+        length,
+        length_unit,
+        description,
+        tags,
+        span: o.span(),
+    })
 }
 
 fn read_cable_end(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<CableEnd> {
@@ -797,7 +828,9 @@ fn read_cable_end(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<CableEnd> {
     let term = m.str("term");
     let span = m.span();
     let out = match (device, interface, circuit) {
-        (Some(device), Some(interface), None) => Some(CableEnd::Interface(InterfaceRef { device, interface, span, id: None })),
+        (Some(device), Some(interface), None) => {
+            Some(CableEnd::Interface(InterfaceRef { device, interface, span, id: None }))
+        }
         (None, None, Some(circuit)) => {
             let side = term.as_ref().and_then(|t| TermSide::parse(&t.value).map(|s| Spanned::new(s, t.span)));
             if side.is_none() {

@@ -80,9 +80,13 @@ impl<'a, 'd> Obj<'a, 'd> {
             self.incomplete = true;
             let what = self.what;
             self.diags.push(
-                Diagnostic::new(Code::MissingField, self.key_span(), format!("{what} is missing the required field `{key}`"))
-                    .label(format!("this {what} has no `{key}`"))
-                    .help(format!("add `{key}:` to the {what}")),
+                Diagnostic::new(
+                    Code::MissingField,
+                    self.key_span(),
+                    format!("{what} is missing the required field `{key}`"),
+                )
+                .label(format!("this {what} has no `{key}`"))
+                .help(format!("add `{key}:` to the {what}")),
             );
         }
         n
@@ -204,9 +208,10 @@ impl<'a, 'd> Obj<'a, 'd> {
                 self.diags.push(
                     Diagnostic::new(Code::UnknownField, k.span, format!("unknown field `{name}` on {what}"))
                         .label("not a field of this collection")
-                        .help_opt(did_you_mean(name, self.known.iter().copied()).or_else(|| {
-                            Some(format!("known fields: {}", self.known.join(", ")))
-                        })),
+                        .help_opt(
+                            did_you_mean(name, self.known.iter().copied())
+                                .or_else(|| Some(format!("known fields: {}", self.known.join(", ")))),
+                        ),
                 );
             }
         }

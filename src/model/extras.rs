@@ -20,8 +20,18 @@ pub fn lower_tag(o: &mut Obj<'_, '_>) -> Option<Tag> {
 }
 
 /// The assignment kinds of a config context, in NetBox's order.
-pub const ASSIGNMENT_KINDS: [&str; 10] =
-    ["regions", "site_groups", "sites", "locations", "device_types", "roles", "platforms", "tenant_groups", "tenants", "tags"];
+pub const ASSIGNMENT_KINDS: [&str; 10] = [
+    "regions",
+    "site_groups",
+    "sites",
+    "locations",
+    "device_types",
+    "roles",
+    "platforms",
+    "tenant_groups",
+    "tenants",
+    "tags",
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct Assignments {

@@ -148,16 +148,17 @@ pub fn lower_ip_address(o: &mut Obj<'_, '_>) -> Option<IpAddress> {
         o.incomplete = true;
     }
     let vrf = opt_ref(o, "vrf");
-    let interface = o.node("interface").and_then(|n| match scalar_text(n).and_then(|s| InterfaceRef::parse_str(s, n.span)) {
-        Some(r) => Some(r),
-        None => {
-            o.diags.push(
-                Diagnostic::new(Code::InvalidValue, n.span, "`interface` must be written `device:interface`")
-                    .label("expected `device:interface`"),
-            );
-            None
-        }
-    });
+    let interface =
+        o.node("interface").and_then(|n| match scalar_text(n).and_then(|s| InterfaceRef::parse_str(s, n.span)) {
+            Some(r) => Some(r),
+            None => {
+                o.diags.push(
+                    Diagnostic::new(Code::InvalidValue, n.span, "`interface` must be written `device:interface`")
+                        .label("expected `device:interface`"),
+                );
+                None
+            }
+        });
     let mut ip = ip_fields(o, address?);
     ip.vrf = vrf;
     ip.interface = interface;

@@ -44,9 +44,13 @@ pub fn slug_or_derive(slug: Option<Text>, name: &Text, diags: &mut Vec<Diagnosti
             let derived = slugify(&name.value);
             if derived.is_empty() {
                 diags.push(
-                    Diagnostic::new(Code::InvalidSlug, name.span, format!("no slug can be derived from `{}`", name.value))
-                        .label("this name has no letter or digit")
-                        .help("add a `slug:`"),
+                    Diagnostic::new(
+                        Code::InvalidSlug,
+                        name.span,
+                        format!("no slug can be derived from `{}`", name.value),
+                    )
+                    .label("this name has no letter or digit")
+                    .help("add a `slug:`"),
                 );
                 return None;
             }

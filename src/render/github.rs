@@ -24,7 +24,13 @@ pub fn render(diags: &[Diagnostic], sources: &SourceSet, out: &mut dyn Write) ->
         let s = d.primary.span;
         let mut message = d.message.clone();
         for r in &d.related {
-            message.push_str(&format!("\n{}:{}:{}: {}", sources.path(r.span.file), r.span.start.line, r.span.start.col, r.message));
+            message.push_str(&format!(
+                "\n{}:{}:{}: {}",
+                sources.path(r.span.file),
+                r.span.start.line,
+                r.span.start.col,
+                r.message
+            ));
         }
         if let Some(h) = &d.help {
             message.push_str(&format!("\nhelp: {h}"));

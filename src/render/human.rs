@@ -8,7 +8,13 @@ use super::{Lines, Summary, count};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceSet;
 
-pub fn render(diags: &[Diagnostic], sources: &SourceSet, summary: Summary, color: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    diags: &[Diagnostic],
+    sources: &SourceSet,
+    summary: Summary,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut lines = Lines::default();
     for d in diags {
@@ -18,10 +24,9 @@ pub fn render(diags: &[Diagnostic], sources: &SourceSet, summary: Summary, color
         };
         let file = d.primary.span.file;
         let src = sources.get(file);
-        let mut primary = Snippet::source(&*src.text)
-            .path(src.path.as_str())
-            .fold(true)
-            .annotation(AnnotationKind::Primary.span(lines.range(sources, d.primary.span)).label(non_empty(&d.primary.message)));
+        let mut primary = Snippet::source(&*src.text).path(src.path.as_str()).fold(true).annotation(
+            AnnotationKind::Primary.span(lines.range(sources, d.primary.span)).label(non_empty(&d.primary.message)),
+        );
         let mut others: Vec<Snippet<'_, _>> = Vec::new();
         for r in &d.related {
             let ann = AnnotationKind::Context.span(lines.range(sources, r.span)).label(non_empty(&r.message));

@@ -40,9 +40,10 @@ fn chains<T>(
         members.sort_by_key(|t| t.span);
         let last = members.pop().expect("a cycle has a member");
         let chain: Vec<&str> = members.iter().map(|t| t.as_str()).chain([last.as_str()]).collect();
-        let mut d = Diagnostic::new(Code::ReferenceCycle, last.span, format!("{what} `{}` is its own ancestor", last.value))
-            .label(format!("the parent chain loops: {}", chain.join(" → ")))
-            .help(format!("one {what} in the loop needs another parent, or none"));
+        let mut d =
+            Diagnostic::new(Code::ReferenceCycle, last.span, format!("{what} `{}` is its own ancestor", last.value))
+                .label(format!("the parent chain loops: {}", chain.join(" → ")))
+                .help(format!("one {what} in the loop needs another parent, or none"));
         for m in members {
             d = d.related(m.span, format!("{what} `{}` is in the loop", m.value));
         }

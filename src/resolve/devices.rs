@@ -64,9 +64,18 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
         for c in &dt.components {
             if let Some(first) = seen.insert((c.kind, c.name.as_str()), &c.name) {
                 diags.push(
-                    Diagnostic::new(Code::DuplicateObject, c.name.span, format!("{} `{}` is defined twice in device type `{}`", c.kind.what(), c.name.value, dt.slug.value))
-                        .label("second definition")
-                        .related(first.span, "first defined here"),
+                    Diagnostic::new(
+                        Code::DuplicateObject,
+                        c.name.span,
+                        format!(
+                            "{} `{}` is defined twice in device type `{}`",
+                            c.kind.what(),
+                            c.name.value,
+                            dt.slug.value
+                        ),
+                    )
+                    .label("second definition")
+                    .related(first.span, "first defined here"),
                 );
             }
         }
@@ -101,9 +110,13 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
 
 fn missing_type(i: &Interface, device: &str, dt: &str) -> Diagnostic {
     let why = format!("device type `{dt}` has no interface `{}`", i.name.value);
-    Diagnostic::new(Code::MissingField, i.name.span, format!("interface `{}` of `{device}` is missing the required field `type`", i.name.value))
-        .label(why)
-        .help("add `type:` (e.g. `virtual`, `lag`, `10gbase-x-sfpp`), or fix the name to match the device type")
+    Diagnostic::new(
+        Code::MissingField,
+        i.name.span,
+        format!("interface `{}` of `{device}` is missing the required field `type`", i.name.value),
+    )
+    .label(why)
+    .help("add `type:` (e.g. `virtual`, `lag`, `10gbase-x-sfpp`), or fix the name to match the device type")
 }
 
 fn same_device(diags: &mut Vec<Diagnostic>, r: &Option<Text>, names: &[String], dev: &str, what: &str) -> Option<u32> {
@@ -112,9 +125,13 @@ fn same_device(diags: &mut Vec<Diagnostic>, r: &Option<Text>, names: &[String], 
         Some(i) => Some(i as u32),
         None => {
             diags.push(
-                Diagnostic::new(Code::UnknownReference, r.span, format!("device `{dev}` has no interface `{}`", r.value))
-                    .label(format!("the {what} must be an interface of the same device"))
-                    .help_opt(did_you_mean(&r.value, names.iter().map(String::as_str))),
+                Diagnostic::new(
+                    Code::UnknownReference,
+                    r.span,
+                    format!("device `{dev}` has no interface `{}`", r.value),
+                )
+                .label(format!("the {what} must be an interface of the same device"))
+                .help_opt(did_you_mean(&r.value, names.iter().map(String::as_str))),
             );
             None
         }
@@ -131,17 +148,27 @@ pub fn link_interface(diags: &mut Vec<Diagnostic>, r: &mut InterfaceRef, inv: &I
     match d.interface(&r.interface.value) {
         Some(i) => r.id = Some(InterfaceId { device: dev, index: i }),
         None => diags.push(
-            Diagnostic::new(Code::UnknownReference, r.interface.span, format!("device `{}` has no interface `{}`", r.device.value, r.interface.value))
-                .label("unknown interface")
-                .related(d.name.span, "the device is declared here")
-                .help_opt(did_you_mean(&r.interface.value, d.interfaces.iter().map(|i| i.name.as_str()))),
+            Diagnostic::new(
+                Code::UnknownReference,
+                r.interface.span,
+                format!("device `{}` has no interface `{}`", r.device.value, r.interface.value),
+            )
+            .label("unknown interface")
+            .related(d.name.span, "the device is declared here")
+            .help_opt(did_you_mean(&r.interface.value, d.interfaces.iter().map(|i| i.name.as_str()))),
         ),
     }
 }
 
 /// Link a VLAN written as a vid (resolved at `site`: site VLANs, then groups
 /// scoped to the site, then global VLANs and unscoped groups) or `{group, vid}`.
-pub fn link_vlan(diags: &mut Vec<Diagnostic>, v: &mut VlanRef, site: Option<Id<Site>>, ix: &Index, site_slug: Option<String>) {
+pub fn link_vlan(
+    diags: &mut Vec<Diagnostic>,
+    v: &mut VlanRef,
+    site: Option<Id<Site>>,
+    ix: &Index,
+    site_slug: Option<String>,
+) {
     let vid = v.vid.value;
     if let Some(g) = &v.group {
         let Some(&gid) = ix.vlan_groups.get(&g.value) else {
@@ -151,8 +178,12 @@ pub fn link_vlan(diags: &mut Vec<Diagnostic>, v: &mut VlanRef, site: Option<Id<S
         v.id = ix.vlans.get(&(VlanScope::Group(gid), vid)).copied();
         if v.id.is_none() {
             diags.push(
-                Diagnostic::new(Code::UnknownReference, v.vid.span, format!("VLAN group `{}` has no VLAN {vid}", g.value))
-                    .label("unknown VLAN"),
+                Diagnostic::new(
+                    Code::UnknownReference,
+                    v.vid.span,
+                    format!("VLAN group `{}` has no VLAN {vid}", g.value),
+                )
+                .label("unknown VLAN"),
             );
         }
         return;
@@ -177,9 +208,13 @@ pub fn link_vlan(diags: &mut Vec<Diagnostic>, v: &mut VlanRef, site: Option<Id<S
             }
             _ => {
                 diags.push(
-                    Diagnostic::new(Code::AmbiguousReference, v.span, format!("VLAN {vid} exists in {} groups available here", level.len()))
-                        .label("ambiguous VLAN")
-                        .help(format!("write `{{group: SLUG, vid: {vid}}}`")),
+                    Diagnostic::new(
+                        Code::AmbiguousReference,
+                        v.span,
+                        format!("VLAN {vid} exists in {} groups available here", level.len()),
+                    )
+                    .label("ambiguous VLAN")
+                    .help(format!("write `{{group: SLUG, vid: {vid}}}`")),
                 );
                 return;
             }
@@ -195,12 +230,17 @@ pub fn link_vlan(diags: &mut Vec<Diagnostic>, v: &mut VlanRef, site: Option<Id<S
 
 /// Find the device's own address that `primary_ip4`/`primary_ip6` names.
 fn primary(diags: &mut Vec<Diagnostic>, d: &Device, ips: &[IpAddress], v6: bool) -> Option<Id<IpAddress>> {
-    let (want, key) = if v6 { (d.primary_ip6.as_ref()?, "primary_ip6") } else { (d.primary_ip4.as_ref()?, "primary_ip4") };
+    let (want, key) =
+        if v6 { (d.primary_ip6.as_ref()?, "primary_ip6") } else { (d.primary_ip4.as_ref()?, "primary_ip4") };
     let family_ok = matches!((want.value, v6), (ipnet::IpNet::V4(_), false) | (ipnet::IpNet::V6(_), true));
     if !family_ok {
         diags.push(
-            Diagnostic::new(Code::InvalidValue, want.span, format!("`{key}` must be an IPv{} address", if v6 { 6 } else { 4 }))
-                .label("wrong address family"),
+            Diagnostic::new(
+                Code::InvalidValue,
+                want.span,
+                format!("`{key}` must be an IPv{} address", if v6 { 6 } else { 4 }),
+            )
+            .label("wrong address family"),
         );
         return None;
     }
@@ -220,9 +260,13 @@ fn primary(diags: &mut Vec<Diagnostic>, d: &Device, ips: &[IpAddress], v6: bool)
         None => "assign the address to one of the device's interfaces first".to_string(),
     };
     diags.push(
-        Diagnostic::new(Code::UnknownReference, want.span, format!("`{}` is not an address of device `{}`", want.value, d.name.value))
-            .label(format!("{key} must be one of the device's own addresses"))
-            .help(help),
+        Diagnostic::new(
+            Code::UnknownReference,
+            want.span,
+            format!("`{}` is not an address of device `{}`", want.value, d.name.value),
+        )
+        .label(format!("{key} must be one of the device's own addresses"))
+        .help(help),
     );
     None
 }

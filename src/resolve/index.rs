@@ -111,10 +111,14 @@ pub fn build_flat(inv: &Inventory, diags: &mut Vec<Diagnostic>) -> Index {
             Some(&other) if other.index() != i && inv.tags[other.index()].slug.value == t.name.value => {
                 let o = &inv.tags[other.index()];
                 diags.push(
-                    Diagnostic::new(Code::TagNameClash, t.name.span, format!("tag name `{}` is another tag's slug", t.name.value))
-                        .label("ambiguous: a reference to this name could mean either tag")
-                        .related(o.slug.span, format!("tag `{}` has this slug", o.name.value))
-                        .help("rename one of the tags, or give the other a different slug"),
+                    Diagnostic::new(
+                        Code::TagNameClash,
+                        t.name.span,
+                        format!("tag name `{}` is another tag's slug", t.name.value),
+                    )
+                    .label("ambiguous: a reference to this name could mean either tag")
+                    .related(o.slug.span, format!("tag `{}` has this slug", o.name.value))
+                    .help("rename one of the tags, or give the other a different slug"),
                 );
             }
             Some(_) => {}
@@ -179,10 +183,14 @@ pub fn build_scoped(inv: &Inventory, ix: &mut Index, diags: &mut Vec<Diagnostic>
         if let Some(&first) = ix.vlans.get(&(scope, v.vid.value)) {
             let f = &inv.vlans[first.index()];
             diags.push(
-                Diagnostic::new(Code::DuplicateObject, v.vid.span, format!("VLAN {} is defined twice in the same scope", v.vid.value))
-                    .label(format!("VLAN `{}` reuses this vid", v.name.value))
-                    .related(f.vid.span, format!("VLAN `{}` has it first", f.name.value))
-                    .help("a vid is unique within its VLAN group, or its site, or globally"),
+                Diagnostic::new(
+                    Code::DuplicateObject,
+                    v.vid.span,
+                    format!("VLAN {} is defined twice in the same scope", v.vid.value),
+                )
+                .label(format!("VLAN `{}` reuses this vid", v.name.value))
+                .related(f.vid.span, format!("VLAN `{}` has it first", f.name.value))
+                .help("a vid is unique within its VLAN group, or its site, or globally"),
             );
         } else {
             ix.vlans.insert((scope, v.vid.value), Id::new(i));

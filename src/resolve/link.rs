@@ -81,16 +81,26 @@ pub const FIELD_TYPES: &[&str] = &[
 ];
 
 /// Every key of `values` names a custom field defined for `object_type`.
-pub fn custom_fields(diags: &mut Vec<Diagnostic>, values: &[CustomValue], object_type: &str, inv: &Inventory, ix: &Index) {
+pub fn custom_fields(
+    diags: &mut Vec<Diagnostic>,
+    values: &[CustomValue],
+    object_type: &str,
+    inv: &Inventory,
+    ix: &Index,
+) {
     for v in values {
         match ix.custom_fields.get(&v.name.value) {
             None => diags.push(
-                Diagnostic::new(Code::UnknownCustomField, v.name.span, format!("no custom field `{}` is defined", v.name.value))
-                    .label("unknown custom field")
-                    .help_opt(
-                        did_you_mean(&v.name.value, ix.custom_fields.keys().map(String::as_str))
-                            .or_else(|| Some("define it in the `custom_fields` collection".into())),
-                    ),
+                Diagnostic::new(
+                    Code::UnknownCustomField,
+                    v.name.span,
+                    format!("no custom field `{}` is defined", v.name.value),
+                )
+                .label("unknown custom field")
+                .help_opt(
+                    did_you_mean(&v.name.value, ix.custom_fields.keys().map(String::as_str))
+                        .or_else(|| Some("define it in the `custom_fields` collection".into())),
+                ),
             ),
             Some(&id) => {
                 let cf = &inv.custom_fields[id.index()];
@@ -112,7 +122,14 @@ pub fn custom_fields(diags: &mut Vec<Diagnostic>, values: &[CustomValue], object
     }
 }
 
-fn file_ref(diags: &mut Vec<Diagnostic>, t: &Option<Text>, found: impl Fn(&str) -> bool, what: &str, dir: &str, list: &[String]) {
+fn file_ref(
+    diags: &mut Vec<Diagnostic>,
+    t: &Option<Text>,
+    found: impl Fn(&str) -> bool,
+    what: &str,
+    dir: &str,
+    list: &[String],
+) {
     let Some(t) = t else { return };
     if !found(&t.value) {
         diags.push(
@@ -249,9 +266,13 @@ pub fn link_flat(inv: &mut Inventory, ix: &Index, sources: &SourceSet, diags: &m
         if !ok {
             let cands = crate::model::COLLECTIONS.iter().copied().chain(["interfaces"]);
             diags.push(
-                Diagnostic::new(Code::UnknownReference, x.applies_to.span, format!("no collection `{}` exists", x.applies_to.value))
-                    .label("`applies_to` names a collection")
-                    .help_opt(did_you_mean(&x.applies_to.value, cands)),
+                Diagnostic::new(
+                    Code::UnknownReference,
+                    x.applies_to.span,
+                    format!("no collection `{}` exists", x.applies_to.value),
+                )
+                .label("`applies_to` names a collection")
+                .help_opt(did_you_mean(&x.applies_to.value, cands)),
             );
         }
     }
@@ -297,7 +318,8 @@ pub fn choice(diags: &mut Vec<Diagnostic>, t: &Text, allowed: &[&str], what: &st
             Diagnostic::new(Code::InvalidValue, t.span, format!("`{}` is not a valid {what}", t.value))
                 .label(format!("unknown {what}"))
                 .help_opt(
-                    did_you_mean(&t.value, allowed.iter().copied()).or_else(|| Some(format!("one of: {}", allowed.join(", ")))),
+                    did_you_mean(&t.value, allowed.iter().copied())
+                        .or_else(|| Some(format!("one of: {}", allowed.join(", ")))),
                 ),
         );
     }
@@ -322,12 +344,20 @@ fn in_site<T>(
                 .map(|(s, _)| inv.sites[s.index()].slug.as_str())
                 .collect();
             let site_slug = &inv.sites[site.index()].slug.value;
-            let mut d = Diagnostic::new(Code::UnknownReference, r.key.span, format!("site `{site_slug}` has no {what} `{}`", r.key.value))
-                .label(format!("unknown {what} at this site"));
+            let mut d = Diagnostic::new(
+                Code::UnknownReference,
+                r.key.span,
+                format!("site `{site_slug}` has no {what} `{}`", r.key.value),
+            )
+            .label(format!("unknown {what} at this site"));
             d = if elsewhere.is_empty() {
                 d.help_opt(did_you_mean(&r.key.value, map.keys().filter(|(s, _)| *s == site).map(|(_, k)| k.as_str())))
             } else {
-                d.help(format!("a {what} `{}` exists at site {}, not at `{site_slug}`", r.key.value, elsewhere.join(", ")))
+                d.help(format!(
+                    "a {what} `{}` exists at site {}, not at `{site_slug}`",
+                    r.key.value,
+                    elsewhere.join(", ")
+                ))
             };
             diags.push(d);
         }
@@ -374,9 +404,13 @@ pub fn link_scoped(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>)
             match ix.locations_by_slug.get(&r.key.value).map(Vec::as_slice) {
                 Some([one]) => r.id = Some(*one),
                 Some(many) => diags.push(
-                    Diagnostic::new(Code::AmbiguousReference, r.key.span, format!("location `{}` exists at {} sites", r.key.value, many.len()))
-                        .label("ambiguous location")
-                        .help("give the locations distinct slugs"),
+                    Diagnostic::new(
+                        Code::AmbiguousReference,
+                        r.key.span,
+                        format!("location `{}` exists at {} sites", r.key.value, many.len()),
+                    )
+                    .label("ambiguous location")
+                    .help("give the locations distinct slugs"),
                 ),
                 None => diags.push(unknown(
                     r.key.span,
@@ -423,7 +457,13 @@ fn inv_sites_slug(sites: &[Site], site: Option<Id<Site>>) -> Option<String> {
     site.map(|s| sites[s.index()].slug.value.clone())
 }
 
-fn link_circuit(diags: &mut Vec<Diagnostic>, cid: &Text, provider: Option<&Text>, span: Span, ix: &Index) -> Option<Id<Circuit>> {
+fn link_circuit(
+    diags: &mut Vec<Diagnostic>,
+    cid: &Text,
+    provider: Option<&Text>,
+    span: Span,
+    ix: &Index,
+) -> Option<Id<Circuit>> {
     if let Some(p) = provider {
         let Some(&pid) = ix.providers.get(&p.value) else {
             diags.push(unknown(p.span, "provider", &p.value, ix.providers.keys().map(String::as_str)));
@@ -432,8 +472,12 @@ fn link_circuit(diags: &mut Vec<Diagnostic>, cid: &Text, provider: Option<&Text>
         let found = ix.circuits.get(&(pid, cid.value.clone())).copied();
         if found.is_none() {
             diags.push(
-                Diagnostic::new(Code::UnknownReference, cid.span, format!("provider `{}` has no circuit `{}`", p.value, cid.value))
-                    .label("unknown circuit"),
+                Diagnostic::new(
+                    Code::UnknownReference,
+                    cid.span,
+                    format!("provider `{}` has no circuit `{}`", p.value, cid.value),
+                )
+                .label("unknown circuit"),
             );
         }
         return found;
@@ -442,9 +486,13 @@ fn link_circuit(diags: &mut Vec<Diagnostic>, cid: &Text, provider: Option<&Text>
         Some([one]) => Some(*one),
         Some(_) => {
             diags.push(
-                Diagnostic::new(Code::AmbiguousReference, span, format!("circuit `{}` exists at several providers", cid.value))
-                    .label("ambiguous circuit")
-                    .help("add `provider: SLUG` to the cable end"),
+                Diagnostic::new(
+                    Code::AmbiguousReference,
+                    span,
+                    format!("circuit `{}` exists at several providers", cid.value),
+                )
+                .label("ambiguous circuit")
+                .help("add `provider: SLUG` to the cable end"),
             );
             None
         }

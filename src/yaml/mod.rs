@@ -35,7 +35,15 @@ impl Default for Limits {
 /// Parse one file. Returns the document's root (a null node for an empty file),
 /// or `None` when the file is not usable; the reasons go to `diags`.
 pub fn parse(file: FileId, text: &str, limits: Limits, diags: &mut Vec<Diagnostic>) -> Option<Node> {
-    let mut b = Builder { limits, stack: Vec::new(), anchors: HashMap::new(), alias_nodes: 0, root: None, docs: 0, dups: Vec::new() };
+    let mut b = Builder {
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        root: None,
+        docs: 0,
+        dups: Vec::new(),
+    };
     let mut parser = Parser::new_from_str(text);
     loop {
         let (event, span) = match parser.next_event() {
@@ -83,8 +91,18 @@ fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic {
 }
 
 enum Frame {
-    Seq { span: Span, anchor: usize, items: Vec<Node> },
-    Map { span: Span, anchor: usize, entries: Vec<(Node, Node)>, key: Option<Node>, index: Option<HashMap<Box<str>, usize>> },
+    Seq {
+        span: Span,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        span: Span,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        index: Option<HashMap<Box<str>, usize>>,
+    },
 }
 
 struct Builder {
@@ -150,7 +168,9 @@ impl Builder {
             }
             Event::Alias(id) => {
                 let Some((node, size)) = self.anchors.get(&id) else {
-                    return Err(Box::new(Diagnostic::new(Code::YamlSyntax, span, "alias to an unknown anchor").label("unknown anchor")));
+                    return Err(Box::new(
+                        Diagnostic::new(Code::YamlSyntax, span, "alias to an unknown anchor").label("unknown anchor"),
+                    ));
                 };
                 self.alias_nodes += size;
                 if self.alias_nodes > self.limits.max_alias_nodes {
@@ -175,8 +195,12 @@ impl Builder {
     fn check_depth(&self, span: Span) -> Result<(), Box<Diagnostic>> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(Box::new(
-                Diagnostic::new(Code::TooDeep, span, format!("collections nest deeper than {} levels", self.limits.max_depth))
-                    .label("too deep"),
+                Diagnostic::new(
+                    Code::TooDeep,
+                    span,
+                    format!("collections nest deeper than {} levels", self.limits.max_depth),
+                )
+                .label("too deep"),
             ));
         }
         Ok(())
@@ -227,7 +251,6 @@ impl Builder {
         }
         Ok(())
     }
-
 }
 
 fn find_key(entries: &[(Node, Node)], index: &Option<HashMap<Box<str>, usize>>, name: &str) -> Option<usize> {

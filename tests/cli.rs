@@ -1,0 +1,82 @@
+//! CLI contract: every case under tests/cmd/ is a command, an input tree, the
+//! expected stdout/stderr and exit code (`TRYCMD=overwrite` rewrites them).
+
+mod common;
+
+use std::process::Command;
+
+#[test]
+fn cli_cases() {
+    trycmd::TestCases::new().register_bin("sot", trycmd::cargo::cargo_bin!("sot")).case("tests/cmd/*.toml");
+}
+
+fn sot() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sot"))
+}
+
+#[test]
+fn the_example_inventory_checks_clean() {
+    let out = sot().args(["check", "--color", "never"]).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("no problems found"), "{stdout}");
+}
+
+#[test]
+fn no_project_file_is_a_usage_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sot().arg("check").current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no sot.yaml found"), "{stderr}");
+}
+
+#[test]
+fn a_missing_path_is_a_usage_failure() {
+    let out = sot().args(["check", "/nonexistent/inventory"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/inventory"));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let fx = common::materialise_str("--- sot.yaml\n--- inventory/a.yaml\nsites: [{name: L, region: nowhere}]\n");
+    let run = |args: &[&str], no_color: bool| {
+        let mut c = sot();
+        c.args(args).current_dir(fx.root());
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        String::from_utf8(c.output().unwrap().stdout).unwrap()
+    };
+    assert!(run(&["check", "--color", "always"], false).contains('\u{1b}'));
+    // Not a terminal: no escapes by default, and none with NO_COLOR either.
+    assert!(!run(&["check"], false).contains('\u{1b}'));
+    assert!(!run(&["check"], true).contains('\u{1b}'));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = sot().args(["explain", "--all"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn docs_list_every_code() {
+    let out = sot().args(["explain", "--all", "--markdown"]).output().unwrap();
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md")).unwrap();
+    assert_eq!(
+        docs, generated,
+        "docs/diagnostics.md is stale: run `sot explain --all --markdown > docs/diagnostics.md`"
+    );
+}
