@@ -61,7 +61,7 @@ pub fn compile(sources: &SourceSet, config: Config, mut diagnostics: Vec<Diagnos
         diagnostics.append(&mut diags);
     }
     let index = resolve::resolve(&mut inventory, sources, &mut diagnostics);
-    diagnostics.extend(validate::run(&inventory, &index));
+    diagnostics.extend(validate::run(&inventory, &index, &config));
     diagnostic::sort(&mut diagnostics);
     Compilation { config, inventory, index, diagnostics }
 }

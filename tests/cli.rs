@@ -14,6 +14,22 @@ fn sot() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sot"))
 }
 
+/// The human renderer's output, compared exactly (its `...` fold lines would be
+/// wildcards in a trycmd case). `SNAPSHOTS=overwrite` rewrites the expected file.
+#[test]
+fn human_output_snapshot() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cmd/many-faults.in");
+    let out = sot().args(["check", "--color", "never"]).current_dir(dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let got = String::from_utf8(out.stdout).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/many-faults.human.txt");
+    if std::env::var_os("SNAPSHOTS").is_some_and(|v| v == "overwrite") {
+        std::fs::write(path, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(got == want, "human output differs from {path}:\n{got}");
+}
+
 #[test]
 fn the_example_inventory_checks_clean() {
     let out = sot().args(["check", "--color", "never"]).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();

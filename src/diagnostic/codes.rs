@@ -167,4 +167,74 @@ codes! {
         "Tags are pre-created labels; one that no object, interface or config context uses is usually left over from a rename or a typo'd definition. Remove it, or tag something with it.",
         "tags:\n  - {name: ospf_cost=5000}   # nothing uses it"
     }
+    InvalidChoice = "E0301" "invalid-choice" Error {
+        "A choice field holds a value NetBox does not offer.",
+        "Status, type, mode, face, unit and role fields take one of NetBox's fixed values (listed in its API schema). The closest valid value is suggested.",
+        "devices:\n  - name: r1\n    status: actve"
+    }
+    RackUnitRange = "E0302" "rack-unit-range" Error {
+        "A device does not fit inside its rack's units.",
+        "A device at `position` occupies its device type's `u_height` units upward from there; all of them must lie between the rack's `starting_unit` and its last unit (`starting_unit + u_height - 1`).",
+        "racks: [{name: R1, site: lon1, u_height: 42}]\ndevices:\n  - {name: r1, rack: R1, position: 42, face: front, device_type: two-u, ...}"
+    }
+    RackCollision = "E0303" "rack-collision" Error {
+        "Two devices occupy the same rack unit on the same face.",
+        "A unit holds one device per face; a full-depth device occupies both faces. The device written later is reported, with the one already there.",
+        "devices:\n  - {name: r1, rack: R1, position: 10, face: front, ...}\n  - {name: r2, rack: R1, position: 10, face: front, ...}"
+    }
+    RackPlacement = "E0304" "rack-placement" Error {
+        "A rack position or face is given without what it needs.",
+        "A `position` needs a `rack` and a `face`; a `face` needs a `rack`. A device mounted in a rack with a location must be in that location.",
+        "devices:\n  - {name: r1, site: lon1, position: 10, ...}"
+    }
+    InterfaceLink = "E0305" "interface-link" Error {
+        "An interface's LAG or parent is not one it can have.",
+        "A LAG member's `lag` must be an interface of type `lag` on the same device, and not itself; a `parent` must be another interface of the same device.",
+        "interfaces:\n  - {name: Ethernet1, lag: Ethernet2}\n  - {name: Ethernet2, type: 10gbase-x-sfpp}"
+    }
+    CableEndInUse = "E0310" "cable-end-in-use" Error {
+        "An interface or circuit end carries more than one connection.",
+        "An interface or a circuit termination takes one cable; a circuit termination written on `device:interface` is that interface's one connection. The later connection is reported with the one that already uses the end.",
+        "cables:\n  - {a: r1:eth0, b: r2:eth0}\n  - {a: r1:eth0, b: r3:eth0}"
+    }
+    CableLoop = "E0311" "cable-loop" Error {
+        "A cable connects an end to itself.",
+        "Both ends of the cable name the same interface or circuit termination.",
+        "cables:\n  - {a: r1:eth0, b: r1:eth0}"
+    }
+    NotCablable = "E0312" "not-cablable" Error {
+        "A cable ends on an interface that cannot take one.",
+        "Virtual, bridge, LAG and wireless interfaces have no physical port; NetBox refuses cables on them. Cable the LAG's member interfaces instead.",
+        "cables:\n  - {a: r1:Port-Channel1, b: r2:Port-Channel1}"
+    }
+    VlanRange = "E0320" "vlan-range" Error {
+        "A VLAN id is outside 1-4094 or outside its group's range.",
+        "VLAN ids run from 1 to 4094. A VLAN in a group must also lie within the group's `min_vid`..`max_vid`, which themselves lie in 1-4094 with min not above max.",
+        "vlan_groups: [{name: Users, min_vid: 100, max_vid: 199}]\nvlans:\n  - {vid: 200, name: guests, group: users}"
+    }
+    VlanAssignment = "E0321" "vlan-assignment" Error {
+        "An interface's VLANs do not fit its mode or its device's site.",
+        "Tagged VLANs need `mode: tagged`; an untagged VLAN needs a mode. Every VLAN must be available at the device's site: global, of the same site, or in a group scoped to that site.",
+        "interfaces:\n  - {name: Ethernet1, mode: access, tagged_vlans: [10, 20]}"
+    }
+    DuplicateAddress = "E0330" "duplicate-address" Error {
+        "Two IP addresses have the same host in a VRF that enforces uniqueness.",
+        "NetBox refuses a second address with the same host (whatever the masks) in a VRF whose `enforce_unique` is true (the default), and in the global table while `enforce_global_unique` is true.",
+        "ip_addresses:\n  - {address: 10.0.0.1/24}\n  - {address: 10.0.0.1/32}"
+    }
+    DuplicatePrefix = "E0331" "duplicate-prefix" Error {
+        "The same prefix is written twice in a VRF that enforces uniqueness.",
+        "NetBox refuses a duplicate prefix in a VRF whose `enforce_unique` is true (the default), and in the global table while `enforce_global_unique` is true.",
+        "prefixes:\n  - {prefix: 10.0.0.0/24}\n  - {prefix: 10.0.0.0/24}"
+    }
+    AddressOutsidePrefix = "W0332" "address-outside-prefix" Warning {
+        "An IP address lies in no prefix of its VRF.",
+        "Every address should belong to a documented prefix of the same VRF; an address outside all of them is usually a typo in the address or a missing prefix.",
+        "prefixes: [{prefix: 10.0.0.0/24}]\nip_addresses: [{address: 10.0.1.5/24}]"
+    }
+    NetworkIdAddress = "E0333" "network-id-address" Error {
+        "An interface address is its subnet's network or broadcast address.",
+        "NetBox refuses to assign a subnet's network ID (or an IPv4 broadcast address) to an interface, except in /31 and /32 (/127 and /128 for IPv6) subnets.",
+        "interfaces:\n  - {name: eth0, type: 1000base-t, ip_addresses: [10.0.0.0/24]}"
+    }
 }

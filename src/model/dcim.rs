@@ -319,9 +319,15 @@ impl DeviceType {
 pub fn lower_device_type(o: &mut Obj<'_, '_>) -> Option<DeviceType> {
     let manufacturer = req_ref(o, "manufacturer");
     let model = o.req_str("model");
-    let slug = o.str("slug");
+    let slug = o.req_str("slug");
     let part_number = o.str("part_number");
-    let u_height = o.number("u_height", 0.0, 100.0);
+    if o.node("u_height").is_none() {
+        o.required("u_height");
+    }
+    let u_height = half_units(o, "u_height", 0.0);
+    if o.node("is_full_depth").is_none() {
+        o.required("is_full_depth");
+    }
     let is_full_depth = o.bool("is_full_depth");
     let airflow = o.str("airflow");
     let weight = o.number("weight", 0.0, 1e6);
@@ -354,7 +360,7 @@ pub fn lower_device_type(o: &mut Obj<'_, '_>) -> Option<DeviceType> {
         }
     }
     let model = model?;
-    let slug = slug::slug_or_derive(slug, &model, o.diags)?;
+    let slug = slug::slug_or_derive(Some(slug?), &model, o.diags)?;
     Some(DeviceType {
         manufacturer: manufacturer?,
         model,
@@ -435,6 +441,23 @@ pub fn lower_platform(o: &mut Obj<'_, '_>) -> Option<Platform> {
     let description = o.str("description");
     let (name, slug) = ns?;
     Some(Platform { name, slug, manufacturer, config_template, description })
+}
+
+/// A number of rack units: a multiple of 0.5, at least `min`.
+fn half_units(o: &mut Obj<'_, '_>, key: &'static str, min: f64) -> Option<Spanned<f64>> {
+    let n = o.number(key, min, 1000.0)?;
+    if (n.value * 2.0).fract() != 0.0 {
+        o.diags.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                n.span,
+                format!("`{key}` must be a whole or half unit, not {}", n.value),
+            )
+            .label("not a multiple of 0.5"),
+        );
+        return None;
+    }
+    Some(n)
 }
 
 /// An interface of a device: `(device, position in the device's interface list)`.
@@ -583,7 +606,7 @@ fn lower_interface(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Interface> {
     let mgmt_only = o.bool("mgmt_only");
     let label = o.str("label");
     let description = o.str("description");
-    let mtu = o.int("mtu", i64::MIN, i64::MAX);
+    let mtu = o.int("mtu", 1, 65536);
     let mac_address = o.str("mac_address");
     let speed = o.int("speed", 0, i64::from(u32::MAX));
     let mode = o.str("mode");
@@ -671,7 +694,7 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
     let site = req_ref(o, "site");
     let location = opt_ref(o, "location");
     let rack = opt_ref(o, "rack");
-    let position = o.number("position", 0.5, 1000.0);
+    let position = half_units(o, "position", 0.5);
     let face = o.str("face");
     let status = o.str("status");
     let platform = opt_ref(o, "platform");

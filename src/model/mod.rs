@@ -5,6 +5,7 @@
 //! written ([`Ref`]) and filled in by [`crate::resolve`]. Submodules follow
 //! NetBox's apps: `tenancy`, `dcim`, `ipam`, `circuits`, `extras`.
 
+pub mod choices;
 pub mod circuits;
 pub mod dcim;
 pub mod decode;

@@ -63,23 +63,6 @@ pub const OBJECT_TYPES: &[&str] = &[
     "tenancy.tenantgroup",
 ];
 
-/// NetBox's custom field types.
-pub const FIELD_TYPES: &[&str] = &[
-    "text",
-    "longtext",
-    "integer",
-    "decimal",
-    "boolean",
-    "date",
-    "datetime",
-    "url",
-    "json",
-    "select",
-    "multiselect",
-    "object",
-    "multiobject",
-];
-
 /// Every key of `values` names a custom field defined for `object_type`.
 pub fn custom_fields(
     diags: &mut Vec<Diagnostic>,
@@ -255,7 +238,6 @@ pub fn link_flat(inv: &mut Inventory, ix: &Index, sources: &SourceSet, diags: &m
         schema_ref(diags, &x.schema, sources, cfg_dirs.1);
     }
     for x in &inv.custom_fields {
-        choice(diags, &x.field_type, FIELD_TYPES, "custom field type");
         for t in &x.object_types {
             choice(diags, t, OBJECT_TYPES, "object type");
         }

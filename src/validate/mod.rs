@@ -3,15 +3,22 @@
 //! A rule sees the resolved [`Inventory`] and [`Index`] read-only and returns
 //! its findings; rules run in parallel and their output is sorted by the driver.
 //! NetBox's data rules (VLAN ranges, cables, racks, IPAM) are added here as
-//! further files, each listed in [`RULES`].
+//! further files, each listed in [`rules`].
 
+mod cables;
+mod choices;
 mod file_names;
+mod interfaces;
+mod ipam;
+mod racks;
 mod unused_tags;
+mod vlans;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Inventory;
+use crate::project::Config;
 use crate::resolve::Index;
 
 /// One check over the linked inventory.
@@ -22,10 +29,21 @@ pub trait Rule: Sync {
 }
 
 /// Every rule, in a fixed order.
-pub static RULES: &[&dyn Rule] = &[&file_names::FileNames, &unused_tags::UnusedTags];
+pub fn rules(config: &Config) -> Vec<Box<dyn Rule>> {
+    vec![
+        Box::new(file_names::FileNames),
+        Box::new(unused_tags::UnusedTags),
+        Box::new(choices::Choices),
+        Box::new(racks::Racks),
+        Box::new(interfaces::InterfaceLinks),
+        Box::new(cables::Cables),
+        Box::new(vlans::Vlans),
+        Box::new(ipam::Ipam { enforce_global_unique: config.enforce_global_unique }),
+    ]
+}
 
-pub fn run(inv: &Inventory, ix: &Index) -> Vec<Diagnostic> {
-    RULES
+pub fn run(inv: &Inventory, ix: &Index, config: &Config) -> Vec<Diagnostic> {
+    rules(config)
         .par_iter()
         .map(|r| {
             let mut out = Vec::new();

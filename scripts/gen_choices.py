@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Write src/model/choices.rs: NetBox's choice values, read from its OpenAPI schema.
+
+Usage: python3 scripts/gen_choices.py ../shared/netbox/openapi.json > src/model/choices.rs
+A test (tests/choices.rs) checks the generated table against the schema when it is present.
+"""
+import json
+import sys
+
+# (Rust constant, schema, property)
+TABLE = [
+    ("SITE_STATUS", "WritableSiteRequest", "status"),
+    ("LOCATION_STATUS", "WritableLocationRequest", "status"),
+    ("RACK_STATUS", "WritableRackRequest", "status"),
+    ("DEVICE_STATUS", "WritableDeviceWithConfigContextRequest", "status"),
+    ("DEVICE_FACE", "WritableDeviceWithConfigContextRequest", "face"),
+    ("DEVICE_AIRFLOW", "WritableDeviceWithConfigContextRequest", "airflow"),
+    ("DEVICE_TYPE_AIRFLOW", "WritableDeviceTypeRequest", "airflow"),
+    ("WEIGHT_UNIT", "WritableDeviceTypeRequest", "weight_unit"),
+    ("SUBDEVICE_ROLE", "WritableDeviceTypeRequest", "subdevice_role"),
+    ("INTERFACE_TYPE", "WritableInterfaceRequest", "type"),
+    ("INTERFACE_MODE", "WritableInterfaceRequest", "mode"),
+    ("POE_MODE", "WritableInterfaceTemplateRequest", "poe_mode"),
+    ("POE_TYPE", "WritableInterfaceTemplateRequest", "poe_type"),
+    ("RF_ROLE", "WritableInterfaceTemplateRequest", "rf_role"),
+    ("CONSOLE_PORT_TYPE", "WritableConsolePortTemplateRequest", "type"),
+    ("CONSOLE_SERVER_PORT_TYPE", "WritableConsoleServerPortTemplateRequest", "type"),
+    ("POWER_PORT_TYPE", "WritablePowerPortTemplateRequest", "type"),
+    ("POWER_OUTLET_TYPE", "WritablePowerOutletTemplateRequest", "type"),
+    ("FEED_LEG", "WritablePowerOutletTemplateRequest", "feed_leg"),
+    ("FRONT_PORT_TYPE", "WritableFrontPortTemplateRequest", "type"),
+    ("REAR_PORT_TYPE", "WritableRearPortTemplateRequest", "type"),
+    ("CABLE_TYPE", "WritableCableRequest", "type"),
+    ("CABLE_STATUS", "WritableCableRequest", "status"),
+    ("LENGTH_UNIT", "WritableCableRequest", "length_unit"),
+    ("PREFIX_STATUS", "WritablePrefixRequest", "status"),
+    ("IP_STATUS", "WritableIPAddressRequest", "status"),
+    ("IP_ROLE", "WritableIPAddressRequest", "role"),
+    ("VLAN_STATUS", "WritableVLANRequest", "status"),
+    ("CIRCUIT_STATUS", "WritableCircuitRequest", "status"),
+    ("CUSTOM_FIELD_TYPE", "WritableCustomFieldRequest", "type"),
+]
+
+
+def main():
+    spec = json.load(open(sys.argv[1]))
+    schemas = spec["components"]["schemas"]
+    print("//! NetBox's choice values, generated from its OpenAPI schema by scripts/gen_choices.py.")
+    print("//! Do not edit by hand; tests/choices.rs checks this table against the schema.")
+    print()
+    print("/// (constant, schema, property, values) for every choice set below.")
+    print("pub const TABLE: &[(&str, &str, &str, &[&str])] = &[")
+    for const, schema, prop in TABLE:
+        print(f'    ("{const}", "{schema}", "{prop}", {const}),')
+    print("];")
+    for const, schema, prop in TABLE:
+        values = [v for v in schemas[schema]["properties"][prop]["enum"] if v]
+        print()
+        print(f"/// `{prop}` of `{schema}`.")
+        print(f"pub const {const}: &[&str] = &[")
+        for v in values:
+            print(f'    "{v}",')
+        print("];")
+
+
+main()

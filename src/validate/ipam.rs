@@ -1,0 +1,139 @@
+//! IPAM: unique addresses and prefixes where the VRF enforces it, addresses
+//! inside a prefix of their VRF, and no network ID on an interface.
+
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use super::Rule;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::*;
+use crate::resolve::Index;
+
+pub struct Ipam {
+    pub enforce_global_unique: bool,
+}
+
+fn vrf_of(r: &Option<Ref<Vrf>>) -> Option<Option<Id<Vrf>>> {
+    match r {
+        None => Some(None),
+        Some(r) => r.id.map(Some),
+    }
+}
+
+fn vrf_name(inv: &Inventory, v: Option<Id<Vrf>>) -> String {
+    v.map_or_else(|| "the global table".to_string(), |v| format!("VRF `{}`", inv.vrfs[v.index()].name.value))
+}
+
+impl Ipam {
+    fn enforced(&self, inv: &Inventory, v: Option<Id<Vrf>>) -> bool {
+        match v {
+            None => self.enforce_global_unique,
+            Some(v) => inv.vrfs[v.index()].enforce_unique,
+        }
+    }
+}
+
+impl Rule for Ipam {
+    fn name(&self) -> &'static str {
+        "ipam"
+    }
+
+    fn check(&self, inv: &Inventory, _: &Index, out: &mut Vec<Diagnostic>) {
+        // Prefixes: duplicates, and the set each address is looked up in.
+        let mut prefixes: HashMap<(Option<Id<Vrf>>, IpNet), usize> = HashMap::with_capacity(inv.prefixes.len());
+        let mut order: Vec<usize> = (0..inv.prefixes.len()).collect();
+        order.sort_by_key(|&i| inv.prefixes[i].prefix.span);
+        for i in order {
+            let p = &inv.prefixes[i];
+            let Some(vrf) = vrf_of(&p.vrf) else { continue };
+            match prefixes.get(&(vrf, p.prefix.value)) {
+                Some(&first) if self.enforced(inv, vrf) => out.push(
+                    Diagnostic::new(
+                        Code::DuplicatePrefix,
+                        p.prefix.span,
+                        format!("prefix {} is already in {}", p.prefix.value, vrf_name(inv, vrf)),
+                    )
+                    .label("duplicate prefix")
+                    .related(inv.prefixes[first].prefix.span, "first defined here")
+                    .help("remove one, or put it in a VRF that does not enforce uniqueness"),
+                ),
+                Some(_) => {}
+                None => {
+                    prefixes.insert((vrf, p.prefix.value), i);
+                }
+            }
+        }
+        let nets: HashSet<(Option<Id<Vrf>>, IpNet)> = prefixes.keys().copied().collect();
+        let mut hosts: HashMap<(Option<Id<Vrf>>, IpAddr), usize> = HashMap::with_capacity(inv.ip_addresses.len());
+        let mut order: Vec<usize> = (0..inv.ip_addresses.len()).collect();
+        order.sort_by_key(|&i| inv.ip_addresses[i].address.span);
+        for i in order {
+            let ip = &inv.ip_addresses[i];
+            let Some(vrf) = vrf_of(&ip.vrf) else { continue };
+            let a = ip.address.value;
+            match hosts.get(&(vrf, a.addr())) {
+                Some(&first) if self.enforced(inv, vrf) => out.push(
+                    Diagnostic::new(
+                        Code::DuplicateAddress,
+                        ip.address.span,
+                        format!("{} is already used in {}", a.addr(), vrf_name(inv, vrf)),
+                    )
+                    .label("duplicate address")
+                    .related(
+                        inv.ip_addresses[first].address.span,
+                        format!("{} is assigned here", inv.ip_addresses[first].address.value),
+                    )
+                    .help("each host address appears once per VRF, whatever its mask"),
+                ),
+                Some(_) => {}
+                None => {
+                    hosts.insert((vrf, a.addr()), i);
+                }
+            }
+            if !inside_some_prefix(&nets, vrf, a.addr()) {
+                out.push(
+                    Diagnostic::new(
+                        Code::AddressOutsidePrefix,
+                        ip.address.span,
+                        format!("{a} lies in no prefix of {}", vrf_name(inv, vrf)),
+                    )
+                    .label("no containing prefix")
+                    .help(format!(
+                        "add a prefix such as `{}` to {}, or fix the address",
+                        a.trunc(),
+                        vrf_name(inv, vrf)
+                    )),
+                );
+            }
+            if ip.assigned.is_some() && is_network_or_broadcast(a) {
+                out.push(
+                    Diagnostic::new(
+                        Code::NetworkIdAddress,
+                        ip.address.span,
+                        format!("{a} is the {} of its subnet", which(a)),
+                    )
+                    .label("cannot be assigned to an interface")
+                    .help("use a host address of the subnet, or a /31 or /32 (/127 or /128) mask"),
+                );
+            }
+        }
+    }
+}
+
+fn inside_some_prefix(nets: &HashSet<(Option<Id<Vrf>>, IpNet)>, vrf: Option<Id<Vrf>>, addr: IpAddr) -> bool {
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    (0..=max).any(|len| IpNet::new(addr, len).is_ok_and(|n| nets.contains(&(vrf, n.trunc()))))
+}
+
+fn is_network_or_broadcast(a: IpNet) -> bool {
+    match a {
+        IpNet::V4(n) => n.prefix_len() < 31 && (n.addr() == n.network() || n.addr() == n.broadcast()),
+        IpNet::V6(n) => n.prefix_len() < 127 && n.addr() == n.network(),
+    }
+}
+
+fn which(a: IpNet) -> &'static str {
+    if a.addr() == a.network() { "network ID" } else { "broadcast address" }
+}
