@@ -62,7 +62,7 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
     for dt in &inv.device_types {
         let mut seen: std::collections::HashMap<(ComponentKind, &str), &Text> = Default::default();
         for c in &dt.components {
-            if let Some(first) = seen.insert((c.kind, c.name.as_str()), &c.name) {
+            if let Some(first) = seen.get(&(c.kind, c.name.as_str())) {
                 diags.push(
                     Diagnostic::new(
                         Code::DuplicateObject,
@@ -76,6 +76,43 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
                     )
                     .label("second definition")
                     .related(first.span, "first defined here"),
+                );
+            } else {
+                seen.insert((c.kind, c.name.as_str()), &c.name);
+            }
+        }
+        // Front ports name their rear port, inline or through `port-mappings`.
+        let rear = |name: &Text, diags: &mut Vec<Diagnostic>| {
+            if !seen.contains_key(&(ComponentKind::RearPort, name.as_str())) {
+                let rears = dt.components.iter().filter(|c| c.kind == ComponentKind::RearPort).map(|c| c.name.as_str());
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnknownReference,
+                        name.span,
+                        format!("device type `{}` has no rear port `{}`", dt.slug.value, name.value),
+                    )
+                    .label("unknown rear port")
+                    .help_opt(did_you_mean(&name.value, rears)),
+                );
+            }
+        };
+        for c in dt.components.iter().filter(|c| c.kind == ComponentKind::FrontPort) {
+            if let Some((_, n)) = c.extra.iter().find(|(k, _)| *k == "rear_port")
+                && let Some(t) = crate::model::decode::scalar_text(n)
+            {
+                rear(&Text::new(t.to_string(), n.span), diags);
+            }
+        }
+        for m in &dt.port_mappings {
+            rear(&m.rear_port, diags);
+            if !seen.contains_key(&(ComponentKind::FrontPort, m.front_port.as_str())) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnknownReference,
+                        m.front_port.span,
+                        format!("device type `{}` has no front port `{}`", dt.slug.value, m.front_port.value),
+                    )
+                    .label("unknown front port"),
                 );
             }
         }

@@ -1,0 +1,74 @@
+//! Device types in the devicetype-library layout load unchanged, and devices
+//! get their interfaces as NetBox creates them.
+
+mod common;
+
+use std::path::Path;
+
+fn repo_with_types(extra_inventory: &str) -> common::Fixture {
+    let fx = common::materialise_str(&format!(
+        "--- sot.yaml\n--- inventory/a.yaml\nmanufacturers: [{{name: Acme Networks}}]\nsites: [{{name: L1}}]\ndevice_roles: [{{name: Leaf}}]\n{extra_inventory}"
+    ));
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/device-types");
+    let dst = fx.root().join("device-types/acme");
+    std::fs::create_dir_all(&dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dst.join(p.file_name().unwrap())).unwrap();
+    }
+    fx
+}
+
+#[test]
+fn library_files_load_and_devices_get_their_interfaces() {
+    let fx = repo_with_types(
+        "devices:\n  - name: r1\n    site: l1\n    role: leaf\n    device_type: acme-as-4852\n    interfaces:\n      - {name: Ethernet1, description: uplink, mtu: 9216}\n      - {name: Loopback0, type: virtual}\n  - {name: r2, site: l1, role: leaf, device_type: acme-as-4852}\ncables:\n  - {a: \"r1:Ethernet52/1\", b: \"r2:Ethernet52/1\"}\n",
+    );
+    let loaded = sot::load::load_workdir(fx.root()).unwrap();
+    let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
+    assert!(comp.diagnostics.is_empty(), "{:#?}", comp.diagnostics);
+    let dt = comp.inventory.device_types.iter().find(|t| t.slug.value == "acme-as-4852").unwrap();
+    assert!(dt.components.len() >= 50, "{} components", dt.components.len());
+    let r1 = &comp.inventory.devices[0];
+    // 53 template interfaces plus the one written inline.
+    assert_eq!(r1.interfaces.len(), 54);
+    let e1 = &r1.interfaces[r1.interface("Ethernet1").unwrap() as usize];
+    assert_eq!(e1.description.as_ref().unwrap().value, "uplink");
+    assert_eq!(e1.interface_type.as_ref().unwrap().value, "25gbase-x-sfp28", "refining keeps the template's type");
+    assert_eq!(e1.mtu.as_ref().unwrap().value, 9216);
+    let mgmt = &r1.interfaces[r1.interface("Management1").unwrap() as usize];
+    assert!(mgmt.mgmt_only.as_ref().unwrap().value);
+    assert_eq!(comp.inventory.devices[1].interfaces.len(), 53);
+}
+
+#[test]
+fn front_ports_must_name_real_rear_ports() {
+    let fx = repo_with_types("");
+    std::fs::write(
+        fx.root().join("device-types/acme/broken.yaml"),
+        "manufacturer: Acme Networks\nmodel: PP-2\nslug: acme-pp-2\nu_height: 1\nis_full_depth: false\nrear-ports:\n  - {name: R1, type: lc}\nfront-ports:\n  - {name: F1, type: lc, rear_port: R9}\nport-mappings:\n  - {front_port: F7, rear_port: R1}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        common::check(fx.root()),
+        vec!["E0202 device-types/acme/broken.yaml:11:18", "E0202 device-types/acme/broken.yaml:9:37"]
+    );
+}
+
+#[test]
+fn device_type_files_need_the_library_fields() {
+    let fx = repo_with_types("");
+    std::fs::write(
+        fx.root().join("device-types/acme/thin.yaml"),
+        "manufacturer: Acme Networks\nmodel: X1\nu_height: 1.25\n",
+    )
+    .unwrap();
+    assert_eq!(
+        common::check(fx.root()),
+        vec![
+            "E0103 device-types/acme/thin.yaml:1:1",
+            "E0103 device-types/acme/thin.yaml:1:1",
+            "E0105 device-types/acme/thin.yaml:3:11"
+        ]
+    );
+}
