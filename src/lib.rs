@@ -2,6 +2,7 @@
 
 pub mod compile;
 pub mod diagnostic;
+pub mod ipam;
 pub mod load;
 pub mod model;
 pub mod project;

@@ -4,6 +4,7 @@
 
 mod check;
 mod explain;
+mod ipam;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -34,6 +35,9 @@ enum Command {
     Check(check::Args),
     /// Explain a diagnostic code (e.g. `sot explain E0202`).
     Explain(explain::Args),
+    /// Free addresses and prefixes, and prefix utilisation.
+    #[command(subcommand)]
+    Ipam(ipam::Command),
 }
 
 pub const EXIT_OK: u8 = 0;
@@ -54,6 +58,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args, color, &mut out),
         Command::Explain(args) => explain::run(args, &mut out),
+        Command::Ipam(cmd) => ipam::run(cmd, &mut out),
     };
     let _ = out.flush();
     match result {
@@ -74,6 +79,19 @@ fn use_color(choice: ColorChoice) -> bool {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
         }
     }
+}
+
+/// Load and compile the inventory containing `path`.
+pub fn compile_at(path: &std::path::Path) -> Result<(sot::load::Loaded, sot::compile::Compilation), Failure> {
+    let root = sot::load::find_root(path)?;
+    let mut loaded = sot::load::load_workdir(&root)?;
+    let diags = std::mem::take(&mut loaded.diagnostics);
+    let comp = sot::compile::compile(&loaded.sources, loaded.config.clone(), diags);
+    let errors = comp.count(sot::diagnostic::Severity::Error);
+    if errors > 0 {
+        eprintln!("warning: the inventory has {errors} errors (see `sot check`); results may be incomplete");
+    }
+    Ok((loaded, comp))
 }
 
 /// Why a command could not do its job (exit 2).

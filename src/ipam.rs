@@ -1,0 +1,223 @@
+//! IPAM queries over a compiled inventory: free addresses, free child
+//! prefixes, and utilisation, computed as NetBox computes them.
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+use serde::Serialize;
+
+use crate::model::{Id, Inventory, Vrf};
+
+/// A VRF selection: `None` is the global table.
+pub type VrfSel = Option<Id<Vrf>>;
+
+fn vrf_of(r: &Option<crate::model::Ref<Vrf>>) -> Option<VrfSel> {
+    match r {
+        None => Some(None),
+        Some(r) => r.id.map(Some),
+    }
+}
+
+/// Addresses of `vrf` whose host lies in `parent`.
+fn used_hosts(inv: &Inventory, vrf: VrfSel, parent: IpNet) -> HashSet<IpAddr> {
+    inv.ip_addresses
+        .iter()
+        .filter(|ip| vrf_of(&ip.vrf) == Some(vrf) && parent.contains(&ip.address.value.addr()))
+        .map(|ip| ip.address.value.addr())
+        .collect()
+}
+
+/// Is `parent` a pool (every address usable, network and broadcast included)?
+fn is_pool(inv: &Inventory, vrf: VrfSel, parent: IpNet) -> bool {
+    inv.prefixes.iter().any(|p| p.prefix.value == parent && vrf_of(&p.vrf) == Some(vrf) && p.is_pool)
+}
+
+/// The first `count` free host addresses of `parent`, with `parent`'s mask.
+/// IPv4 network and broadcast addresses are skipped unless the prefix is a
+/// pool or a /31 or /32, as NetBox does.
+pub fn available_ips(inv: &Inventory, vrf: VrfSel, parent: IpNet, count: usize) -> Vec<IpNet> {
+    let used = used_hosts(inv, vrf, parent);
+    let skip_edges = matches!(parent, IpNet::V4(_)) && parent.prefix_len() < 31 && !is_pool(inv, vrf, parent);
+    let mut out = Vec::new();
+    for host in parent.hosts_all() {
+        if out.len() >= count {
+            break;
+        }
+        if skip_edges && (host == parent.network() || host == parent.broadcast()) {
+            continue;
+        }
+        if !used.contains(&host) {
+            out.push(IpNet::new(host, parent.prefix_len()).expect("a host of the parent with its length"));
+        }
+    }
+    out
+}
+
+trait AllHosts {
+    fn hosts_all(&self) -> Box<dyn Iterator<Item = IpAddr>>;
+}
+
+impl AllHosts for IpNet {
+    /// Every address of the prefix, network and broadcast included.
+    fn hosts_all(&self) -> Box<dyn Iterator<Item = IpAddr>> {
+        match *self {
+            IpNet::V4(n) => {
+                let a = u32::from(n.network());
+                let b = u32::from(n.broadcast());
+                Box::new((a..=b).map(|x| IpAddr::from(std::net::Ipv4Addr::from(x))))
+            }
+            IpNet::V6(n) => {
+                let a = u128::from(n.network());
+                let b = u128::from(n.broadcast());
+                Box::new((a..=b).map(|x| IpAddr::from(std::net::Ipv6Addr::from(x))))
+            }
+        }
+    }
+}
+
+/// The first `count` free child prefixes of length `len` inside `parent`:
+/// blocks that overlap no existing prefix of `vrf` below `parent`.
+pub fn available_prefixes(inv: &Inventory, vrf: VrfSel, parent: IpNet, len: u8, count: usize) -> Vec<IpNet> {
+    if len < parent.prefix_len() || len > parent.max_prefix_len() {
+        return Vec::new();
+    }
+    let children: Vec<IpNet> = inv
+        .prefixes
+        .iter()
+        .filter(|p| vrf_of(&p.vrf) == Some(vrf) && p.prefix.value != parent && parent.contains(&p.prefix.value))
+        .map(|p| p.prefix.value)
+        .collect();
+    let mut out = Vec::new();
+    let Ok(subnets) = parent.subnets(len) else { return out };
+    for cand in subnets {
+        if out.len() >= count {
+            break;
+        }
+        if !children.iter().any(|c| c.contains(&cand) || cand.contains(c)) {
+            out.push(cand);
+        }
+    }
+    out
+}
+
+/// How full one prefix is.
+#[derive(Debug, Serialize)]
+pub struct Usage {
+    pub prefix: String,
+    pub vrf: Option<String>,
+    pub site: Option<String>,
+    pub status: String,
+    /// `prefixes` when measured by child prefixes (containers), `addresses` otherwise.
+    pub measure: &'static str,
+    pub used: u128,
+    pub size: u128,
+    pub percent: f64,
+}
+
+/// Utilisation of every prefix, in file order. A container is measured by the
+/// space its child prefixes cover; other prefixes by their addresses (IPv4
+/// network and broadcast not counted unless a pool or a /31 or /32).
+pub fn usage(inv: &Inventory) -> Vec<Usage> {
+    let mut out = Vec::with_capacity(inv.prefixes.len());
+    for p in &inv.prefixes {
+        let Some(vrf) = vrf_of(&p.vrf) else { continue };
+        let net = p.prefix.value;
+        let status = p.status.as_ref().map_or("active", |s| s.as_str()).to_string();
+        let total = size(net);
+        let (measure, used, size) = if status == "container" {
+            // Children covered once: keep only children not inside another child.
+            let mut kids: Vec<IpNet> = inv
+                .prefixes
+                .iter()
+                .filter(|c| vrf_of(&c.vrf) == Some(vrf) && c.prefix.value != net && net.contains(&c.prefix.value))
+                .map(|c| c.prefix.value)
+                .collect();
+            kids.sort_by_key(|k| k.prefix_len());
+            let mut top: Vec<IpNet> = Vec::new();
+            for k in kids {
+                if !top.iter().any(|t| t.contains(&k)) {
+                    top.push(k);
+                }
+            }
+            ("prefixes", top.iter().map(|k| size(*k)).sum(), total)
+        } else {
+            let edges = matches!(net, IpNet::V4(_)) && net.prefix_len() < 31 && !p.is_pool;
+            let usable = if edges { total - 2 } else { total };
+            ("addresses", used_hosts(inv, vrf, net).len() as u128, usable)
+        };
+        let percent = if size == 0 { 0.0 } else { (used as f64 / size as f64 * 1000.0).round() / 10.0 };
+        out.push(Usage {
+            prefix: net.to_string(),
+            vrf: p.vrf.as_ref().map(|v| v.key.value.clone()),
+            site: p.site.as_ref().map(|s| s.key.value.clone()),
+            status,
+            measure,
+            used,
+            size,
+            percent,
+        });
+    }
+    out
+}
+
+fn size(n: IpNet) -> u128 {
+    let bits = n.max_prefix_len() - n.prefix_len();
+    if bits >= 128 { u128::MAX } else { 1u128 << bits }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileKind, SourceSet};
+
+    fn inv(text: &str) -> Inventory {
+        let mut s = SourceSet::default();
+        s.add("inventory/a.yaml", FileKind::Inventory, text);
+        let comp = crate::compile::compile(&s, crate::project::Config::default(), Vec::new());
+        comp.inventory
+    }
+
+    #[test]
+    fn next_free_addresses_skip_used_network_and_broadcast() {
+        let i =
+            inv("prefixes: [{prefix: 10.0.0.0/29}]\nip_addresses: [{address: 10.0.0.1/29}, {address: 10.0.0.3/29}]\n");
+        let got: Vec<String> =
+            available_ips(&i, None, "10.0.0.0/29".parse().unwrap(), 10).iter().map(|n| n.to_string()).collect();
+        assert_eq!(got, ["10.0.0.2/29", "10.0.0.4/29", "10.0.0.5/29", "10.0.0.6/29"]);
+    }
+
+    #[test]
+    fn pools_and_point_to_point_use_every_address() {
+        let i = inv("prefixes: [{prefix: 10.0.0.0/30, is_pool: true}]\n");
+        assert_eq!(available_ips(&i, None, "10.0.0.0/30".parse().unwrap(), 10).len(), 4);
+        assert_eq!(available_ips(&i, None, "10.0.1.0/31".parse().unwrap(), 10).len(), 2);
+    }
+
+    #[test]
+    fn addresses_in_other_vrfs_do_not_count() {
+        let i = inv("vrfs: [{name: blue}]\nip_addresses: [{address: 10.0.0.1/24, vrf: blue}]\n");
+        let first = available_ips(&i, None, "10.0.0.0/24".parse().unwrap(), 1);
+        assert_eq!(first[0].to_string(), "10.0.0.1/24");
+    }
+
+    #[test]
+    fn free_child_prefixes_avoid_existing_children() {
+        let i = inv("prefixes: [{prefix: 10.0.0.0/24}, {prefix: 10.0.0.0/26}, {prefix: 10.0.0.128/27}]\n");
+        let got: Vec<String> = available_prefixes(&i, None, "10.0.0.0/24".parse().unwrap(), 26, 10)
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(got, ["10.0.0.64/26", "10.0.0.192/26"]);
+    }
+
+    #[test]
+    fn usage_of_containers_and_subnets() {
+        let i = inv(
+            "prefixes:\n  - {prefix: 10.0.0.0/24, status: container}\n  - {prefix: 10.0.0.0/25}\n  - {prefix: 10.0.0.0/26}\nip_addresses: [{address: 10.0.0.1/25}, {address: 10.0.0.2/25}]\n",
+        );
+        let u = usage(&i);
+        assert_eq!((u[0].measure, u[0].used, u[0].size, u[0].percent), ("prefixes", 128, 256, 50.0));
+        assert_eq!((u[1].measure, u[1].used, u[1].size), ("addresses", 2, 126));
+    }
+}
