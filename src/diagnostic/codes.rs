@@ -237,4 +237,59 @@ codes! {
         "NetBox refuses to assign a subnet's network ID (or an IPv4 broadcast address) to an interface, except in /31 and /32 (/127 and /128 for IPv6) subnets.",
         "interfaces:\n  - {name: eth0, type: 1000base-t, ip_addresses: [10.0.0.0/24]}"
     }
+    ContextWeightTie = "E0401" "context-weight-tie" Error {
+        "Two contexts of equal weight set the same key to different values on a device.",
+        "Contexts merge in order of weight, then name. With equal weights the result depends on the contexts' names, which nobody means. Give one context a higher weight, or make the values agree.",
+        "config_contexts:\n  - {name: a, weight: 300, sites: [lon1], data: {ntp: [10.0.0.1]}}\n  - {name: b, weight: 300, roles: [spine], data: {ntp: [10.0.0.2]}}"
+    }
+    ContextLessSpecificOverride = "W0402" "context-less-specific-override" Warning {
+        "A less specific context overrides a more specific one on a device.",
+        "A context assigned more broadly (global, a region) wins over one assigned more narrowly (a site, a role) because its weight is higher. That is usually a weight mistake: specific data should win.",
+        "config_contexts:\n  - {name: global, weight: 500, data: {ntp: [10.0.0.1]}}\n  - {name: london, weight: 300, sites: [lon1], data: {ntp: [10.1.0.1]}}"
+    }
+    ContextWeightBand = "E0403" "context-weight-band" Error {
+        "A context's weight is outside the band of its most specific assignment kind.",
+        "With `weights:` in sot.yaml, each assignment kind has a band; a context's most specific kind is, among its non-empty assignment lists that have a band, the one whose band is highest (`global` when it has none).",
+        "# sot.yaml: weights: {site: [300, 399]}\nconfig_contexts:\n  - {name: london, weight: 450, sites: [lon1], data: {}}"
+    }
+    ContextUnused = "W0404" "context-unused" Warning {
+        "A config context applies to no device.",
+        "Its assignment lists match no device of the inventory (or it is inactive), so its data reaches nothing.",
+        "config_contexts:\n  - {name: paris, sites: [par1], data: {ntp: [10.3.0.1]}}   # no device at par1"
+    }
+    ContextShadowed = "W0405" "context-shadowed" Warning {
+        "Every key a config context sets is overridden on every device it applies to.",
+        "Higher-weight contexts or local context data override all of this context's values wherever it applies, so it has no effect.",
+        "config_contexts:\n  - {name: old-ntp, weight: 100, data: {ntp: [10.0.0.1]}}\n  - {name: ntp, weight: 200, data: {ntp: [10.0.0.2]}}"
+    }
+    SchemaViolation = "E0410" "schema-violation" Error {
+        "Config-context data does not satisfy its JSON Schema.",
+        "A context's own `data` must satisfy the schema named by its `schema:`; a context of `kind: schema` binds a schema to the merged context of every device it applies to. The finding points at the YAML that set the offending value.",
+        "config_contexts:\n  - {name: bgp, schema: bgp, data: {bgp: {local_as: sixty-five}}}"
+    }
+    SchemaInvalid = "E0411" "schema-invalid" Error {
+        "A schema file is not a usable JSON Schema.",
+        "The file under schemas/ does not parse as JSON (or YAML), or is not a valid JSON Schema, or refers with `$ref` outside schemas/.",
+        "{\"type\": \"objekt\"}"
+    }
+    CustomFieldValue = "E0420" "custom-field-value" Error {
+        "A custom field's value does not fit the field's definition.",
+        "Custom fields are typed (text, integer, decimal, boolean, date, datetime, url, json, select, multiselect, object) and may bound their values (minimum, maximum, regex, choices, JSON Schema).",
+        "custom_fields: [{name: rack_count, type: integer, object_types: [dcim.site], validation_maximum: 10}]\nsites:\n  - {name: L, custom_fields: {rack_count: 12}}"
+    }
+    CustomFieldRequired = "E0421" "custom-field-required" Error {
+        "An object lacks a required custom field that has no default.",
+        "A custom field with `required: true` and no `default` must be set on every object of its `object_types`.",
+        "custom_fields: [{name: owner, type: text, object_types: [dcim.device], required: true}]\ndevices:\n  - {name: r1, ...}   # no owner"
+    }
+    RuleInvalid = "E0430" "rule-invalid" Error {
+        "A rule's expression or message does not compile.",
+        "`where` and `assert` are Jinja expressions and `message` a Jinja template, compiled once when the inventory loads. A syntax error, or a variable that is neither the rule's object nor a known global, is reported at the rule.",
+        "rules:\n  - {name: mtu, applies_to: interfaces, assert: \"interfce.mtu >= 9000\"}"
+    }
+    RuleFailed = "E0431" "rule-failed" Error {
+        "An object breaks a team rule.",
+        "The rule's `assert` is false for this object (its severity may make it a warning). The message is the rule's own.",
+        "rules:\n  - {name: leaf-uplinks, applies_to: devices, where: \"device.role == 'leaf'\", assert: \"device.interfaces | selectattr('cable') | list | length >= 2\"}"
+    }
 }
