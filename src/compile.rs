@@ -1,8 +1,10 @@
-//! The pipeline driver: source set → parse → model → resolve → validate.
+//! The pipeline driver: source set → parse → model → resolve → validate → contexts.
 
 use rayon::prelude::*;
 
+use crate::context;
 use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::schema::SchemaSet;
 use crate::model::{self, Inventory};
 use crate::project::Config;
 use crate::resolve::{self, Index};
@@ -50,7 +52,7 @@ pub fn compile(sources: &SourceSet, config: Config, mut diagnostics: Vec<Diagnos
                         inv.device_types.push(dt);
                     }
                 }
-                FileKind::Project => {}
+                FileKind::Project | FileKind::Schema | FileKind::Template => {}
             }
             (inv, diags)
         })
@@ -61,7 +63,9 @@ pub fn compile(sources: &SourceSet, config: Config, mut diagnostics: Vec<Diagnos
         diagnostics.append(&mut diags);
     }
     let index = resolve::resolve(&mut inventory, sources, &mut diagnostics);
+    let schemas = SchemaSet::load(sources, &config.schemas.value, &mut diagnostics);
     diagnostics.extend(validate::run(&inventory, &index, &config));
+    diagnostics.extend(context::check(&inventory, &config, &schemas));
     diagnostic::sort(&mut diagnostics);
     Compilation { config, inventory, index, diagnostics }
 }

@@ -86,6 +86,14 @@ pub fn load_workdir(root: &Path) -> Result<Loaded, LoadError> {
     walk(&dt_dirs, FileKind::DeviceType, &["yaml", "yml"], &mut sources, &mut diagnostics);
     sources.templates = list_names(&root, &config.templates.value, &[]);
     sources.schemas = list_names(&root, &config.schemas.value, &["json", "yaml", "yml"]);
+    let schema_dir = config.schemas.value.trim_end_matches('/').to_string();
+    for name in sources.schemas.clone() {
+        add_file(&root, &format!("{schema_dir}/{name}"), FileKind::Schema, &mut sources, &mut diagnostics);
+    }
+    let template_dir = config.templates.value.trim_end_matches('/').to_string();
+    for name in sources.templates.clone() {
+        add_file(&root, &format!("{template_dir}/{name}"), FileKind::Template, &mut sources, &mut diagnostics);
+    }
     Ok(Loaded { root, sources, config, diagnostics })
 }
 

@@ -19,6 +19,10 @@ pub enum FileKind {
     Inventory,
     /// A device type in devicetype-library format under one of the `device_types` paths.
     DeviceType,
+    /// A JSON Schema under the `schemas` directory.
+    Schema,
+    /// A Jinja template under the `templates` directory.
+    Template,
 }
 
 #[derive(Debug)]

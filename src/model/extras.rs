@@ -2,6 +2,7 @@
 
 use super::read::*;
 use super::*;
+use crate::diagnostic::{Code, Diagnostic};
 
 #[derive(Debug, Clone)]
 pub struct Tag {
@@ -50,6 +51,9 @@ pub struct Assignments {
 #[derive(Debug, Clone)]
 pub struct ConfigContext {
     pub name: Text,
+    /// `data` (the default) contributes data; `schema` binds its schema to the
+    /// merged context of every device it applies to.
+    pub kind: Option<Text>,
     pub weight: Option<Spanned<i64>>,
     pub is_active: bool,
     pub description: Option<Text>,
@@ -60,10 +64,15 @@ pub struct ConfigContext {
 
 impl ConfigContext {
     pub const DEFAULT_WEIGHT: i64 = 1000;
+
+    pub fn is_schema(&self) -> bool {
+        self.kind.as_ref().is_some_and(|k| k.value == "schema")
+    }
 }
 
 pub fn lower_config_context(o: &mut Obj<'_, '_>) -> Option<ConfigContext> {
     let name = o.req_str("name");
+    let kind = o.str("kind");
     let weight = o.int("weight", 0, 32767);
     let is_active = o.bool("is_active").is_none_or(|b| b.value);
     let description = o.str("description");
@@ -81,7 +90,31 @@ pub fn lower_config_context(o: &mut Obj<'_, '_>) -> Option<ConfigContext> {
         tenants: refs(o, "tenants"),
         tags: refs(o, "tags"),
     };
-    Some(ConfigContext { name: name?, weight, is_active, description, schema, data, assign })
+    match kind.as_ref().map(|k| k.as_str()) {
+        None | Some("data") => {}
+        Some("schema") => {
+            let at = kind.as_ref().map_or(o.span(), |k| k.span);
+            if schema.is_none() {
+                o.diags.push(
+                    Diagnostic::new(Code::MissingField, at, "a config context of `kind: schema` needs `schema:`")
+                        .label("no schema to bind")
+                        .help("name a schema file under schemas/"),
+                );
+            }
+            if let Some(d) = &data {
+                o.diags.push(
+                    Diagnostic::new(Code::InvalidValue, d.span, "a config context of `kind: schema` holds no `data`")
+                        .label("data here is never merged")
+                        .help("move the data to a context of `kind: data`"),
+                );
+            }
+        }
+        Some(other) => o.diags.push(
+            Diagnostic::new(Code::InvalidValue, kind.as_ref().map_or(o.span(), |k| k.span), format!("`kind` must be `data` or `schema`, not `{other}`"))
+                .label("unknown kind"),
+        ),
+    }
+    Some(ConfigContext { name: name?, kind, weight, is_active, description, schema, data, assign })
 }
 
 #[derive(Debug, Clone)]

@@ -1,0 +1,193 @@
+//! NetBox's deep merge, keeping where every value came from.
+//!
+//! Mappings merge key by key; lists and scalars are replaced whole; a later
+//! `{}` merges (erases nothing). Each entry remembers the source that set it
+//! and the sources it replaced, so `--explain` can say why a device has a value
+//! and the weight checks can see every override.
+
+use indexmap::IndexMap;
+
+use crate::diagnostic::Span;
+use crate::model::{ConfigContext, Id};
+use crate::yaml::{Node, Value};
+
+/// Where a merged value came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    Context(Id<ConfigContext>),
+    /// The device's `local_context_data`.
+    Local,
+}
+
+#[derive(Clone, Debug)]
+pub enum MValue<'a> {
+    Map(IndexMap<&'a str, Entry<'a>>),
+    Leaf(&'a Node),
+}
+
+/// One key of a merged mapping.
+#[derive(Clone, Debug)]
+pub struct Entry<'a> {
+    pub value: MValue<'a>,
+    /// The source that set this value (for a mapping: the first that wrote it).
+    pub source: Source,
+    /// Where the key was written.
+    pub key_span: Span,
+    /// The sources whose values this one replaced, oldest first.
+    pub overrode: Vec<(Source, Span)>,
+}
+
+/// Something a merge step noticed: `new` replaced `old` at `path` with a different value.
+#[derive(Clone, Debug)]
+pub struct Override {
+    pub path: String,
+    pub old: Source,
+    pub old_span: Span,
+    pub new: Source,
+    pub new_span: Span,
+}
+
+/// A device's merged context.
+#[derive(Clone, Debug, Default)]
+pub struct Merged<'a> {
+    pub root: IndexMap<&'a str, Entry<'a>>,
+}
+
+impl<'a> Merged<'a> {
+    /// Merge `data` (a mapping node) from `source` on top; overrides of
+    /// different values are appended to `overrides`.
+    pub fn merge(&mut self, data: &'a Node, source: Source, overrides: &mut Vec<Override>) {
+        if let Value::Map(entries) = &data.value {
+            merge_map(&mut self.root, entries, source, "", overrides);
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        map_json(&self.root)
+    }
+
+    /// The entry at a JSON-pointer-like path of keys (list indexes descend into the leaf's node).
+    pub fn lookup(&self, path: &[String]) -> Option<(&Entry<'a>, Option<&'a Node>)> {
+        let (first, rest) = path.split_first()?;
+        let mut entry = self.root.get(first.as_str())?;
+        let mut rest = rest;
+        while let Some((k, more)) = rest.split_first() {
+            match &entry.value {
+                MValue::Map(m) => match m.get(k.as_str()) {
+                    Some(e) => entry = e,
+                    None => return Some((entry, None)),
+                },
+                MValue::Leaf(node) => return Some((entry, descend(node, rest))),
+            }
+            rest = more;
+        }
+        let node = match &entry.value {
+            MValue::Leaf(n) => Some(*n),
+            MValue::Map(_) => None,
+        };
+        Some((entry, node))
+    }
+
+    /// Every leaf with its path, depth first in key order.
+    pub fn leaves(&self) -> Vec<(String, &Entry<'a>)> {
+        let mut out = Vec::new();
+        walk(&self.root, "", &mut out);
+        out
+    }
+}
+
+fn walk<'m, 'a>(m: &'m IndexMap<&'a str, Entry<'a>>, prefix: &str, out: &mut Vec<(String, &'m Entry<'a>)>) {
+    for (k, e) in m {
+        let path = join(prefix, k);
+        match &e.value {
+            MValue::Map(inner) if !inner.is_empty() => walk(inner, &path, out),
+            _ => out.push((path, e)),
+        }
+    }
+}
+
+/// Follow list indexes and keys into a YAML node.
+fn descend<'a>(mut node: &'a Node, path: &[String]) -> Option<&'a Node> {
+    for k in path {
+        node = match &node.value {
+            Value::Seq(items) => items.get(k.parse::<usize>().ok()?)?,
+            Value::Map(entries) => &entries.iter().find(|(key, _)| key.key_text() == k)?.1,
+            _ => return Some(node),
+        };
+    }
+    Some(node)
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
+}
+
+fn leaf_or_map(node: &Node, source: Source) -> MValue<'_> {
+    match &node.value {
+        Value::Map(entries) => {
+            let mut m = IndexMap::with_capacity(entries.len());
+            for (k, v) in entries {
+                m.insert(k.key_text(), Entry { value: leaf_or_map(v, source), source, key_span: k.span, overrode: Vec::new() });
+            }
+            MValue::Map(m)
+        }
+        _ => MValue::Leaf(node),
+    }
+}
+
+fn merge_map<'a>(
+    into: &mut IndexMap<&'a str, Entry<'a>>,
+    entries: &'a [(Node, Node)],
+    source: Source,
+    prefix: &str,
+    overrides: &mut Vec<Override>,
+) {
+    for (k, v) in entries {
+        let key = k.key_text();
+        match into.get_mut(key) {
+            None => {
+                into.insert(key, Entry { value: leaf_or_map(v, source), source, key_span: k.span, overrode: Vec::new() });
+            }
+            Some(existing) => match (&mut existing.value, &v.value) {
+                (MValue::Map(inner), Value::Map(more)) => merge_map(inner, more, source, &join(prefix, key), overrides),
+                _ => {
+                    let path = join(prefix, key);
+                    if value_json(&existing.value) != v.to_json() {
+                        // Report against every source the replaced subtree held.
+                        let mut olds = Vec::new();
+                        sources_of(existing, &mut olds);
+                        for (old, old_span) in olds {
+                            overrides.push(Override { path: path.clone(), old, old_span, new: source, new_span: k.span });
+                        }
+                    }
+                    let mut overrode = std::mem::take(&mut existing.overrode);
+                    overrode.push((existing.source, existing.key_span));
+                    *existing = Entry { value: leaf_or_map(v, source), source, key_span: k.span, overrode };
+                }
+            },
+        }
+    }
+}
+
+/// The distinct sources that set values in an entry's subtree.
+fn sources_of(e: &Entry<'_>, out: &mut Vec<(Source, Span)>) {
+    match &e.value {
+        MValue::Map(m) if !m.is_empty() => m.values().for_each(|c| sources_of(c, out)),
+        _ => {
+            if !out.iter().any(|(s, _)| *s == e.source) {
+                out.push((e.source, e.key_span));
+            }
+        }
+    }
+}
+
+fn value_json(v: &MValue<'_>) -> serde_json::Value {
+    match v {
+        MValue::Leaf(n) => n.to_json(),
+        MValue::Map(m) => map_json(m),
+    }
+}
+
+fn map_json(m: &IndexMap<&str, Entry<'_>>) -> serde_json::Value {
+    serde_json::Value::Object(m.iter().map(|(k, e)| (k.to_string(), value_json(&e.value))).collect())
+}
