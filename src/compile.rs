@@ -1,25 +1,35 @@
 //! The pipeline driver: source set → parse → model → resolve → validate → contexts.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::context;
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::schema::SchemaSet;
 use crate::model::{self, Inventory};
 use crate::project::Config;
-use crate::resolve::{self, Index};
+use crate::resolve;
+use crate::rules;
+use crate::view::World;
+use crate::schema::SchemaSet;
 use crate::source::{FileKind, SourceSet};
 use crate::validate;
 use crate::yaml::{self, Limits};
 
-/// The result of compiling one inventory.
+/// The result of compiling one inventory: the linked world (through `Deref`:
+/// `comp.inventory`, `comp.index`, `comp.config`) and every diagnostic.
 #[derive(Debug)]
 pub struct Compilation {
-    pub config: Config,
-    pub inventory: Inventory,
-    pub index: Index,
+    pub world: Arc<World>,
     /// Every diagnostic, in output order (file, position, code).
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::ops::Deref for Compilation {
+    type Target = World;
+    fn deref(&self) -> &World {
+        &self.world
+    }
 }
 
 impl Compilation {
@@ -66,6 +76,8 @@ pub fn compile(sources: &SourceSet, config: Config, mut diagnostics: Vec<Diagnos
     let schemas = SchemaSet::load(sources, &config.schemas.value, &mut diagnostics);
     diagnostics.extend(validate::run(&inventory, &index, &config));
     diagnostics.extend(context::check(&inventory, &config, &schemas));
+    let world = World::new(config, inventory, index);
+    diagnostics.extend(rules::check(&world));
     diagnostic::sort(&mut diagnostics);
-    Compilation { config, inventory, index, diagnostics }
+    Compilation { world, diagnostics }
 }

@@ -171,11 +171,10 @@ mod tests {
     use super::*;
     use crate::source::{FileKind, SourceSet};
 
-    fn inv(text: &str) -> Inventory {
+    fn inv(text: &str) -> crate::compile::Compilation {
         let mut s = SourceSet::default();
         s.add("inventory/a.yaml", FileKind::Inventory, text);
-        let comp = crate::compile::compile(&s, crate::project::Config::default(), Vec::new());
-        comp.inventory
+        crate::compile::compile(&s, crate::project::Config::default(), Vec::new())
     }
 
     #[test]
@@ -183,28 +182,28 @@ mod tests {
         let i =
             inv("prefixes: [{prefix: 10.0.0.0/29}]\nip_addresses: [{address: 10.0.0.1/29}, {address: 10.0.0.3/29}]\n");
         let got: Vec<String> =
-            available_ips(&i, None, "10.0.0.0/29".parse().unwrap(), 10).iter().map(|n| n.to_string()).collect();
+            available_ips(&i.inventory, None, "10.0.0.0/29".parse().unwrap(), 10).iter().map(|n| n.to_string()).collect();
         assert_eq!(got, ["10.0.0.2/29", "10.0.0.4/29", "10.0.0.5/29", "10.0.0.6/29"]);
     }
 
     #[test]
     fn pools_and_point_to_point_use_every_address() {
         let i = inv("prefixes: [{prefix: 10.0.0.0/30, is_pool: true}]\n");
-        assert_eq!(available_ips(&i, None, "10.0.0.0/30".parse().unwrap(), 10).len(), 4);
-        assert_eq!(available_ips(&i, None, "10.0.1.0/31".parse().unwrap(), 10).len(), 2);
+        assert_eq!(available_ips(&i.inventory, None, "10.0.0.0/30".parse().unwrap(), 10).len(), 4);
+        assert_eq!(available_ips(&i.inventory, None, "10.0.1.0/31".parse().unwrap(), 10).len(), 2);
     }
 
     #[test]
     fn addresses_in_other_vrfs_do_not_count() {
         let i = inv("vrfs: [{name: blue}]\nip_addresses: [{address: 10.0.0.1/24, vrf: blue}]\n");
-        let first = available_ips(&i, None, "10.0.0.0/24".parse().unwrap(), 1);
+        let first = available_ips(&i.inventory, None, "10.0.0.0/24".parse().unwrap(), 1);
         assert_eq!(first[0].to_string(), "10.0.0.1/24");
     }
 
     #[test]
     fn free_child_prefixes_avoid_existing_children() {
         let i = inv("prefixes: [{prefix: 10.0.0.0/24}, {prefix: 10.0.0.0/26}, {prefix: 10.0.0.128/27}]\n");
-        let got: Vec<String> = available_prefixes(&i, None, "10.0.0.0/24".parse().unwrap(), 26, 10)
+        let got: Vec<String> = available_prefixes(&i.inventory, None, "10.0.0.0/24".parse().unwrap(), 26, 10)
             .iter()
             .map(|n| n.to_string())
             .collect();
@@ -216,7 +215,7 @@ mod tests {
         let i = inv(
             "prefixes:\n  - {prefix: 10.0.0.0/24, status: container}\n  - {prefix: 10.0.0.0/25}\n  - {prefix: 10.0.0.0/26}\nip_addresses: [{address: 10.0.0.1/25}, {address: 10.0.0.2/25}]\n",
         );
-        let u = usage(&i);
+        let u = usage(&i.inventory);
         assert_eq!((u[0].measure, u[0].used, u[0].size, u[0].percent), ("prefixes", 128, 256, 50.0));
         assert_eq!((u[1].measure, u[1].used, u[1].size), ("addresses", 2, 126));
     }

@@ -69,9 +69,13 @@ impl SchemaSet {
                 Ok(v) => Some(v),
                 Err(e) => {
                     diags.push(
-                        Diagnostic::new(Code::SchemaInvalid, Span::file_start(id), format!("`{rel}` is not a usable JSON Schema: {e}"))
-                            .label("this schema does not compile")
-                            .help("fix the schema; contexts that name it are not checked until it compiles"),
+                        Diagnostic::new(
+                            Code::SchemaInvalid,
+                            Span::file_start(id),
+                            format!("`{rel}` is not a usable JSON Schema: {e}"),
+                        )
+                        .label("this schema does not compile")
+                        .help("fix the schema; contexts that name it are not checked until it compiles"),
                     );
                     None
                 }
@@ -107,7 +111,10 @@ fn parse_doc(id: FileId, path: &str, text: &str, diags: &mut Vec<Diagnostic>) ->
             Err(e) => {
                 let p = Pos { line: e.line().max(1) as u32, col: e.column().max(1) as u32 };
                 let span = Span { file: id, start: p, end: Pos { line: p.line, col: p.col + 1 } };
-                diags.push(Diagnostic::new(Code::SchemaInvalid, span, format!("invalid JSON: {e}")).label("the JSON parser stopped here"));
+                diags.push(
+                    Diagnostic::new(Code::SchemaInvalid, span, format!("invalid JSON: {e}"))
+                        .label("the JSON parser stopped here"),
+                );
                 None
             }
         };

@@ -5,6 +5,8 @@
 mod check;
 mod explain;
 mod ipam;
+mod query;
+mod show;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -35,6 +37,11 @@ enum Command {
     Check(check::Args),
     /// Explain a diagnostic code (e.g. `sot explain E0202`).
     Explain(explain::Args),
+    /// Show one object with its merged config context (and, with --explain, where each value came from).
+    #[command(subcommand)]
+    Show(show::Command),
+    /// List objects matching an expression, with chosen fields.
+    Query(query::Args),
     /// Free addresses and prefixes, and prefix utilisation.
     #[command(subcommand)]
     Ipam(ipam::Command),
@@ -59,6 +66,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, color, &mut out),
         Command::Explain(args) => explain::run(args, &mut out),
         Command::Ipam(cmd) => ipam::run(cmd, &mut out),
+        Command::Show(cmd) => show::run(cmd, &mut out),
+        Command::Query(args) => query::run(args, &mut out),
     };
     let _ = out.flush();
     match result {

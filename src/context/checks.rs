@@ -59,7 +59,11 @@ fn kinds(c: &ConfigContext) -> Vec<&'static str> {
 fn specificity(c: &ConfigContext, config: &Config) -> Option<(i64, &'static str)> {
     let ks = kinds(c);
     if config.weights.is_empty() {
-        return ks.iter().filter_map(|k| DEFAULT_RANK.iter().find(|(n, _)| n == k)).map(|(n, r)| (i64::from(*r), *n)).max();
+        return ks
+            .iter()
+            .filter_map(|k| DEFAULT_RANK.iter().find(|(n, _)| n == k))
+            .map(|(n, r)| (i64::from(*r), *n))
+            .max();
     }
     ks.iter().filter_map(|k| config.weights.iter().find(|b| b.kind.value == *k).map(|b| (b.min, *k))).max()
 }
@@ -79,7 +83,8 @@ pub fn check(inv: &Inventory, config: &Config, schemas: &SchemaSet) -> Vec<Diagn
     let mut out = Vec::new();
     own_data_schemas(inv, schemas, &mut out);
     bands(inv, config, &mut out);
-    let ctx = Contexts::new(inv);
+    let matcher = super::Matcher::new(inv);
+    let ctx = Contexts::new(inv, &matcher);
     let bindings: Vec<Id<ConfigContext>> = (0..inv.config_contexts.len())
         .map(Id::new)
         .filter(|&c| inv.config_contexts[c.index()].is_schema() && inv.config_contexts[c.index()].is_active)
@@ -155,7 +160,10 @@ fn bands(inv: &Inventory, config: &Config, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::ContextWeightBand,
                     at,
-                    format!("context `{}` has weight {w}, outside the `{kind}` band {}-{}", c.name.value, band.min, band.max),
+                    format!(
+                        "context `{}` has weight {w}, outside the `{kind}` band {}-{}",
+                        c.name.value, band.min, band.max
+                    ),
                 )
                 .label(format!("its most specific assignment is `{kind}`"))
                 .related(band.kind.span, format!("the `{kind}` band is set here"))
@@ -180,7 +188,8 @@ fn report(inv: &Inventory, config: &Config, per_device: &[DeviceFindings], out: 
     let mut effective = vec![false; inv.config_contexts.len()];
     // (path, old, new) -> (first device, count, spans)
     let mut ties: HashMap<(String, Id<ConfigContext>, Id<ConfigContext>), (usize, usize, Span, Span)> = HashMap::new();
-    let mut weaker: HashMap<(String, Id<ConfigContext>, Id<ConfigContext>), (usize, usize, Span, Span)> = HashMap::new();
+    let mut weaker: HashMap<(String, Id<ConfigContext>, Id<ConfigContext>), (usize, usize, Span, Span)> =
+        HashMap::new();
     let mut violations: HashMap<(Span, String), (Id<ConfigContext>, usize, usize)> = HashMap::new();
     for (di, f) in per_device.iter().enumerate() {
         for c in &f.applied {
@@ -252,7 +261,12 @@ fn report(inv: &Inventory, config: &Config, per_device: &[DeviceFindings], out: 
             )
             .label("a less specific context wins here")
             .related(old_span, format!("the more specific `{}` sets it here", co.name.value))
-            .help(format!("lower `{}`'s weight below {}, or raise `{}`'s", cn.name.value, weight(co), co.name.value)),
+            .help(format!(
+                "lower `{}`'s weight below {}, or raise `{}`'s",
+                cn.name.value,
+                weight(co),
+                co.name.value
+            )),
         );
     }
     for ((span, message), (b, first, count)) in violations {
@@ -277,16 +291,23 @@ fn report(inv: &Inventory, config: &Config, per_device: &[DeviceFindings], out: 
         }
         if applied_to[i] == 0 {
             out.push(
-                Diagnostic::new(Code::ContextUnused, c.name.span, format!("context `{}` applies to no device", c.name.value))
-                    .label("its assignment lists match nothing")
-                    .help("fix the assignment lists, or remove the context"),
+                Diagnostic::new(
+                    Code::ContextUnused,
+                    c.name.span,
+                    format!("context `{}` applies to no device", c.name.value),
+                )
+                .label("its assignment lists match nothing")
+                .help("fix the assignment lists, or remove the context"),
             );
         } else if !effective[i] && c.data.as_ref().is_some_and(|d| d.as_map().is_some_and(|m| !m.is_empty())) {
             out.push(
                 Diagnostic::new(
                     Code::ContextShadowed,
                     c.name.span,
-                    format!("every value of context `{}` is overridden on all {} devices it applies to", c.name.value, applied_to[i]),
+                    format!(
+                        "every value of context `{}` is overridden on all {} devices it applies to",
+                        c.name.value, applied_to[i]
+                    ),
                 )
                 .label("this context has no effect")
                 .help("remove it, or raise its weight above the contexts that override it"),

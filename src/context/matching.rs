@@ -70,7 +70,8 @@ impl Matcher {
             let (ca, cb) = (&inv.config_contexts[a.index()], &inv.config_contexts[b.index()]);
             (weight(ca), &ca.name.value).cmp(&(weight(cb), &cb.name.value))
         });
-        let selectors = (0..inv.config_contexts.len()).map(|i| (Id::new(i), selector(inv, &inv.config_contexts[i]))).collect();
+        let selectors =
+            (0..inv.config_contexts.len()).map(|i| (Id::new(i), selector(inv, &inv.config_contexts[i]))).collect();
         Matcher { order, selectors }
     }
 

@@ -127,7 +127,10 @@ fn leaf_or_map(node: &Node, source: Source) -> MValue<'_> {
         Value::Map(entries) => {
             let mut m = IndexMap::with_capacity(entries.len());
             for (k, v) in entries {
-                m.insert(k.key_text(), Entry { value: leaf_or_map(v, source), source, key_span: k.span, overrode: Vec::new() });
+                m.insert(
+                    k.key_text(),
+                    Entry { value: leaf_or_map(v, source), source, key_span: k.span, overrode: Vec::new() },
+                );
             }
             MValue::Map(m)
         }
@@ -146,7 +149,10 @@ fn merge_map<'a>(
         let key = k.key_text();
         match into.get_mut(key) {
             None => {
-                into.insert(key, Entry { value: leaf_or_map(v, source), source, key_span: k.span, overrode: Vec::new() });
+                into.insert(
+                    key,
+                    Entry { value: leaf_or_map(v, source), source, key_span: k.span, overrode: Vec::new() },
+                );
             }
             Some(existing) => match (&mut existing.value, &v.value) {
                 (MValue::Map(inner), Value::Map(more)) => merge_map(inner, more, source, &join(prefix, key), overrides),
@@ -157,7 +163,13 @@ fn merge_map<'a>(
                         let mut olds = Vec::new();
                         sources_of(existing, &mut olds);
                         for (old, old_span) in olds {
-                            overrides.push(Override { path: path.clone(), old, old_span, new: source, new_span: k.span });
+                            overrides.push(Override {
+                                path: path.clone(),
+                                old,
+                                old_span,
+                                new: source,
+                                new_span: k.span,
+                            });
                         }
                     }
                     let mut overrode = std::mem::take(&mut existing.overrode);

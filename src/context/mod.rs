@@ -21,12 +21,13 @@ use crate::model::{ConfigContext, Device, Id, Inventory};
 /// The contexts of one inventory, ready to merge devices.
 pub struct Contexts<'a> {
     pub inv: &'a Inventory,
-    pub matcher: Matcher,
+    pub matcher: &'a Matcher,
 }
 
 impl<'a> Contexts<'a> {
-    pub fn new(inv: &'a Inventory) -> Self {
-        Contexts { inv, matcher: Matcher::new(inv) }
+    /// `matcher` is [`Matcher::new`] of the same inventory.
+    pub fn new(inv: &'a Inventory, matcher: &'a Matcher) -> Self {
+        Contexts { inv, matcher }
     }
 
     /// The active data contexts that apply to `d`, in merge order.

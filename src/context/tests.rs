@@ -31,7 +31,8 @@ config_contexts:
 "
     ));
     assert!(comp.diagnostics.is_empty(), "{:#?}", comp.diagnostics);
-    let ctx = Contexts::new(&comp.inventory);
+    let matcher = Matcher::new(&comp.inventory);
+    let ctx = Contexts::new(&comp.inventory, &matcher);
     let spine = &comp.inventory.devices[0];
     let merged = ctx.merged(spine).to_json();
     assert_eq!(
@@ -65,7 +66,8 @@ config_contexts:
   - {{name: off, is_active: false, data: {{d: 1}}}}
 "
     ));
-    let ctx = Contexts::new(&comp.inventory);
+    let matcher = Matcher::new(&comp.inventory);
+    let ctx = Contexts::new(&comp.inventory, &matcher);
     let keys = |i: usize| -> Vec<String> {
         ctx.merged(&comp.inventory.devices[i]).to_json().as_object().unwrap().keys().cloned().collect()
     };
@@ -84,7 +86,8 @@ config_contexts:
   - {{name: c, weight: 300, data: {{bgp: {{}}}}}}
 "
     ));
-    let ctx = Contexts::new(&comp.inventory);
+    let matcher = Matcher::new(&comp.inventory);
+    let ctx = Contexts::new(&comp.inventory, &matcher);
     let m = ctx.merged(&comp.inventory.devices[0]).to_json();
     assert_eq!(m, serde_json::json!({"bgp": {"asn": 1, "peers": ["z"], "timers": {"hold": 9}}}));
 }
@@ -98,7 +101,8 @@ config_contexts:
   - {{name: alpha, weight: 100, data: {{x: alpha}}}}
 "
     ));
-    let ctx = Contexts::new(&comp.inventory);
+    let matcher = Matcher::new(&comp.inventory);
+    let ctx = Contexts::new(&comp.inventory, &matcher);
     assert_eq!(ctx.merged(&comp.inventory.devices[0]).to_json()["x"], "zeta");
     assert!(comp.diagnostics.iter().any(|d| d.code == crate::diagnostic::Code::ContextWeightTie));
 }
@@ -132,11 +136,12 @@ mod reference {
     }
 
     fn data() -> impl Strategy<Value = Value> {
-        leaf().prop_recursive(3, 12, 3, |inner| {
-            prop::collection::btree_map(prop::sample::select(vec!["p", "q", "r"]), inner, 0..3)
-                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
-        })
-        .prop_map(|v| if v.is_object() { v } else { json!({ "k": v }) })
+        leaf()
+            .prop_recursive(3, 12, 3, |inner| {
+                prop::collection::btree_map(prop::sample::select(vec!["p", "q", "r"]), inner, 0..3)
+                    .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+            })
+            .prop_map(|v| if v.is_object() { v } else { json!({ "k": v }) })
     }
 
     fn ctx() -> impl Strategy<Value = Ctx> {
@@ -234,7 +239,8 @@ mod reference {
                 );
             }
             let comp = compile(&y);
-            let ctx = Contexts::new(&comp.inventory);
+            let matcher = Matcher::new(&comp.inventory);
+    let ctx = Contexts::new(&comp.inventory, &matcher);
             for (i, (site, role, tags)) in devs.iter().enumerate() {
                 let got = ctx.merged(&comp.inventory.devices[i]).to_json();
                 prop_assert_eq!(got, expected(&ctxs, *site, *role, tags), "device d{}{}", site, role);

@@ -110,8 +110,12 @@ pub fn lower_config_context(o: &mut Obj<'_, '_>) -> Option<ConfigContext> {
             }
         }
         Some(other) => o.diags.push(
-            Diagnostic::new(Code::InvalidValue, kind.as_ref().map_or(o.span(), |k| k.span), format!("`kind` must be `data` or `schema`, not `{other}`"))
-                .label("unknown kind"),
+            Diagnostic::new(
+                Code::InvalidValue,
+                kind.as_ref().map_or(o.span(), |k| k.span),
+                format!("`kind` must be `data` or `schema`, not `{other}`"),
+            )
+            .label("unknown kind"),
         ),
     }
     Some(ConfigContext { name: name?, kind, weight, is_active, description, schema, data, assign })

@@ -6,6 +6,7 @@
 //! is bounded, and a file holds one document. It never panics and never stops
 //! the run: a file that does not parse yields `None` and a diagnostic.
 
+pub mod emit;
 mod node;
 
 pub use node::{Node, Scalar, Typed, Value};

@@ -1,0 +1,79 @@
+//! The one Jinja environment of `sot`: rules, queries and templates share it.
+//!
+//! minijinja with Python-compatible string and dict methods (`startswith`,
+//! `split`, `items`...), a fuel limit and a recursion limit so that no
+//! expression or template in a pull request can hang the check, and no access
+//! to the environment or the filesystem beyond what the caller's loader allows.
+
+use minijinja::{Environment, UndefinedBehavior};
+
+use crate::project::{RenderOptions, Undefined};
+
+/// Instructions one evaluation may run before it is stopped.
+pub const FUEL: u64 = 50_000_000;
+/// Deepest nesting of includes, macros and calls.
+pub const RECURSION_LIMIT: usize = 64;
+
+/// A fresh environment with `sot`'s settings and helpers.
+pub fn environment(opts: &RenderOptions) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+    env.set_fuel(Some(FUEL));
+    env.set_recursion_limit(RECURSION_LIMIT);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(opts.trim_blocks)
+        .lstrip_blocks(opts.lstrip_blocks)
+        .keep_trailing_newline(opts.keep_trailing_newline)
+        .build()
+        .expect("the default delimiters are valid");
+    env.set_syntax(syntax);
+    env.set_undefined_behavior(match opts.undefined {
+        Undefined::Strict => UndefinedBehavior::Strict,
+        Undefined::Lenient => UndefinedBehavior::Lenient,
+    });
+    env
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC), for rules about expiry dates.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_is_an_iso_date() {
+        let t = today();
+        assert_eq!(t.len(), 10);
+        assert!(t.as_str() > "2025-01-01", "{t}");
+    }
+
+    #[test]
+    fn python_string_methods_work() {
+        let env = environment(&RenderOptions::default());
+        let r = env.render_str("{{ 'ospf_cost=5'.startswith('ospf_') }} {{ 'a=b'.split('=')[1] }} {{ 'x'.upper() }}", ()).unwrap();
+        assert_eq!(r, "True b X");
+    }
+
+    #[test]
+    fn fuel_and_recursion_limits_are_set() {
+        let env = environment(&RenderOptions::default());
+        assert_eq!(env.fuel(), Some(FUEL));
+        let err = env.render_str("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", ()).unwrap_err();
+        assert!(err.to_string().contains("recursion"), "{err}");
+    }
+}

@@ -1,0 +1,168 @@
+//! Views: the compiled inventory as template values.
+//!
+//! Rules, queries, `show` and templates all see objects through these views.
+//! Devices and interfaces are lazy objects over a shared [`World`] (nothing is
+//! copied per device); small shared objects (sites, roles, VLANs...) are built
+//! once per world. Field names follow NetBox's REST API, so a NetBox
+//! ConfigTemplate's expressions carry over.
+
+mod address;
+mod objects;
+mod tags;
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use minijinja::Value;
+
+pub use address::Address;
+pub use objects::{DeviceView, InterfaceView, QUERYABLE};
+pub use tags::TagList;
+
+use crate::context::{Contexts, Matcher};
+use crate::model::*;
+use crate::project::Config;
+use crate::resolve::Index;
+
+/// What the far end of an interface's connection is.
+#[derive(Debug, Clone, Copy)]
+pub enum Peer {
+    Interface { cable: Id<Cable>, other: InterfaceId },
+    Circuit { cable: Option<Id<Cable>>, circuit: Id<Circuit>, side: TermSide },
+}
+
+/// A compiled inventory, shared by every view.
+pub struct World {
+    pub config: Config,
+    pub inventory: Inventory,
+    pub index: Index,
+    pub matcher: Matcher,
+    merged: Vec<OnceLock<Value>>,
+    peers: HashMap<InterfaceId, Peer>,
+    shared: OnceLock<Shared>,
+    /// Custom fields by NetBox object type, in definition order.
+    cf_by_type: HashMap<String, Vec<Id<CustomField>>>,
+}
+
+/// Values built once per world for small, shared objects.
+struct Shared {
+    sites: Vec<Value>,
+    regions: Vec<Value>,
+    site_groups: Vec<Value>,
+    locations: Vec<Value>,
+    racks: Vec<Value>,
+    tenants: Vec<Value>,
+    roles: Vec<Value>,
+    platforms: Vec<Value>,
+    device_types: Vec<Value>,
+    manufacturers: Vec<Value>,
+    vrfs: Vec<Value>,
+    vlans: Vec<Value>,
+    vlan_groups: Vec<Value>,
+    tags: Vec<Value>,
+}
+
+impl World {
+    pub fn new(config: Config, inventory: Inventory, index: Index) -> Arc<World> {
+        let matcher = Matcher::new(&inventory);
+        let merged = (0..inventory.devices.len()).map(|_| OnceLock::new()).collect();
+        let mut peers = HashMap::new();
+        for (i, c) in inventory.cables.iter().enumerate() {
+            let cable = Id::new(i);
+            match (&c.a, &c.b) {
+                (CableEnd::Interface(a), CableEnd::Interface(b)) => {
+                    if let (Some(a), Some(b)) = (a.id, b.id) {
+                        peers.insert(a, Peer::Interface { cable, other: b });
+                        peers.insert(b, Peer::Interface { cable, other: a });
+                    }
+                }
+                (CableEnd::Interface(x), CableEnd::Circuit { id: Some(circuit), side, .. })
+                | (CableEnd::Circuit { id: Some(circuit), side, .. }, CableEnd::Interface(x)) => {
+                    if let Some(x) = x.id {
+                        peers.insert(x, Peer::Circuit { cable: Some(cable), circuit: *circuit, side: side.value });
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (ci, c) in inventory.circuits.iter().enumerate() {
+            for t in &c.terminations {
+                if let TermTarget::Interface(r) = &t.target
+                    && let Some(id) = r.id
+                {
+                    peers.entry(id).or_insert(Peer::Circuit { cable: None, circuit: Id::new(ci), side: t.side.value });
+                }
+            }
+        }
+        let mut cf_by_type: HashMap<String, Vec<Id<CustomField>>> = HashMap::new();
+        for (i, f) in inventory.custom_fields.iter().enumerate() {
+            for t in &f.object_types {
+                cf_by_type.entry(t.value.clone()).or_default().push(Id::new(i));
+            }
+        }
+        Arc::new(World { config, inventory, index, matcher, merged, peers, shared: OnceLock::new(), cf_by_type })
+    }
+
+    /// The merged config context of a device, as a template value (computed once).
+    pub fn config_context(&self, d: Id<Device>) -> Value {
+        self.merged[d.index()]
+            .get_or_init(|| {
+                let dev = &self.inventory.devices[d.index()];
+                let json = Contexts::new(&self.inventory, &self.matcher).merged(dev).to_json();
+                Value::from(minijinja::value::Serde(&json))
+            })
+            .clone()
+    }
+
+    pub fn peer(&self, i: InterfaceId) -> Option<Peer> {
+        self.peers.get(&i).copied()
+    }
+
+    fn shared(self: &Arc<Self>) -> &Shared {
+        self.shared.get_or_init(|| objects::build_shared(self))
+    }
+
+    /// Custom fields of an object: every field defined for `object_type`, with
+    /// its value, else its default, else none (as NetBox returns them).
+    pub fn custom_fields(&self, object_type: &str, values: &[CustomValue]) -> Value {
+        let mut map = indexmap::IndexMap::<Value, Value>::new();
+        for &f in self.cf_by_type.get(object_type).map_or(&[][..], Vec::as_slice) {
+            let def = &self.inventory.custom_fields[f.index()];
+            let v = values
+                .iter()
+                .find(|v| v.name.value == def.name.value)
+                .map(|v| &v.value)
+                .or(def.default.as_ref())
+                .map_or(Value::from(()), |n| Value::from(minijinja::value::Serde(n.to_json())));
+            map.insert(Value::from(def.name.value.clone()), v);
+        }
+        Value::from_object(map)
+    }
+
+    /// A view of an object of `collection` (a collection name or `interfaces`), for rules and queries.
+    pub fn objects(self: &Arc<Self>, collection: &str) -> Vec<Value> {
+        objects::collection(self, collection)
+    }
+
+    /// The `inventory` variable of templates: every collection, built on first use.
+    pub fn inventory_value(self: &Arc<Self>) -> Value {
+        Value::from_object(objects::InventoryView { world: Arc::clone(self), cache: Default::default() })
+    }
+}
+
+/// A map value from pairs, keeping their order.
+pub(crate) fn map(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+    let m: indexmap::IndexMap<Value, Value> = pairs.into_iter().map(|(k, v)| (Value::from(k), v)).collect();
+    Value::from_object(m)
+}
+
+pub(crate) fn text(t: &Option<Text>) -> Value {
+    t.as_ref().map_or(Value::from(()), |t| Value::from(t.value.clone()))
+}
+
+pub(crate) fn key<T>(r: &Option<Ref<T>>) -> Value {
+    r.as_ref().map_or(Value::from(()), |r| Value::from(r.key.value.clone()))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,605 @@
+//! Views of each kind of object.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
+
+use super::address::Address;
+use super::tags::{TagList, TagValue};
+use super::{Peer, World, key, map, text};
+use crate::model::*;
+
+fn none() -> Value {
+    Value::from(())
+}
+
+fn opt_id<T>(r: &Option<Ref<T>>) -> Option<Id<T>> {
+    r.as_ref().and_then(|r| r.id)
+}
+
+fn pick<T>(list: &[Value], id: Option<Id<T>>) -> Value {
+    id.map_or_else(none, |i| list[i.index()].clone())
+}
+
+fn tags(w: &World, refs: &[Ref<Tag>]) -> Value {
+    let all = &w.shared.get().expect("shared values are built before tags are read").tags;
+    Value::from_object(TagList(refs.iter().filter_map(|r| r.id).map(|t| all[t.index()].clone()).collect()))
+}
+
+fn num<T: Copy + Into<Value>>(v: &Option<Spanned<T>>) -> Value {
+    v.as_ref().map_or_else(none, |v| v.value.into())
+}
+
+/// Build the shared values of small collections, in dependency order.
+pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
+    let inv = &w.inventory;
+    let tag_values: Vec<Value> = inv
+        .tags
+        .iter()
+        .map(|t| {
+            Value::from_object(TagValue {
+                name: t.name.value.clone(),
+                slug: t.slug.value.clone(),
+                color: t.color.as_ref().map(|c| c.value.clone()),
+                description: t.description.as_ref().map(|c| c.value.clone()),
+            })
+        })
+        .collect();
+    let tag_list = |refs: &[Ref<Tag>]| -> Value {
+        Value::from_object(TagList(refs.iter().filter_map(|r| r.id).map(|t| tag_values[t.index()].clone()).collect()))
+    };
+    // Regions and groups: parents before children is not guaranteed, so resolve lazily by recursion with memo.
+    fn tree<T>(items: &[T], parent: impl Fn(&T) -> Option<Id<T>>, make: impl Fn(&T, Value) -> Value) -> Vec<Value> {
+        let mut memo: Vec<Option<Value>> = vec![None; items.len()];
+        fn get<T>(
+            i: usize,
+            items: &[T],
+            memo: &mut Vec<Option<Value>>,
+            parent: &dyn Fn(&T) -> Option<Id<T>>,
+            make: &dyn Fn(&T, Value) -> Value,
+            depth: usize,
+        ) -> Value {
+            if let Some(v) = &memo[i] {
+                return v.clone();
+            }
+            // Cycles were reported by resolve; stop following them.
+            let p = match parent(&items[i]) {
+                Some(p) if depth < 64 => get(p.index(), items, memo, parent, make, depth + 1),
+                _ => Value::from(()),
+            };
+            let v = make(&items[i], p);
+            memo[i] = Some(v.clone());
+            v
+        }
+        (0..items.len()).map(|i| get(i, items, &mut memo, &parent, &make, 0)).collect()
+    }
+    let regions = tree(&inv.regions, |r| opt_id(&r.parent), |r, parent| {
+        map([("name", Value::from(r.name.value.clone())), ("slug", Value::from(r.slug.value.clone())), ("parent", parent), ("description", text(&r.description))])
+    });
+    let site_groups = tree(&inv.site_groups, |r| opt_id(&r.parent), |r, parent| {
+        map([("name", Value::from(r.name.value.clone())), ("slug", Value::from(r.slug.value.clone())), ("parent", parent), ("description", text(&r.description))])
+    });
+    let tenant_groups = tree(&inv.tenant_groups, |r| opt_id(&r.parent), |r, parent| {
+        map([("name", Value::from(r.name.value.clone())), ("slug", Value::from(r.slug.value.clone())), ("parent", parent)])
+    });
+    let tenants: Vec<Value> = inv
+        .tenants
+        .iter()
+        .map(|t| {
+            map([
+                ("name", Value::from(t.name.value.clone())),
+                ("slug", Value::from(t.slug.value.clone())),
+                ("group", pick(&tenant_groups, opt_id(&t.group))),
+                ("description", text(&t.description)),
+                ("tags", tag_list(&t.tags)),
+                ("custom_fields", w.custom_fields("tenancy.tenant", &t.custom_fields)),
+            ])
+        })
+        .collect();
+    let sites: Vec<Value> = inv
+        .sites
+        .iter()
+        .map(|s| {
+            map([
+                ("name", Value::from(s.name.value.clone())),
+                ("slug", Value::from(s.slug.value.clone())),
+                ("status", Value::from(s.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
+                ("region", pick(&regions, opt_id(&s.region))),
+                ("group", pick(&site_groups, opt_id(&s.group))),
+                ("tenant", pick(&tenants, opt_id(&s.tenant))),
+                ("facility", text(&s.facility)),
+                ("time_zone", text(&s.time_zone)),
+                ("description", text(&s.description)),
+                ("asns", s.asns.iter().map(|a| Value::from(a.value)).collect()),
+                ("tags", tag_list(&s.tags)),
+                ("custom_fields", w.custom_fields("dcim.site", &s.custom_fields)),
+            ])
+        })
+        .collect();
+    let locations = tree(&inv.locations, |l| opt_id(&l.parent), |l, parent| {
+        map([
+            ("name", Value::from(l.name.value.clone())),
+            ("slug", Value::from(l.slug.value.clone())),
+            ("site", Value::from(l.site.key.value.clone())),
+            ("parent", parent),
+            ("status", text(&l.status)),
+            ("description", text(&l.description)),
+        ])
+    });
+    let racks: Vec<Value> = inv
+        .racks
+        .iter()
+        .map(|r| {
+            map([
+                ("name", Value::from(r.name.value.clone())),
+                ("site", pick(&sites, r.site.id)),
+                ("location", pick(&locations, opt_id(&r.location))),
+                ("status", Value::from(r.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
+                ("role", key(&r.role)),
+                ("tenant", pick(&tenants, opt_id(&r.tenant))),
+                ("u_height", Value::from(r.u_height.as_ref().map_or(Rack::DEFAULT_U_HEIGHT, |u| u.value))),
+                ("starting_unit", Value::from(r.starting_unit.as_ref().map_or(1, |u| u.value))),
+                ("desc_units", Value::from(r.desc_units)),
+                ("description", text(&r.description)),
+                ("tags", tag_list(&r.tags)),
+                ("custom_fields", w.custom_fields("dcim.rack", &r.custom_fields)),
+            ])
+        })
+        .collect();
+    let manufacturers: Vec<Value> = inv
+        .manufacturers
+        .iter()
+        .map(|m| map([("name", Value::from(m.name.value.clone())), ("slug", Value::from(m.slug.value.clone()))]))
+        .collect();
+    let roles: Vec<Value> = inv
+        .device_roles
+        .iter()
+        .map(|r| {
+            map([
+                ("name", Value::from(r.name.value.clone())),
+                ("slug", Value::from(r.slug.value.clone())),
+                ("color", text(&r.color)),
+                ("description", text(&r.description)),
+            ])
+        })
+        .collect();
+    let platforms: Vec<Value> = inv
+        .platforms
+        .iter()
+        .map(|p| {
+            map([
+                ("name", Value::from(p.name.value.clone())),
+                ("slug", Value::from(p.slug.value.clone())),
+                ("manufacturer", pick(&manufacturers, opt_id(&p.manufacturer))),
+                ("description", text(&p.description)),
+            ])
+        })
+        .collect();
+    let device_types: Vec<Value> = inv
+        .device_types
+        .iter()
+        .map(|t| {
+            map([
+                ("model", Value::from(t.model.value.clone())),
+                ("slug", Value::from(t.slug.value.clone())),
+                ("manufacturer", pick(&manufacturers, t.manufacturer.id)),
+                ("part_number", text(&t.part_number)),
+                ("u_height", num(&t.u_height)),
+                ("is_full_depth", num(&t.is_full_depth)),
+                ("airflow", text(&t.airflow)),
+            ])
+        })
+        .collect();
+    let vrfs: Vec<Value> = inv
+        .vrfs
+        .iter()
+        .map(|v| {
+            map([
+                ("name", Value::from(v.name.value.clone())),
+                ("rd", text(&v.rd)),
+                ("tenant", pick(&tenants, opt_id(&v.tenant))),
+                ("enforce_unique", Value::from(v.enforce_unique)),
+                ("description", text(&v.description)),
+                ("tags", tag_list(&v.tags)),
+            ])
+        })
+        .collect();
+    let vlan_groups: Vec<Value> = inv
+        .vlan_groups
+        .iter()
+        .map(|g| {
+            map([
+                ("name", Value::from(g.name.value.clone())),
+                ("slug", Value::from(g.slug.value.clone())),
+                ("site", pick(&sites, opt_id(&g.site))),
+                ("min_vid", Value::from(g.min_vid.as_ref().map_or(1, |v| v.value))),
+                ("max_vid", Value::from(g.max_vid.as_ref().map_or(4094, |v| v.value))),
+            ])
+        })
+        .collect();
+    let vlans: Vec<Value> = inv
+        .vlans
+        .iter()
+        .map(|v| {
+            map([
+                ("vid", Value::from(v.vid.value)),
+                ("name", Value::from(v.name.value.clone())),
+                ("site", pick(&sites, opt_id(&v.site))),
+                ("group", pick(&vlan_groups, opt_id(&v.group))),
+                ("status", Value::from(v.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
+                ("tenant", pick(&tenants, opt_id(&v.tenant))),
+                ("role", key(&v.role)),
+                ("description", text(&v.description)),
+                ("tags", tag_list(&v.tags)),
+                ("custom_fields", w.custom_fields("ipam.vlan", &v.custom_fields)),
+            ])
+        })
+        .collect();
+    super::Shared {
+        sites,
+        regions,
+        site_groups,
+        locations,
+        racks,
+        tenants,
+        roles,
+        platforms,
+        device_types,
+        manufacturers,
+        vrfs,
+        vlans,
+        vlan_groups,
+        tags: tag_values,
+    }
+}
+
+/// A device, read lazily from the world.
+#[derive(Debug)]
+pub struct DeviceView {
+    pub world: Arc<World>,
+    pub id: Id<Device>,
+}
+
+impl std::fmt::Debug for World {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "World({} devices)", self.inventory.devices.len())
+    }
+}
+
+const DEVICE_FIELDS: &[&str] = &[
+    "name",
+    "device_type",
+    "role",
+    "platform",
+    "site",
+    "location",
+    "rack",
+    "position",
+    "face",
+    "status",
+    "tenant",
+    "serial",
+    "asset_tag",
+    "airflow",
+    "primary_ip",
+    "primary_ip4",
+    "primary_ip6",
+    "description",
+    "comments",
+    "tags",
+    "custom_fields",
+    "config_context",
+    "local_context_data",
+    "interfaces",
+];
+
+impl Object for DeviceView {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let w = &self.world;
+        let s = w.shared();
+        let d = &w.inventory.devices[self.id.index()];
+        Some(match key.as_str()? {
+            "name" => Value::from(d.name.value.clone()),
+            "device_type" => pick(&s.device_types, d.device_type.id),
+            "role" => pick(&s.roles, d.role.id),
+            "platform" => pick(&s.platforms, opt_id(&d.platform)),
+            "site" => pick(&s.sites, d.site.id),
+            "location" => pick(&s.locations, opt_id(&d.location)),
+            "rack" => pick(&s.racks, opt_id(&d.rack)),
+            "position" => num(&d.position),
+            "face" => text(&d.face),
+            "status" => Value::from(d.status.as_ref().map_or("active", |x| x.as_str()).to_string()),
+            "tenant" => pick(&s.tenants, opt_id(&d.tenant)),
+            "serial" => text(&d.serial),
+            "asset_tag" => text(&d.asset_tag),
+            "airflow" => text(&d.airflow),
+            "primary_ip4" => d.primary_ip4_id.map_or_else(none, |i| ip_value(w, i)),
+            "primary_ip6" => d.primary_ip6_id.map_or_else(none, |i| ip_value(w, i)),
+            "primary_ip" => d.primary_ip6_id.or(d.primary_ip4_id).map_or_else(none, |i| ip_value(w, i)),
+            "description" => text(&d.description),
+            "comments" => text(&d.comments),
+            "tags" => tags(w, &d.tags),
+            "custom_fields" => w.custom_fields("dcim.device", &d.custom_fields),
+            "config_context" => w.config_context(self.id),
+            "local_context_data" => d.local_context_data.as_ref().map_or_else(none, |n| Value::from(minijinja::value::Serde(n.to_json()))),
+            "interfaces" => (0..d.interfaces.len())
+                .map(|i| Value::from_object(InterfaceView { world: Arc::clone(w), id: InterfaceId { device: self.id, index: i as u32 } }))
+                .collect(),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(DEVICE_FIELDS)
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.world.inventory.devices[self.id.index()].name.value)
+    }
+}
+
+/// An interface of a device, read lazily.
+#[derive(Debug)]
+pub struct InterfaceView {
+    pub world: Arc<World>,
+    pub id: InterfaceId,
+}
+
+const INTERFACE_FIELDS: &[&str] = &[
+    "name",
+    "device",
+    "type",
+    "enabled",
+    "mgmt_only",
+    "label",
+    "description",
+    "mtu",
+    "mac_address",
+    "speed",
+    "mode",
+    "untagged_vlan",
+    "tagged_vlans",
+    "lag",
+    "parent",
+    "vrf",
+    "tags",
+    "custom_fields",
+    "ip_addresses",
+    "cable",
+    "link_peer",
+];
+
+impl Object for InterfaceView {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let w = &self.world;
+        let s = w.shared();
+        let d = &w.inventory.devices[self.id.device.index()];
+        let i = &d.interfaces[self.id.index as usize];
+        let sibling = |idx: Option<u32>| {
+            idx.map_or_else(none, |index| {
+                Value::from_object(InterfaceView { world: Arc::clone(w), id: InterfaceId { device: self.id.device, index } })
+            })
+        };
+        Some(match key.as_str()? {
+            "name" => Value::from(i.name.value.clone()),
+            "device" => Value::from_object(DeviceView { world: Arc::clone(w), id: self.id.device }),
+            "type" => text(&i.interface_type),
+            "enabled" => Value::from(i.enabled.as_ref().is_none_or(|b| b.value)),
+            "mgmt_only" => Value::from(i.mgmt_only.as_ref().is_some_and(|b| b.value)),
+            "label" => text(&i.label),
+            "description" => Value::from(i.description.as_ref().map_or("", |t| t.as_str()).to_string()),
+            "mtu" => num(&i.mtu),
+            "mac_address" => text(&i.mac_address),
+            "speed" => num(&i.speed),
+            "mode" => text(&i.mode),
+            "untagged_vlan" => pick(&s.vlans, i.untagged_vlan.as_ref().and_then(|v| v.id)),
+            "tagged_vlans" => i.tagged_vlans.iter().filter_map(|v| v.id).map(|v| s.vlans[v.index()].clone()).collect(),
+            "lag" => sibling(i.lag_id),
+            "parent" => sibling(i.parent_id),
+            "vrf" => pick(&s.vrfs, opt_id(&i.vrf)),
+            "tags" => tags(w, &i.tags),
+            "custom_fields" => w.custom_fields("dcim.interface", &i.custom_fields),
+            "ip_addresses" => i.ip_addresses.iter().map(|&ip| ip_value(w, ip)).collect(),
+            "cable" => match w.peer(self.id) {
+                Some(Peer::Interface { cable, .. }) | Some(Peer::Circuit { cable: Some(cable), .. }) => cable_value(w, cable),
+                _ => none(),
+            },
+            "link_peer" | "peer" => match w.peer(self.id) {
+                Some(Peer::Interface { other, .. }) => Value::from_object(InterfaceView { world: Arc::clone(w), id: other }),
+                Some(Peer::Circuit { circuit, side, .. }) => termination_value(w, circuit, side),
+                None => none(),
+            },
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(INTERFACE_FIELDS)
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = &self.world.inventory.devices[self.id.device.index()];
+        f.write_str(&d.interfaces[self.id.index as usize].name.value)
+    }
+}
+
+fn cable_value(w: &World, c: Id<Cable>) -> Value {
+    let c = &w.inventory.cables[c.index()];
+    map([
+        ("a", Value::from(c.a.display())),
+        ("b", Value::from(c.b.display())),
+        ("type", text(&c.cable_type)),
+        ("status", Value::from(c.status.as_ref().map_or("connected", |x| x.as_str()).to_string())),
+        ("label", text(&c.label)),
+        ("color", text(&c.color)),
+        ("length", num(&c.length)),
+        ("length_unit", text(&c.length_unit)),
+        ("description", text(&c.description)),
+    ])
+}
+
+fn termination_value(w: &World, c: Id<Circuit>, side: TermSide) -> Value {
+    let circuit = &w.inventory.circuits[c.index()];
+    map([
+        ("circuit", Value::from(circuit.cid.value.clone())),
+        ("cid", Value::from(circuit.cid.value.clone())),
+        ("provider", Value::from(circuit.provider.key.value.clone())),
+        ("term_side", Value::from(side.as_str())),
+        ("description", text(&circuit.description)),
+    ])
+}
+
+pub(super) fn ip_value(w: &World, id: Id<IpAddress>) -> Value {
+    let ip = &w.inventory.ip_addresses[id.index()];
+    let s = w.shared.get();
+    let (device, interface) = match ip.assigned {
+        Some(a) => {
+            let d = &w.inventory.devices[a.device.index()];
+            (Value::from(d.name.value.clone()), Value::from(d.interfaces[a.index as usize].name.value.clone()))
+        }
+        None => (none(), none()),
+    };
+    map([
+        ("address", Value::from_object(Address(ip.address.value))),
+        ("vrf", s.map_or_else(|| key(&ip.vrf), |s| pick(&s.vrfs, opt_id(&ip.vrf)))),
+        ("status", Value::from(ip.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
+        ("role", text(&ip.role)),
+        ("dns_name", Value::from(ip.dns_name.as_ref().map_or("", |t| t.as_str()).to_string())),
+        ("description", text(&ip.description)),
+        ("tenant", key(&ip.tenant)),
+        ("tags", tags(w, &ip.tags)),
+        ("custom_fields", w.custom_fields("ipam.ipaddress", &ip.custom_fields)),
+        ("device", device),
+        ("interface", interface),
+        ("family", Value::from(if ip.address.value.addr().is_ipv4() { 4 } else { 6 })),
+    ])
+}
+
+fn prefix_value(w: &Arc<World>, p: &Prefix) -> Value {
+    let s = w.shared();
+    map([
+        ("prefix", Value::from_object(Address(p.prefix.value))),
+        ("vrf", pick(&s.vrfs, opt_id(&p.vrf))),
+        ("site", pick(&s.sites, opt_id(&p.site))),
+        ("vlan", pick(&s.vlans, p.vlan.as_ref().and_then(|v| v.id))),
+        ("status", Value::from(p.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
+        ("role", key(&p.role)),
+        ("is_pool", Value::from(p.is_pool)),
+        ("tenant", pick(&s.tenants, opt_id(&p.tenant))),
+        ("description", text(&p.description)),
+        ("tags", tags(w, &p.tags)),
+        ("custom_fields", w.custom_fields("ipam.prefix", &p.custom_fields)),
+        ("family", Value::from(if p.prefix.value.addr().is_ipv4() { 4 } else { 6 })),
+    ])
+}
+
+fn circuit_value(w: &Arc<World>, c: &Circuit) -> Value {
+    let s = w.shared();
+    map([
+        ("cid", Value::from(c.cid.value.clone())),
+        ("provider", Value::from(c.provider.key.value.clone())),
+        ("type", Value::from(c.circuit_type.key.value.clone())),
+        ("status", Value::from(c.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
+        ("tenant", pick(&s.tenants, opt_id(&c.tenant))),
+        ("commit_rate", num(&c.commit_rate)),
+        ("description", text(&c.description)),
+        ("tags", tags(w, &c.tags)),
+        ("custom_fields", w.custom_fields("circuits.circuit", &c.custom_fields)),
+    ])
+}
+
+/// Views of every object of a collection (`interfaces` lists every device's interfaces).
+pub(super) fn collection(w: &Arc<World>, name: &str) -> Vec<Value> {
+    let s = w.shared();
+    let inv = &w.inventory;
+    match name {
+        "devices" => (0..inv.devices.len()).map(|i| Value::from_object(DeviceView { world: Arc::clone(w), id: Id::new(i) })).collect(),
+        "interfaces" => inv
+            .devices
+            .iter()
+            .enumerate()
+            .flat_map(|(d, dev)| {
+                (0..dev.interfaces.len()).map(move |i| InterfaceId { device: Id::new(d), index: i as u32 })
+            })
+            .map(|id| Value::from_object(InterfaceView { world: Arc::clone(w), id }))
+            .collect(),
+        "prefixes" => inv.prefixes.iter().map(|p| prefix_value(w, p)).collect(),
+        "ip_addresses" => (0..inv.ip_addresses.len()).map(|i| ip_value(w, Id::new(i))).collect(),
+        "circuits" => inv.circuits.iter().map(|c| circuit_value(w, c)).collect(),
+        "cables" => (0..inv.cables.len()).map(|c| cable_value(w, Id::new(c))).collect(),
+        "sites" => s.sites.clone(),
+        "regions" => s.regions.clone(),
+        "site_groups" => s.site_groups.clone(),
+        "locations" => s.locations.clone(),
+        "racks" => s.racks.clone(),
+        "tenants" => s.tenants.clone(),
+        "device_roles" => s.roles.clone(),
+        "platforms" => s.platforms.clone(),
+        "device_types" => s.device_types.clone(),
+        "manufacturers" => s.manufacturers.clone(),
+        "vrfs" => s.vrfs.clone(),
+        "vlans" => s.vlans.clone(),
+        "vlan_groups" => s.vlan_groups.clone(),
+        "tags" => s.tags.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// Names usable with [`collection`].
+pub const QUERYABLE: &[&str] = &[
+    "devices",
+    "interfaces",
+    "prefixes",
+    "ip_addresses",
+    "circuits",
+    "cables",
+    "sites",
+    "regions",
+    "site_groups",
+    "locations",
+    "racks",
+    "tenants",
+    "device_roles",
+    "platforms",
+    "device_types",
+    "manufacturers",
+    "vrfs",
+    "vlans",
+    "vlan_groups",
+    "tags",
+];
+
+/// The `inventory` template variable: every collection, each built on first use.
+#[derive(Debug)]
+pub struct InventoryView {
+    pub world: Arc<World>,
+    pub cache: Mutex<HashMap<String, Value>>,
+}
+
+impl Object for InventoryView {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let name = key.as_str()?;
+        if !QUERYABLE.contains(&name) {
+            return None;
+        }
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        Some(cache.entry(name.to_string()).or_insert_with(|| Value::from(collection(&self.world, name))).clone())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(QUERYABLE)
+    }
+}
