@@ -10,10 +10,10 @@ use crate::model::{self, Inventory};
 use crate::project::Config;
 use crate::resolve;
 use crate::rules;
-use crate::view::World;
 use crate::schema::SchemaSet;
 use crate::source::{FileKind, SourceSet};
 use crate::validate;
+use crate::view::World;
 use crate::yaml::{self, Limits};
 
 /// The result of compiling one inventory: the linked world (through `Deref`:

@@ -181,8 +181,10 @@ mod tests {
     fn next_free_addresses_skip_used_network_and_broadcast() {
         let i =
             inv("prefixes: [{prefix: 10.0.0.0/29}]\nip_addresses: [{address: 10.0.0.1/29}, {address: 10.0.0.3/29}]\n");
-        let got: Vec<String> =
-            available_ips(&i.inventory, None, "10.0.0.0/29".parse().unwrap(), 10).iter().map(|n| n.to_string()).collect();
+        let got: Vec<String> = available_ips(&i.inventory, None, "10.0.0.0/29".parse().unwrap(), 10)
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         assert_eq!(got, ["10.0.0.2/29", "10.0.0.4/29", "10.0.0.5/29", "10.0.0.6/29"]);
     }
 

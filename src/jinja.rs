@@ -65,7 +65,9 @@ mod tests {
     #[test]
     fn python_string_methods_work() {
         let env = environment(&RenderOptions::default());
-        let r = env.render_str("{{ 'ospf_cost=5'.startswith('ospf_') }} {{ 'a=b'.split('=')[1] }} {{ 'x'.upper() }}", ()).unwrap();
+        let r = env
+            .render_str("{{ 'ospf_cost=5'.startswith('ospf_') }} {{ 'a=b'.split('=')[1] }} {{ 'x'.upper() }}", ())
+            .unwrap();
         assert_eq!(r, "True b X");
     }
 

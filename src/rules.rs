@@ -76,7 +76,8 @@ fn spans(w: &World, collection: &str) -> Vec<Span> {
 }
 
 fn invalid(t: &Text, what: &str, err: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::new(Code::RuleInvalid, t.span, format!("rule {what} does not compile: {err}")).label("invalid expression")
+    Diagnostic::new(Code::RuleInvalid, t.span, format!("rule {what} does not compile: {err}"))
+        .label("invalid expression")
 }
 
 /// Check every rule against the objects it applies to.
@@ -135,8 +136,12 @@ fn check_rule(world: &Arc<World>, env: &minijinja::Environment<'static>, rule: &
         Some(other) => {
             let s = rule.severity.as_ref().expect("matched Some");
             out.push(
-                Diagnostic::new(Code::InvalidValue, s.span, format!("rule severity must be `error` or `warning`, not `{other}`"))
-                    .label("unknown severity"),
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    s.span,
+                    format!("rule severity must be `error` or `warning`, not `{other}`"),
+                )
+                .label("unknown severity"),
             );
             Severity::Error
         }
@@ -149,7 +154,8 @@ fn check_rule(world: &Arc<World>, env: &minijinja::Environment<'static>, rule: &
         .par_iter()
         .zip(spans.par_iter())
         .filter_map(|(obj, &span)| {
-            let ctx = crate::view::map([(var, obj.clone()), ("today", Value::from(today)), ("inventory", inventory.clone())]);
+            let ctx =
+                crate::view::map([(var, obj.clone()), ("today", Value::from(today)), ("inventory", inventory.clone())]);
             let eval = |e: &minijinja::Expression<'_, '_>| e.eval(&ctx);
             if let Some(w) = &where_ {
                 match eval(w) {
@@ -165,7 +171,11 @@ fn check_rule(world: &Arc<World>, env: &minijinja::Environment<'static>, rule: &
                         Some(t) => t.render(&ctx).unwrap_or_else(|e| format!("{} ({e})", rule.name.value)),
                         None => format!("`{}` does not hold", rule.assert.value),
                     };
-                    let who = if is_interface { format!("{}:{obj}", obj.get_attr("device").unwrap_or_default()) } else { obj.to_string() };
+                    let who = if is_interface {
+                        format!("{}:{obj}", obj.get_attr("device").unwrap_or_default())
+                    } else {
+                        obj.to_string()
+                    };
                     let mut d = Diagnostic::new(Code::RuleFailed, span, format!("{who}: {text}"))
                         .label(format!("rule `{}` fails here", rule.name.value))
                         .related(rule.assert.span, "the rule asserts this");

@@ -26,7 +26,9 @@ fn tags(refs: &[Ref<Tag>]) -> Value {
 pub fn device_json(w: &World, id: Id<Device>) -> Value {
     let inv = &w.inventory;
     let d = &inv.devices[id.index()];
-    let ip = |i: Option<Id<IpAddress>>| i.map_or(Value::Null, |i| json!(inv.ip_addresses[i.index()].address.value.to_string()));
+    let ip = |i: Option<Id<IpAddress>>| {
+        i.map_or(Value::Null, |i| json!(inv.ip_addresses[i.index()].address.value.to_string()))
+    };
     let interfaces: Vec<Value> = d
         .interfaces
         .iter()
@@ -53,7 +55,14 @@ pub fn device_json(w: &World, id: Id<Device>) -> Value {
                 ("mtu", i.mtu.as_ref().map_or(Value::Null, |x| json!(x.value))),
                 ("mode", t(&i.mode)),
                 ("untagged_vlan", i.untagged_vlan.as_ref().map_or(Value::Null, vlan)),
-                ("tagged_vlans", if i.tagged_vlans.is_empty() { Value::Null } else { json!(i.tagged_vlans.iter().map(vlan).collect::<Vec<_>>()) }),
+                (
+                    "tagged_vlans",
+                    if i.tagged_vlans.is_empty() {
+                        Value::Null
+                    } else {
+                        json!(i.tagged_vlans.iter().map(vlan).collect::<Vec<_>>())
+                    },
+                ),
                 ("lag", t(&i.lag)),
                 ("parent", t(&i.parent)),
                 ("vrf", k(&i.vrf)),
@@ -63,7 +72,12 @@ pub fn device_json(w: &World, id: Id<Device>) -> Value {
                     if i.ip_addresses.is_empty() {
                         Value::Null
                     } else {
-                        json!(i.ip_addresses.iter().map(|&a| inv.ip_addresses[a.index()].address.value.to_string()).collect::<Vec<_>>())
+                        json!(
+                            i.ip_addresses
+                                .iter()
+                                .map(|&a| inv.ip_addresses[a.index()].address.value.to_string())
+                                .collect::<Vec<_>>()
+                        )
                     },
                 ),
                 ("peer", peer),

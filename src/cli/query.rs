@@ -53,7 +53,9 @@ fn cell(v: &Value) -> String {
         return String::new();
     }
     match v.kind() {
-        minijinja::value::ValueKind::Seq | minijinja::value::ValueKind::Map if v.as_object().is_none_or(|o| o.repr() != minijinja::value::ObjectRepr::Plain) => {
+        minijinja::value::ValueKind::Seq | minijinja::value::ValueKind::Map
+            if v.as_object().is_none_or(|o| o.repr() != minijinja::value::ObjectRepr::Plain) =>
+        {
             serde_json::to_string(v).unwrap_or_else(|_| v.to_string())
         }
         _ => v.to_string(),
@@ -63,7 +65,11 @@ fn cell(v: &Value) -> String {
 pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
     let Some(var) = sot::rules::singular(&a.kind) else {
         let hint = sot::diagnostic::did_you_mean(&a.kind, sot::view::QUERYABLE.iter().copied()).unwrap_or_default();
-        return Err(Failure::Message(format!("cannot query `{}`; {hint} (kinds: {})", a.kind, sot::view::QUERYABLE.join(", "))));
+        return Err(Failure::Message(format!(
+            "cannot query `{}`; {hint} (kinds: {})",
+            a.kind,
+            sot::view::QUERYABLE.join(", ")
+        )));
     };
     let (_, comp) = super::compile_at(&a.path)?;
     let mut env = sot::jinja::environment(&comp.config.render);
@@ -73,10 +79,20 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
         Some(w) => Some(env.compile_expression(w).map_err(|e| Failure::Message(format!("--where: {e}")))?),
         None => None,
     };
-    let fields: Vec<String> = a.fields.as_deref().unwrap_or(default_fields(&a.kind)).split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
+    let fields: Vec<String> = a
+        .fields
+        .as_deref()
+        .unwrap_or(default_fields(&a.kind))
+        .split(',')
+        .map(|f| f.trim().to_string())
+        .filter(|f| !f.is_empty())
+        .collect();
     let getters = fields
         .iter()
-        .map(|f| env.compile_expression_owned(format!("{var}.{f}")).map_err(|e| Failure::Message(format!("--fields `{f}`: {e}"))))
+        .map(|f| {
+            env.compile_expression_owned(format!("{var}.{f}"))
+                .map_err(|e| Failure::Message(format!("--fields `{f}`: {e}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let today = sot::jinja::today();
     let inventory = comp.world.inventory_value();
@@ -98,7 +114,13 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
         Format::Json => {
             let list: Vec<serde_json::Map<String, serde_json::Value>> = rows
                 .iter()
-                .map(|r| fields.iter().cloned().zip(r.iter().map(|v| serde_json::to_value(v).unwrap_or(serde_json::Value::Null))).collect())
+                .map(|r| {
+                    fields
+                        .iter()
+                        .cloned()
+                        .zip(r.iter().map(|v| serde_json::to_value(v).unwrap_or(serde_json::Value::Null)))
+                        .collect()
+                })
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &list).map_err(std::io::Error::from)?;
             writeln!(out)?;
@@ -119,9 +141,19 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
                 .map(|(i, f)| cells.iter().map(|r| r[i].chars().count()).max().unwrap_or(0).max(f.len()))
                 .collect();
             let line = |vals: Vec<&str>| -> String {
-                vals.iter().zip(&widths).map(|(v, w)| format!("{v:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string()
+                vals.iter()
+                    .zip(&widths)
+                    .map(|(v, w)| format!("{v:<w$}"))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    .trim_end()
+                    .to_string()
             };
-            writeln!(out, "{}", line(fields.iter().map(|f| f.to_uppercase()).collect::<Vec<_>>().iter().map(String::as_str).collect()))?;
+            writeln!(
+                out,
+                "{}",
+                line(fields.iter().map(|f| f.to_uppercase()).collect::<Vec<_>>().iter().map(String::as_str).collect())
+            )?;
             for r in &cells {
                 writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
             }

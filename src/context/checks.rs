@@ -183,13 +183,17 @@ fn src_name(inv: &Inventory, s: Source) -> String {
     }
 }
 
+/// An override between two contexts at a key path.
+type OverrideKey = (String, Id<ConfigContext>, Id<ConfigContext>);
+/// First device, number of devices, and the two places.
+type Tally = (usize, usize, Span, Span);
+
 fn report(inv: &Inventory, config: &Config, per_device: &[DeviceFindings], out: &mut Vec<Diagnostic>) {
     let mut applied_to = vec![0usize; inv.config_contexts.len()];
     let mut effective = vec![false; inv.config_contexts.len()];
     // (path, old, new) -> (first device, count, spans)
-    let mut ties: HashMap<(String, Id<ConfigContext>, Id<ConfigContext>), (usize, usize, Span, Span)> = HashMap::new();
-    let mut weaker: HashMap<(String, Id<ConfigContext>, Id<ConfigContext>), (usize, usize, Span, Span)> =
-        HashMap::new();
+    let mut ties: HashMap<OverrideKey, Tally> = HashMap::new();
+    let mut weaker: HashMap<OverrideKey, Tally> = HashMap::new();
     let mut violations: HashMap<(Span, String), (Id<ConfigContext>, usize, usize)> = HashMap::new();
     for (di, f) in per_device.iter().enumerate() {
         for c in &f.applied {
@@ -202,7 +206,7 @@ fn report(inv: &Inventory, config: &Config, per_device: &[DeviceFindings], out: 
             let (Source::Context(old), Source::Context(new)) = (o.old, o.new) else { continue };
             let (co, cn) = (&inv.config_contexts[old.index()], &inv.config_contexts[new.index()]);
             let key = (o.path.clone(), old, new);
-            let bump = |m: &mut HashMap<_, (usize, usize, Span, Span)>| {
+            let bump = |m: &mut HashMap<_, Tally>| {
                 m.entry(key.clone()).or_insert((di, 0, o.old_span, o.new_span)).1 += 1;
             };
             if weight(co) == weight(cn) {

@@ -7,6 +7,7 @@
 
 mod cables;
 mod choices;
+mod custom_fields;
 mod file_names;
 mod interfaces;
 mod ipam;
@@ -39,6 +40,7 @@ pub fn rules(config: &Config) -> Vec<Box<dyn Rule>> {
         Box::new(cables::Cables),
         Box::new(vlans::Vlans),
         Box::new(ipam::Ipam { enforce_global_unique: config.enforce_global_unique }),
+        Box::new(custom_fields::CustomFields),
     ]
 }
 

@@ -74,15 +74,41 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         }
         (0..items.len()).map(|i| get(i, items, &mut memo, &parent, &make, 0)).collect()
     }
-    let regions = tree(&inv.regions, |r| opt_id(&r.parent), |r, parent| {
-        map([("name", Value::from(r.name.value.clone())), ("slug", Value::from(r.slug.value.clone())), ("parent", parent), ("description", text(&r.description))])
-    });
-    let site_groups = tree(&inv.site_groups, |r| opt_id(&r.parent), |r, parent| {
-        map([("name", Value::from(r.name.value.clone())), ("slug", Value::from(r.slug.value.clone())), ("parent", parent), ("description", text(&r.description))])
-    });
-    let tenant_groups = tree(&inv.tenant_groups, |r| opt_id(&r.parent), |r, parent| {
-        map([("name", Value::from(r.name.value.clone())), ("slug", Value::from(r.slug.value.clone())), ("parent", parent)])
-    });
+    let regions = tree(
+        &inv.regions,
+        |r| opt_id(&r.parent),
+        |r, parent| {
+            map([
+                ("name", Value::from(r.name.value.clone())),
+                ("slug", Value::from(r.slug.value.clone())),
+                ("parent", parent),
+                ("description", text(&r.description)),
+            ])
+        },
+    );
+    let site_groups = tree(
+        &inv.site_groups,
+        |r| opt_id(&r.parent),
+        |r, parent| {
+            map([
+                ("name", Value::from(r.name.value.clone())),
+                ("slug", Value::from(r.slug.value.clone())),
+                ("parent", parent),
+                ("description", text(&r.description)),
+            ])
+        },
+    );
+    let tenant_groups = tree(
+        &inv.tenant_groups,
+        |r| opt_id(&r.parent),
+        |r, parent| {
+            map([
+                ("name", Value::from(r.name.value.clone())),
+                ("slug", Value::from(r.slug.value.clone())),
+                ("parent", parent),
+            ])
+        },
+    );
     let tenants: Vec<Value> = inv
         .tenants
         .iter()
@@ -117,16 +143,20 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
             ])
         })
         .collect();
-    let locations = tree(&inv.locations, |l| opt_id(&l.parent), |l, parent| {
-        map([
-            ("name", Value::from(l.name.value.clone())),
-            ("slug", Value::from(l.slug.value.clone())),
-            ("site", Value::from(l.site.key.value.clone())),
-            ("parent", parent),
-            ("status", text(&l.status)),
-            ("description", text(&l.description)),
-        ])
-    });
+    let locations = tree(
+        &inv.locations,
+        |l| opt_id(&l.parent),
+        |l, parent| {
+            map([
+                ("name", Value::from(l.name.value.clone())),
+                ("slug", Value::from(l.slug.value.clone())),
+                ("site", Value::from(l.site.key.value.clone())),
+                ("parent", parent),
+                ("status", text(&l.status)),
+                ("description", text(&l.description)),
+            ])
+        },
+    );
     let racks: Vec<Value> = inv
         .racks
         .iter()
@@ -326,9 +356,16 @@ impl Object for DeviceView {
             "tags" => tags(w, &d.tags),
             "custom_fields" => w.custom_fields("dcim.device", &d.custom_fields),
             "config_context" => w.config_context(self.id),
-            "local_context_data" => d.local_context_data.as_ref().map_or_else(none, |n| Value::from(minijinja::value::Serde(n.to_json()))),
+            "local_context_data" => {
+                d.local_context_data.as_ref().map_or_else(none, |n| Value::from(minijinja::value::Serde(n.to_json())))
+            }
             "interfaces" => (0..d.interfaces.len())
-                .map(|i| Value::from_object(InterfaceView { world: Arc::clone(w), id: InterfaceId { device: self.id, index: i as u32 } }))
+                .map(|i| {
+                    Value::from_object(InterfaceView {
+                        world: Arc::clone(w),
+                        id: InterfaceId { device: self.id, index: i as u32 },
+                    })
+                })
                 .collect(),
             _ => return None,
         })
@@ -386,7 +423,10 @@ impl Object for InterfaceView {
         let i = &d.interfaces[self.id.index as usize];
         let sibling = |idx: Option<u32>| {
             idx.map_or_else(none, |index| {
-                Value::from_object(InterfaceView { world: Arc::clone(w), id: InterfaceId { device: self.id.device, index } })
+                Value::from_object(InterfaceView {
+                    world: Arc::clone(w),
+                    id: InterfaceId { device: self.id.device, index },
+                })
             })
         };
         Some(match key.as_str()? {
@@ -410,11 +450,15 @@ impl Object for InterfaceView {
             "custom_fields" => w.custom_fields("dcim.interface", &i.custom_fields),
             "ip_addresses" => i.ip_addresses.iter().map(|&ip| ip_value(w, ip)).collect(),
             "cable" => match w.peer(self.id) {
-                Some(Peer::Interface { cable, .. }) | Some(Peer::Circuit { cable: Some(cable), .. }) => cable_value(w, cable),
+                Some(Peer::Interface { cable, .. }) | Some(Peer::Circuit { cable: Some(cable), .. }) => {
+                    cable_value(w, cable)
+                }
                 _ => none(),
             },
             "link_peer" | "peer" => match w.peer(self.id) {
-                Some(Peer::Interface { other, .. }) => Value::from_object(InterfaceView { world: Arc::clone(w), id: other }),
+                Some(Peer::Interface { other, .. }) => {
+                    Value::from_object(InterfaceView { world: Arc::clone(w), id: other })
+                }
                 Some(Peer::Circuit { circuit, side, .. }) => termination_value(w, circuit, side),
                 None => none(),
             },
@@ -522,7 +566,9 @@ pub(super) fn collection(w: &Arc<World>, name: &str) -> Vec<Value> {
     let s = w.shared();
     let inv = &w.inventory;
     match name {
-        "devices" => (0..inv.devices.len()).map(|i| Value::from_object(DeviceView { world: Arc::clone(w), id: Id::new(i) })).collect(),
+        "devices" => (0..inv.devices.len())
+            .map(|i| Value::from_object(DeviceView { world: Arc::clone(w), id: Id::new(i) }))
+            .collect(),
         "interfaces" => inv
             .devices
             .iter()

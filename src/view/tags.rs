@@ -45,9 +45,7 @@ pub struct TagList(pub Vec<Value>);
 
 impl TagList {
     fn find(&self, key: &str) -> Option<&Value> {
-        self.0.iter().find(|t| {
-            t.downcast_object_ref::<TagValue>().is_some_and(|t| t.name == key || t.slug == key)
-        })
+        self.0.iter().find(|t| t.downcast_object_ref::<TagValue>().is_some_and(|t| t.name == key || t.slug == key))
     }
 }
 
