@@ -65,6 +65,11 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// The byte offset where 1-based `line` starts (the text's end past the last line).
+    pub fn line_start(&self, line: u32) -> usize {
+        self.starts.get(line.max(1) as usize - 1).copied().unwrap_or(usize::MAX)
+    }
+
     /// The byte offset of a 1-based position (clamped to the text).
     pub fn offset(&self, text: &str, p: Pos) -> usize {
         let line = (p.line.max(1) as usize - 1).min(self.starts.len() - 1);
@@ -83,6 +88,15 @@ pub(crate) struct Lines {
 }
 
 impl Lines {
+    /// Lines `first..=last` (1-based) of a file, and the byte offset they start at.
+    pub fn window<'s>(&mut self, sources: &'s SourceSet, file: FileId, first: u32, last: u32) -> (&'s str, usize) {
+        let text: &'s str = &sources.get(file).text;
+        let ix = self.map.entry(file).or_insert_with(|| LineIndex::new(text));
+        let start = ix.line_start(first).min(text.len());
+        let end = ix.line_start(last + 1).min(text.len()).max(start);
+        (text[start..end].trim_end_matches(['\n', '\r']), start)
+    }
+
     pub fn range(&mut self, sources: &SourceSet, span: Span) -> std::ops::Range<usize> {
         let text = &sources.get(span.file).text;
         let ix = self.map.entry(span.file).or_insert_with(|| LineIndex::new(text));
