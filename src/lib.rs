@@ -8,7 +8,7 @@ pub mod jinja;
 pub mod load;
 pub mod model;
 pub mod project;
-pub mod render;
+pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod schema;

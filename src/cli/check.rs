@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use sot::diagnostic::Severity;
-use sot::render::{self, Format, Summary};
+use sot::report::{self, Format, Summary};
 
 use super::{EXIT_ERRORS, EXIT_OK, Failure};
 
@@ -27,7 +27,7 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     let files = loaded.sources.len();
     let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
     let summary = Summary { files, objects: comp.inventory.object_count() };
-    render::render(args.format, &comp.diagnostics, &loaded.sources, summary, color, out)?;
+    report::render(args.format, &comp.diagnostics, &loaded.sources, summary, color, out)?;
     let failing = comp.count(Severity::Error) > 0 || (args.deny_warnings && comp.count(Severity::Warning) > 0);
     Ok(if failing { EXIT_ERRORS } else { EXIT_OK })
 }

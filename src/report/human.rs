@@ -14,7 +14,13 @@ use crate::source::SourceSet;
 /// Labels further apart than this many lines get snippets of their own.
 const CLUSTER_GAP: u32 = 8;
 
-pub fn render(diags: &[Diagnostic], sources: &SourceSet, summary: Summary, color: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    diags: &[Diagnostic],
+    sources: &SourceSet,
+    summary: Summary,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut lines = Lines::default();
     for d in diags {
@@ -47,7 +53,8 @@ pub fn render(diags: &[Diagnostic], sources: &SourceSet, summary: Summary, color
             let mut snippet = Snippet::source(window).path(src.path.as_str()).line_start(first as usize).fold(true);
             for (l, primary) in cluster {
                 let r = lines.range(sources, l.span);
-                let r = (r.start.saturating_sub(base)).min(window.len())..(r.end.saturating_sub(base)).min(window.len());
+                let r =
+                    (r.start.saturating_sub(base)).min(window.len())..(r.end.saturating_sub(base)).min(window.len());
                 let kind = if *primary { AnnotationKind::Primary } else { AnnotationKind::Context };
                 snippet = snippet.annotation(kind.span(r).label(non_empty(&l.message)));
             }
