@@ -1,4 +1,5 @@
-//! The pipeline driver: source set → parse → model → resolve → validate → contexts.
+//! The pipeline driver: source set → parse → model → resolve → validate → contexts →
+//! rules → templates.
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use crate::resolve;
 use crate::rules;
 use crate::schema::SchemaSet;
 use crate::source::{FileKind, SourceSet};
+use crate::template::Templates;
 use crate::validate;
 use crate::view::World;
 use crate::yaml::{self, Limits};
@@ -23,6 +25,18 @@ pub struct Compilation {
     pub world: Arc<World>,
     /// Every diagnostic, in output order (file, position, code).
     pub diagnostics: Vec<Diagnostic>,
+    /// Each device's rendered configuration (`None`: no template, or it failed),
+    /// kept when [`Options::keep_configs`] asks for it.
+    pub configs: Option<Vec<Option<String>>>,
+}
+
+/// How much of the work to keep.
+#[derive(Default)]
+pub struct Options<'a> {
+    /// Keep rendered configurations (for `build`); `check` renders and drops them.
+    pub keep_configs: bool,
+    /// Called once per rendered device (for a progress bar).
+    pub progress: Option<&'a (dyn Fn() + Sync)>,
 }
 
 impl std::ops::Deref for Compilation {
@@ -41,7 +55,17 @@ impl Compilation {
 /// Compile `sources` read with `config`; `diagnostics` holds what loading found.
 /// Files are parsed and lowered in parallel; the result does not depend on
 /// scheduling: fragments are appended in file order and diagnostics are sorted.
-pub fn compile(sources: &SourceSet, config: Config, mut diagnostics: Vec<Diagnostic>) -> Compilation {
+pub fn compile(sources: &SourceSet, config: Config, diagnostics: Vec<Diagnostic>) -> Compilation {
+    compile_with(sources, config, diagnostics, &Options::default())
+}
+
+/// [`compile`] with options.
+pub fn compile_with(
+    sources: &SourceSet,
+    config: Config,
+    mut diagnostics: Vec<Diagnostic>,
+    opts: &Options<'_>,
+) -> Compilation {
     let limits = Limits::default();
     let files: Vec<_> = sources.iter().filter(|(_, f)| f.parse).collect();
     let lowered: Vec<(Inventory, Vec<Diagnostic>)> = files
@@ -76,8 +100,13 @@ pub fn compile(sources: &SourceSet, config: Config, mut diagnostics: Vec<Diagnos
     let schemas = SchemaSet::load(sources, &config.schemas.value, &mut diagnostics);
     diagnostics.extend(validate::run(&inventory, &index, &config));
     diagnostics.extend(context::check(&inventory, &config, &schemas));
+    let templates_dir = config.templates.value.clone();
     let world = World::new(config, inventory, index);
     diagnostics.extend(rules::check(&world));
+    let templates = Templates::load(sources, &templates_dir, &world, &mut diagnostics);
+    let results = templates.render_all(&world, opts.progress.unwrap_or(&|| {}));
+    diagnostics.extend(templates.render_diagnostics(&world, sources, &results));
+    let configs = opts.keep_configs.then(|| results.into_iter().map(|r| r.ok().flatten()).collect());
     diagnostic::sort(&mut diagnostics);
-    Compilation { world, diagnostics }
+    Compilation { world, diagnostics, configs }
 }

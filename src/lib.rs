@@ -3,6 +3,7 @@
 pub mod compile;
 pub mod context;
 pub mod diagnostic;
+pub mod emit;
 pub mod ipam;
 pub mod jinja;
 pub mod load;
@@ -14,6 +15,7 @@ pub mod rules;
 pub mod schema;
 pub mod show;
 pub mod source;
+pub mod template;
 pub mod validate;
 pub mod view;
 pub mod yaml;

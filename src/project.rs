@@ -94,10 +94,10 @@ pub fn read_config(root: &Node, diags: &mut Vec<Diagnostic>) -> Config {
         cfg.device_types = v;
     }
     for (key, slot) in [("templates", &mut cfg.templates), ("schemas", &mut cfg.schemas), ("output", &mut cfg.output)] {
-        if let Some(p) = o.str(key) {
-            if check_path(&p, o.diags) {
-                *slot = p;
-            }
+        if let Some(p) = o.str(key)
+            && check_path(&p, o.diags)
+        {
+            *slot = p;
         }
     }
     if let Some(b) = o.bool("enforce_global_unique") {

@@ -2,6 +2,7 @@
 //! does both, and maps outcomes to exit codes: 0 no errors, 1 errors found,
 //! 2 usage or I/O failure.
 
+mod build;
 mod check;
 mod explain;
 mod ipam;
@@ -35,6 +36,8 @@ pub enum ColorChoice {
 enum Command {
     /// Load, resolve and validate the inventory; report every problem.
     Check(check::Args),
+    /// Render every device's configuration and write the build output.
+    Build(build::Args),
     /// Explain a diagnostic code (e.g. `sot explain E0202`).
     Explain(explain::Args),
     /// Show one object with its merged config context (and, with --explain, where each value came from).
@@ -65,6 +68,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args, color, &mut out),
         Command::Explain(args) => explain::run(args, &mut out),
+        Command::Build(args) => build::run(args, color, &mut out),
         Command::Ipam(cmd) => ipam::run(cmd, &mut out),
         Command::Show(cmd) => show::run(cmd, &mut out),
         Command::Query(args) => query::run(args, &mut out),

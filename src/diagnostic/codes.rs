@@ -292,4 +292,19 @@ codes! {
         "The rule's `assert` is false for this object (its severity may make it a warning). The message is the rule's own.",
         "rules:\n  - {name: leaf-uplinks, applies_to: devices, where: \"device.role == 'leaf'\", assert: \"device.interfaces | selectattr('cable') | list | length >= 2\"}"
     }
+    TemplateSyntax = "E0501" "template-syntax" Error {
+        "A template does not compile.",
+        "Every file under templates/ is compiled by `sot check`, so a syntax error fails CI with the template's file and line, not on the first device that uses it.",
+        "{% for ntp in ntp_servers %}\nntp server {{ ntp }}\n{% endfo %}"
+    }
+    TemplateRender = "E0502" "template-render" Error {
+        "Rendering a device's configuration fails.",
+        "`sot check` renders every device in memory. An error raised while rendering (a bad filter argument, a failed include, a type error) is reported at the template line, naming the device.",
+        "{{ device.name | ipaddr('network') }}"
+    }
+    TemplateUndefined = "E0503" "template-undefined" Error {
+        "A template uses a value the device does not have.",
+        "With `undefined: strict` (the default), a variable or attribute that is not defined fails the render instead of printing nothing. Define it (in a config context, on the device) or guard it with `is defined`.",
+        "router bgp {{ bgp.local_as }}   # the device has no `bgp` in its merged context"
+    }
 }

@@ -596,7 +596,7 @@ fn required(inv: &Inventory, fields: Vec<&Field<'_>>, out: &mut Vec<Diagnostic>)
 }
 
 fn is_leap(y: u32) -> bool {
-    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+    y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400))
 }
 
 fn days_in_month(y: u32, m: u32) -> u32 {

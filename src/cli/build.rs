@@ -1,0 +1,86 @@
+//! `sot build [PATH] [--out DIR] [--device NAME…] [--target ansible|nornir…]`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use sot::diagnostic::Severity;
+use sot::emit::{SourceRevision, Target};
+use sot::report::{self, Format, Summary};
+
+use super::{EXIT_ERRORS, EXIT_OK, Failure};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Any directory inside the inventory repository (default: the current one).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// The output directory (default: sot.yaml's `output`, relative to the repository).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Build only these devices (repeatable).
+    #[arg(long = "device", value_name = "NAME")]
+    devices: Vec<String>,
+    /// Also write an export for another tool (repeatable).
+    #[arg(long = "target", value_enum)]
+    targets: Vec<Target>,
+    /// How to print diagnostics if the inventory has errors.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
+    let root = sot::load::find_root(&args.path)?;
+    let loaded = sot::load::load_workdir(&root)?;
+    let devices = loaded.sources.len();
+    let bar = (std::io::stderr().is_terminal() && devices > 0).then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("rendering {bar:40} {pos}/{len} devices")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let opts = sot::compile::Options { keep_configs: true, progress: Some(&tick) };
+    if let Some(b) = &bar {
+        b.set_length(0);
+    }
+    let comp = sot::compile::compile_with(&loaded.sources, loaded.config.clone(), loaded.diagnostics, &opts);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let errors = comp.count(Severity::Error);
+    if errors > 0 {
+        let summary = Summary { files: loaded.sources.len(), objects: comp.inventory.object_count() };
+        report::render(args.format, &comp.diagnostics, &loaded.sources, summary, color, out)?;
+        eprintln!("error: the inventory has {errors} errors; nothing was written");
+        return Ok(EXIT_ERRORS);
+    }
+    for name in &args.devices {
+        if !comp.index.devices.contains_key(name) {
+            let hint = sot::diagnostic::did_you_mean(name, comp.index.devices.keys().map(String::as_str))
+                .map_or(String::new(), |h| format!("; {h}"));
+            return Err(Failure::Message(format!("no device `{name}` in the inventory{hint}")));
+        }
+    }
+    let mut targets = args.targets.clone();
+    targets.sort();
+    targets.dedup();
+    let revision = SourceRevision { revision: "working tree".into(), dirty: None };
+    let plan = sot::emit::plan(&comp, &loaded.sources, &revision, &targets, &args.devices);
+    let out_dir = args.out.clone().unwrap_or_else(|| root.join(&comp.config.output.value));
+    sot::emit::write::replace_dir(&out_dir, &root, &plan.artifacts).map_err(|e| Failure::Message(e.to_string()))?;
+    let _ = devices;
+    writeln!(out, "built {} device configs in {}", plan.rendered, out_dir.display())?;
+    if !plan.without_template.is_empty() {
+        writeln!(out, "no template for {} devices: {}", plan.without_template.len(), plan.without_template.join(", "))?;
+    }
+    for t in &targets {
+        writeln!(out, "wrote the {} export", format!("{t:?}").to_lowercase())?;
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,145 @@
+//! Emit: the artifacts of `sot build`, planned in memory, then written
+//! atomically (`write.rs`).
+//!
+//! `configs/<device>.cfg` for every device with a template, exports for other
+//! tools (`exports.rs`), and `manifest.json` with the tool version, the source
+//! revision, a digest of the inputs and each artifact's sha256. Nothing here
+//! depends on time or scheduling: two builds of the same input are identical.
+
+pub mod exports;
+pub mod write;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::compile::Compilation;
+use crate::source::SourceSet;
+
+/// What `sot build` can produce besides configurations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Target {
+    /// An Ansible YAML inventory grouped by site, role and platform.
+    Ansible,
+    /// Nornir SimpleInventory hosts, groups and defaults files.
+    Nornir,
+}
+
+/// One file of the output directory.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// Relative to the output directory, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    pub device: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ManifestEntry<'a> {
+    path: &'a str,
+    sha256: String,
+    bytes: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    tool: &'static str,
+    version: &'static str,
+    source: &'a SourceRevision,
+    inputs_sha256: String,
+    devices_rendered: usize,
+    devices_without_template: Vec<&'a str>,
+    artifacts: Vec<ManifestEntry<'a>>,
+}
+
+/// Where the inputs came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRevision {
+    /// A commit id, or `working tree`.
+    pub revision: String,
+    /// For a working tree: whether it differs from HEAD (unknown outside git).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dirty: Option<bool>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A digest of every input file (path and content, in source order).
+pub fn inputs_digest(sources: &SourceSet) -> String {
+    let mut h = Sha256::new();
+    for (_, f) in sources.iter() {
+        h.update(f.path.as_bytes());
+        h.update([0]);
+        h.update((f.text.len() as u64).to_le_bytes());
+        h.update(f.text.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The build's result: artifacts and which devices had no template.
+pub struct Plan {
+    pub artifacts: Vec<Artifact>,
+    pub without_template: Vec<String>,
+    pub rendered: usize,
+}
+
+/// Plan the output: configurations of `devices` (all when empty), exports, manifest.
+pub fn plan(
+    comp: &Compilation,
+    sources: &SourceSet,
+    revision: &SourceRevision,
+    targets: &[Target],
+    only: &[String],
+) -> Plan {
+    let inv = &comp.inventory;
+    let configs = comp.configs.as_deref().unwrap_or_default();
+    let mut artifacts = Vec::new();
+    let mut without_template = Vec::new();
+    let wanted = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    for (i, d) in inv.devices.iter().enumerate() {
+        if !wanted(&d.name.value) {
+            continue;
+        }
+        match configs.get(i).and_then(Option::as_ref) {
+            Some(text) => artifacts.push(Artifact {
+                path: format!("configs/{}.cfg", d.name.value),
+                bytes: text.clone().into_bytes(),
+                device: Some(d.name.value.clone()),
+            }),
+            None => without_template.push(d.name.value.clone()),
+        }
+    }
+    let rendered = artifacts.len();
+    for t in targets {
+        artifacts.extend(match t {
+            Target::Ansible => exports::ansible(comp, &wanted),
+            Target::Nornir => exports::nornir(comp, &wanted),
+        });
+    }
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = Manifest {
+        tool: "sot",
+        version: env!("CARGO_PKG_VERSION"),
+        source: revision,
+        inputs_sha256: inputs_digest(sources),
+        devices_rendered: rendered,
+        devices_without_template: without_template.iter().map(String::as_str).collect(),
+        artifacts: artifacts
+            .iter()
+            .map(|a| ManifestEntry {
+                path: &a.path,
+                sha256: sha256_hex(&a.bytes),
+                bytes: a.bytes.len(),
+                device: a.device.as_deref(),
+            })
+            .collect(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&manifest).expect("the manifest serialises");
+    bytes.push(b'\n');
+    artifacts.push(Artifact { path: "manifest.json".into(), bytes, device: None });
+    Plan { artifacts, without_template, rendered }
+}

@@ -1,0 +1,170 @@
+//! Writing the output directory atomically.
+//!
+//! Everything is written to a staging directory beside the output, then moved
+//! into place; the previous output is removed only after the new one is in
+//! place. A failure (or a kill) at any point leaves the previous output whole:
+//! at worst a `.<name>.staging-*` or `.<name>.old-*` directory is left beside
+//! it, which the next build removes. Staging names carry the process id, so
+//! two builds running at once do not write into each other's files.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::Artifact;
+
+/// Why the output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("refusing to replace {}: {why}", .path.display())]
+    Unsafe { path: PathBuf, why: String },
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io { path: path.to_path_buf(), source }
+}
+
+/// Replace `out` with exactly `artifacts`. `repo` is the repository root,
+/// which `out` must not be or contain.
+pub fn replace_dir(out: &Path, repo: &Path, artifacts: &[Artifact]) -> Result<(), WriteError> {
+    check_target(out, repo)?;
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "build".into());
+    clean_leftovers(parent, &name);
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.staging-{pid}"));
+    let result = write_all(&staging, artifacts);
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let old = parent.join(format!(".{name}.old-{pid}"));
+    if out.exists() {
+        std::fs::rename(out, &old).map_err(io_at(out))?;
+    }
+    if let Err(source) = std::fs::rename(&staging, out) {
+        // Put the previous output back.
+        let _ = std::fs::rename(&old, out);
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(WriteError::Io { path: out.to_path_buf(), source });
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+fn write_all(dir: &Path, artifacts: &[Artifact]) -> Result<(), WriteError> {
+    std::fs::create_dir_all(dir).map_err(io_at(dir))?;
+    for a in artifacts {
+        let rel = Path::new(&a.path);
+        // Artifact paths come from checked names; never let one climb out.
+        if rel.is_absolute() || rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+            return Err(WriteError::Unsafe {
+                path: rel.to_path_buf(),
+                why: "an artifact path leaves the output directory".into(),
+            });
+        }
+        let path = dir.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(io_at(p))?;
+        }
+        std::fs::write(&path, &a.bytes).map_err(io_at(&path))?;
+    }
+    Ok(())
+}
+
+/// The output directory may not be the repository, contain it, or be a
+/// directory that does not look like a previous build.
+fn check_target(out: &Path, repo: &Path) -> Result<(), WriteError> {
+    let unsafe_ = |why: &str| WriteError::Unsafe { path: out.to_path_buf(), why: why.into() };
+    let abs =
+        if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir().map_err(io_at(out))?.join(out) };
+    let abs = normalise(&abs);
+    let repo = repo.canonicalize().unwrap_or_else(|_| repo.to_path_buf());
+    if repo.starts_with(&abs) {
+        return Err(unsafe_("it is the repository or contains it"));
+    }
+    if out.exists() {
+        let empty = std::fs::read_dir(out).map_err(io_at(out))?.next().is_none();
+        if !empty && !out.join("manifest.json").is_file() {
+            return Err(unsafe_("it is not empty and holds no manifest.json of an earlier build"));
+        }
+    }
+    Ok(())
+}
+
+/// Remove `.`/`..` components without touching the filesystem.
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Staging and old directories of earlier builds whose process is gone.
+fn clean_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let pid = n
+            .strip_prefix(&format!(".{name}.staging-"))
+            .or_else(|| n.strip_prefix(&format!(".{name}.old-")))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn art(path: &str, text: &str) -> Artifact {
+        Artifact { path: path.into(), bytes: text.as_bytes().to_vec(), device: None }
+    }
+
+    #[test]
+    fn replaces_the_whole_directory() {
+        let repo = tempfile::tempdir().unwrap();
+        let out = repo.path().join("build");
+        replace_dir(&out, repo.path(), &[art("manifest.json", "{}"), art("configs/a.cfg", "a")]).unwrap();
+        replace_dir(&out, repo.path(), &[art("manifest.json", "{}"), art("configs/b.cfg", "b")]).unwrap();
+        assert!(!out.join("configs/a.cfg").exists());
+        assert_eq!(std::fs::read_to_string(out.join("configs/b.cfg")).unwrap(), "b");
+        let leftovers: Vec<_> = std::fs::read_dir(repo.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("build")]);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_output() {
+        let repo = tempfile::tempdir().unwrap();
+        let out = repo.path().join("build");
+        replace_dir(&out, repo.path(), &[art("manifest.json", "{}"), art("configs/a.cfg", "a")]).unwrap();
+        let err = replace_dir(&out, repo.path(), &[art("manifest.json", "{}"), art("../escape.cfg", "x")]).unwrap_err();
+        assert!(err.to_string().contains("leaves the output directory"), "{err}");
+        assert_eq!(std::fs::read_to_string(out.join("configs/a.cfg")).unwrap(), "a");
+        assert!(!repo.path().join("escape.cfg").exists());
+    }
+
+    #[test]
+    fn refuses_to_replace_the_repository_or_a_foreign_directory() {
+        let repo = tempfile::tempdir().unwrap();
+        assert!(replace_dir(repo.path(), repo.path(), &[]).is_err());
+        let foreign = repo.path().join("docs");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("README.md"), "keep me").unwrap();
+        assert!(replace_dir(&foreign, repo.path(), &[]).is_err());
+        assert!(foreign.join("README.md").exists());
+    }
+}

@@ -1,0 +1,214 @@
+//! Templates: compile every file under `templates/` once, pick each device's
+//! template as NetBox does, and render devices (in parallel, in memory).
+//!
+//! The loader serves only the template files of the source set, so a template
+//! cannot read anything outside `templates/` (nor the environment: no function
+//! gives access to it).
+
+mod filters;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use minijinja::value::merge_maps;
+use minijinja::{Environment, Value};
+use rayon::prelude::*;
+
+use crate::diagnostic::{Code, Diagnostic, Pos, Span};
+use crate::model::{Device, Id, Text};
+use crate::source::{FileId, FileKind, SourceSet};
+use crate::view::{DeviceView, World};
+
+/// The compiled templates of a repository.
+pub struct Templates {
+    env: Environment<'static>,
+    /// Template name (relative to `templates/`) → its file.
+    files: HashMap<String, FileId>,
+}
+
+/// Why a device did not render.
+#[derive(Debug, Clone)]
+pub struct RenderError {
+    pub device: Id<Device>,
+    /// The template file and position the error points at, when known.
+    pub at: Option<Span>,
+    pub message: String,
+}
+
+impl Templates {
+    /// Load every template of `sources` and compile it; syntax errors go to `diags`.
+    pub fn load(sources: &SourceSet, templates_dir: &str, world: &World, diags: &mut Vec<Diagnostic>) -> Templates {
+        let prefix = format!("{}/", templates_dir.trim_end_matches('/'));
+        let mut texts: HashMap<String, String> = HashMap::new();
+        let mut files = HashMap::new();
+        for (id, f) in sources.iter().filter(|(_, f)| f.kind == FileKind::Template && f.parse) {
+            let name = f.path.strip_prefix(&prefix).unwrap_or(&f.path).to_string();
+            texts.insert(name.clone(), f.text.to_string());
+            files.insert(name, id);
+        }
+        let texts = Arc::new(texts);
+        let mut env = crate::jinja::environment(&world.config.render);
+        filters::register(&mut env);
+        let loader_texts = Arc::clone(&texts);
+        env.set_loader(move |name| Ok(resolve_name_in(&loader_texts, name).map(|n| loader_texts[n].clone())));
+        let t = Templates { env, files };
+        let mut names: Vec<&String> = texts.keys().collect();
+        names.sort();
+        for name in names {
+            if !name.ends_with(".j2") && !name.ends_with(".jinja") && !name.ends_with(".jinja2") {
+                continue;
+            }
+            if let Err(e) = t.env.get_template(name) {
+                diags.push(t.error_diagnostic(&e, sources, None, Code::TemplateSyntax, "template does not compile"));
+            }
+        }
+        t
+    }
+
+    /// A diagnostic at the template position an error points to.
+    fn error_diagnostic(
+        &self,
+        e: &minijinja::Error,
+        sources: &SourceSet,
+        device: Option<&Text>,
+        code: Code,
+        what: &str,
+    ) -> Diagnostic {
+        let span = self.error_span(e, sources);
+        let detail = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+        let message = match device {
+            Some(d) => format!("{what} for device `{}`: {detail}", d.value),
+            None => format!("{what}: {detail}"),
+        };
+        let mut d = Diagnostic::new(
+            code,
+            span.unwrap_or_else(|| device.map_or(Span::file_start(FileId(0)), |d| d.span)),
+            message,
+        )
+        .label(e.kind().to_string());
+        if let (Some(dev), Some(_)) = (device, span) {
+            d = d.related(dev.span, "the device is declared here");
+        }
+        d
+    }
+
+    /// Where in which template file an error happened.
+    pub fn error_span(&self, e: &minijinja::Error, sources: &SourceSet) -> Option<Span> {
+        let name = e.name()?;
+        let file = *self.files.get(resolve_name_in(&self.files, name)?)?;
+        let text = &sources.get(file).text;
+        let (start, end) = match e.range() {
+            Some(r) => (pos_of(text, r.start), pos_of(text, r.end.max(r.start + 1))),
+            None => {
+                let line = e.line()? as u32;
+                (Pos { line, col: 1 }, Pos { line, col: 2 })
+            }
+        };
+        Some(Span { file, start, end })
+    }
+
+    /// The template a device renders with: its own `config_template`, else its
+    /// role's, else its platform's (NetBox's order), as the name of a file.
+    pub fn template_for<'w>(&self, world: &'w World, d: &'w Device) -> Option<&'w Text> {
+        let inv = &world.inventory;
+        d.config_template
+            .as_ref()
+            .or_else(|| d.role.id.and_then(|r| inv.device_roles[r.index()].config_template.as_ref()))
+            .or_else(|| {
+                d.platform.as_ref().and_then(|p| p.id).and_then(|p| inv.platforms[p.index()].config_template.as_ref())
+            })
+    }
+
+    /// Render one device. `Ok(None)`: the device has no template.
+    pub fn render(&self, world: &Arc<World>, id: Id<Device>) -> Result<Option<String>, minijinja::Error> {
+        let d = &world.inventory.devices[id.index()];
+        let Some(name) = self.template_for(world, d) else { return Ok(None) };
+        // A name that is no file was reported when references were resolved (E0206).
+        let Some(file) = resolve_name_in(&self.files, &name.value) else { return Ok(None) };
+        let tmpl = self.env.get_template(file)?;
+        let explicit = BTreeMap::from([
+            ("device", Value::from_object(DeviceView { world: Arc::clone(world), id })),
+            ("inventory", world.inventory_value()),
+        ]);
+        let ctx = merge_maps([Value::from(explicit), world.config_context(id)]);
+        tmpl.render(ctx).map(Some)
+    }
+
+    /// Render every device in parallel; results in device order.
+    pub fn render_all(
+        &self,
+        world: &Arc<World>,
+        progress: &(dyn Fn() + Sync),
+    ) -> Vec<Result<Option<String>, minijinja::Error>> {
+        (0..world.inventory.devices.len())
+            .into_par_iter()
+            .map(|i| {
+                let r = self.render(world, Id::new(i));
+                progress();
+                r
+            })
+            .collect()
+    }
+
+    /// Diagnostics for failed renders, one per template position and error,
+    /// naming the first device and how many others failed the same way.
+    pub fn render_diagnostics(
+        &self,
+        world: &World,
+        sources: &SourceSet,
+        results: &[Result<Option<String>, minijinja::Error>],
+    ) -> Vec<Diagnostic> {
+        let mut groups: BTreeMap<(Option<Span>, String), (usize, usize)> = BTreeMap::new();
+        for (i, r) in results.iter().enumerate() {
+            // Syntax errors were reported once per template when it was compiled.
+            if let Err(e) = r
+                && e.kind() != minijinja::ErrorKind::SyntaxError
+            {
+                let key =
+                    (self.error_span(e, sources), e.detail().unwrap_or_default().to_string() + &e.kind().to_string());
+                groups.entry(key).or_insert((i, 0)).1 += 1;
+            }
+        }
+        groups
+            .into_values()
+            .filter_map(|(first, count)| {
+                let e = results[first].as_ref().err()?;
+                let dev = &world.inventory.devices[first].name;
+                let code = if e.kind() == minijinja::ErrorKind::UndefinedError {
+                    Code::TemplateUndefined
+                } else {
+                    Code::TemplateRender
+                };
+                let mut d = self.error_diagnostic(e, sources, Some(dev), code, "template fails");
+                if count > 1 {
+                    d.message.push_str(&format!(" (and {} other devices)", count - 1));
+                }
+                if code == Code::TemplateUndefined {
+                    d = d.help("define the value in a config context or on the device, or guard it with `is defined`");
+                }
+                Some(d)
+            })
+            .collect()
+    }
+}
+
+/// A template name as written (`eos`, `eos.j2`, `partials/ntp.j2`) to a key of `names`;
+/// names that try to leave `templates/` resolve to nothing.
+fn resolve_name_in<'a, V>(names: &'a HashMap<String, V>, name: &str) -> Option<&'a str> {
+    if name.split('/').any(|c| c == ".." || c.is_empty()) || name.starts_with('/') || name.contains('\\') {
+        return None;
+    }
+    names.get_key_value(name).or_else(|| names.get_key_value(&format!("{name}.j2"))).map(|(k, _)| k.as_str())
+}
+
+/// The 1-based position of byte offset `at` in `text`.
+fn pos_of(text: &str, at: usize) -> Pos {
+    let at = at.min(text.len());
+    let before = &text[..text.floor_char_boundary(at)];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before.rsplit('\n').next().unwrap_or_default().chars().count() as u32 + 1;
+    Pos { line, col }
+}
+
+#[cfg(test)]
+mod tests;
