@@ -4,6 +4,7 @@ pub mod compile;
 pub mod context;
 pub mod diagnostic;
 pub mod emit;
+pub mod graph;
 pub mod ipam;
 pub mod jinja;
 pub mod load;

@@ -46,9 +46,6 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
         }
     };
     let opts = sot::compile::Options { keep_configs: true, progress: Some(&tick) };
-    if let Some(b) = &bar {
-        b.set_length(0);
-    }
     let comp = sot::compile::compile_with(&loaded.sources, loaded.config.clone(), loaded.diagnostics, &opts);
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -74,7 +71,6 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     let plan = sot::emit::plan(&comp, &loaded.sources, &revision, &targets, &args.devices);
     let out_dir = args.out.clone().unwrap_or_else(|| root.join(&comp.config.output.value));
     sot::emit::write::replace_dir(&out_dir, &root, &plan.artifacts).map_err(|e| Failure::Message(e.to_string()))?;
-    let _ = devices;
     writeln!(out, "built {} device configs in {}", plan.rendered, out_dir.display())?;
     if !plan.without_template.is_empty() {
         writeln!(out, "no template for {} devices: {}", plan.without_template.len(), plan.without_template.join(", "))?;

@@ -5,6 +5,7 @@
 mod build;
 mod check;
 mod explain;
+mod graph;
 mod ipam;
 mod query;
 mod show;
@@ -38,6 +39,8 @@ enum Command {
     Check(check::Args),
     /// Render every device's configuration and write the build output.
     Build(build::Args),
+    /// Draw the cabled topology (Graphviz DOT or Mermaid).
+    Graph(graph::Args),
     /// Explain a diagnostic code (e.g. `sot explain E0202`).
     Explain(explain::Args),
     /// Show one object with its merged config context (and, with --explain, where each value came from).
@@ -69,6 +72,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, color, &mut out),
         Command::Explain(args) => explain::run(args, &mut out),
         Command::Build(args) => build::run(args, color, &mut out),
+        Command::Graph(args) => graph::run(args, &mut out),
         Command::Ipam(cmd) => ipam::run(cmd, &mut out),
         Command::Show(cmd) => show::run(cmd, &mut out),
         Command::Query(args) => query::run(args, &mut out),
