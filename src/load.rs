@@ -1,10 +1,12 @@
-//! Filling a [`SourceSet`] from a working tree.
+//! Filling a [`SourceSet`] from a working tree or from a git revision.
 //!
-//! This is the only module of the library that touches the filesystem. It
-//! finds the project file by walking up from a starting directory, reads
-//! `sot.yaml`, then every file of the configured paths in sorted order.
-//! Files that cannot be used (not UTF-8, unreadable, a symlink leading outside
-//! the repository) become diagnostics, never panics or silent skips.
+//! The library reads the repository only here. [`find_root`] walks up to the
+//! directory holding `sot.yaml`; [`load_workdir`] reads the files on disk,
+//! [`load_revision`] reads the same files straight from git objects (no
+//! checkout, no working-tree side effects). Both go through one [`Tree`]
+//! interface, so everything after loading is the same. Files that cannot be
+//! used (not UTF-8, unreadable, a symlink leading outside the repository)
+//! become diagnostics, never panics or silent skips.
 
 use std::path::{Path, PathBuf};
 
@@ -21,9 +23,17 @@ pub enum LoadError {
     NoProject(PathBuf),
     #[error("{}: {source}", .path.display())]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("git: {0}")]
+    Git(String),
 }
 
-/// An inventory read from disk, ready for [`crate::compile::compile`].
+impl From<git2::Error> for LoadError {
+    fn from(e: git2::Error) -> Self {
+        LoadError::Git(e.message().to_string())
+    }
+}
+
+/// An inventory read from disk or git, ready for [`crate::compile::compile`].
 #[derive(Debug)]
 pub struct Loaded {
     pub root: PathBuf,
@@ -47,13 +57,64 @@ pub fn find_root(start: &Path) -> Result<PathBuf, LoadError> {
     }
 }
 
-/// Read the project at `root` (a directory holding `sot.yaml`).
+/// A file found under a configured directory.
+enum Found {
+    File(Vec<u8>),
+    /// Present but not usable; the reason.
+    Unusable(String),
+}
+
+/// Where files come from.
+trait Tree {
+    /// `sot.yaml`, if present.
+    fn project(&self) -> Result<Option<Vec<u8>>, LoadError>;
+    /// Files below `dir` (paths relative to the project root, `/`-separated) with
+    /// one of `exts` (any when empty), in no particular order.
+    fn files(&self, dir: &str, exts: &[&str]) -> Vec<(String, Found)>;
+}
+
+fn ext_ok(path: &str, exts: &[&str]) -> bool {
+    exts.is_empty() || path.rsplit_once('.').is_some_and(|(_, e)| exts.contains(&e))
+}
+
+/// Read the project at `root` (a directory holding `sot.yaml`) from the working tree.
 pub fn load_workdir(root: &Path) -> Result<Loaded, LoadError> {
     let root = root.canonicalize().map_err(|source| LoadError::Io { path: root.to_path_buf(), source })?;
+    load(&Workdir { root: root.clone() }, root)
+}
+
+/// Read the project whose root is `root` (in the working tree) as it is in
+/// revision `rev` of the enclosing git repository.
+pub fn load_revision(root: &Path, rev: &str) -> Result<(Loaded, String), LoadError> {
+    let root = root.canonicalize().map_err(|source| LoadError::Io { path: root.to_path_buf(), source })?;
+    let repo = git2::Repository::discover(&root)?;
+    let commit = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| LoadError::Git(format!("`{rev}`: {}", e.message())))?;
+    let id = commit.id().to_string();
+    let workdir = repo.workdir().ok_or_else(|| LoadError::Git("a bare repository has no working tree".into()))?;
+    let workdir = workdir.canonicalize().map_err(|source| LoadError::Io { path: workdir.to_path_buf(), source })?;
+    let prefix = root.strip_prefix(&workdir).unwrap_or(Path::new("")).to_string_lossy().replace('\\', "/");
+    let tree = GitTree { repo: &repo, tree: commit.tree()?, prefix };
+    let loaded = load(&tree, root)?;
+    Ok((loaded, id))
+}
+
+/// Whether the working tree of the repository holding `root` differs from HEAD
+/// (`None` outside git).
+pub fn workdir_dirty(root: &Path) -> Option<bool> {
+    let repo = git2::Repository::discover(root).ok()?;
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true).include_ignored(false);
+    let statuses = repo.statuses(Some(&mut opts)).ok()?;
+    Some(!statuses.is_empty())
+}
+
+fn load(tree: &dyn Tree, root: PathBuf) -> Result<Loaded, LoadError> {
     let mut sources = SourceSet::default();
     let mut diagnostics = Vec::new();
-    let project_path = root.join(PROJECT_FILE);
-    let bytes = std::fs::read(&project_path).map_err(|source| LoadError::Io { path: project_path.clone(), source })?;
+    let bytes = tree.project()?.ok_or_else(|| LoadError::NoProject(root.clone()))?;
     let config = match decode_text(bytes) {
         Ok(text) => {
             let id = sources.add(PROJECT_FILE, FileKind::Project, text.as_str());
@@ -68,78 +129,111 @@ pub fn load_workdir(root: &Path) -> Result<Loaded, LoadError> {
             Config::default()
         }
     };
-    let walk =
-        |dirs: &[String], kind: FileKind, exts: &[&str], sources: &mut SourceSet, diags: &mut Vec<Diagnostic>| {
-            let mut found = Vec::new();
-            for d in dirs {
-                collect(&root, &root.join(d), exts, &mut found, diags, sources);
-            }
-            found.sort();
-            found.dedup();
-            for rel in found {
-                add_file(&root, &rel, kind, sources, diags);
-            }
-        };
+    let mut add_dirs = |dirs: &[String], kind: FileKind, exts: &[&str], sources: &mut SourceSet| -> Vec<String> {
+        let mut found: Vec<(String, Found)> = dirs.iter().flat_map(|d| tree.files(d, exts)).collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.dedup_by(|a, b| a.0 == b.0);
+        let mut paths = Vec::with_capacity(found.len());
+        for (path, f) in found {
+            add_found(&path, f, kind, sources, &mut diagnostics);
+            paths.push(path);
+        }
+        paths
+    };
     let inv_dirs: Vec<String> = config.inventory.iter().map(|t| t.value.clone()).collect();
     let dt_dirs: Vec<String> = config.device_types.iter().map(|t| t.value.clone()).collect();
-    walk(&inv_dirs, FileKind::Inventory, &["yaml", "yml"], &mut sources, &mut diagnostics);
-    walk(&dt_dirs, FileKind::DeviceType, &["yaml", "yml"], &mut sources, &mut diagnostics);
-    sources.templates = list_names(&root, &config.templates.value, &[]);
-    sources.schemas = list_names(&root, &config.schemas.value, &["json", "yaml", "yml"]);
-    let schema_dir = config.schemas.value.trim_end_matches('/').to_string();
-    for name in sources.schemas.clone() {
-        add_file(&root, &format!("{schema_dir}/{name}"), FileKind::Schema, &mut sources, &mut diagnostics);
-    }
-    let template_dir = config.templates.value.trim_end_matches('/').to_string();
-    for name in sources.templates.clone() {
-        add_file(&root, &format!("{template_dir}/{name}"), FileKind::Template, &mut sources, &mut diagnostics);
-    }
+    add_dirs(&inv_dirs, FileKind::Inventory, &["yaml", "yml"], &mut sources);
+    add_dirs(&dt_dirs, FileKind::DeviceType, &["yaml", "yml"], &mut sources);
+    let strip = |dir: &str, paths: Vec<String>| -> Vec<String> {
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        paths.into_iter().map(|p| p.strip_prefix(&prefix).unwrap_or(&p).to_string()).collect()
+    };
+    let schema_dir = config.schemas.value.clone();
+    let schema_paths =
+        add_dirs(std::slice::from_ref(&schema_dir), FileKind::Schema, &["json", "yaml", "yml"], &mut sources);
+    sources.schemas = strip(&schema_dir, schema_paths);
+    let template_dir = config.templates.value.clone();
+    let template_paths = add_dirs(std::slice::from_ref(&template_dir), FileKind::Template, &[], &mut sources);
+    sources.templates = strip(&template_dir, template_paths);
     Ok(Loaded { root, sources, config, diagnostics })
 }
 
-/// Relative paths (to the repository root) of matching files below `dir`.
-fn collect(
-    root: &Path,
-    dir: &Path,
-    exts: &[&str],
-    out: &mut Vec<String>,
-    diags: &mut Vec<Diagnostic>,
-    sources: &mut SourceSet,
-) {
-    if !dir.exists() {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
-        let Ok(entry) = entry else { continue };
-        let path = entry.path();
-        let matches = exts.is_empty() || path.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e));
-        if entry.path_is_symlink() {
-            let inside = path.canonicalize().ok().filter(|t| t.starts_with(root));
-            match inside {
-                Some(t) if t.is_file() => {
-                    if matches {
-                        out.push(rel(root, path));
-                    }
-                }
-                Some(_) => {}
-                None => {
-                    if matches || path.canonicalize().is_ok_and(|t| t.is_dir()) || path.canonicalize().is_err() {
-                        let id = sources.add_unusable(rel(root, path), FileKind::Inventory, "");
-                        diags.push(
-                            Diagnostic::new(
-                                Code::FileUnreadable,
-                                Span::file_start(id),
-                                "symlink leads outside the repository",
-                            )
-                            .label("not followed")
-                            .help("inventory files must live inside the repository; copy the file in instead"),
-                        );
-                    }
-                }
+fn add_found(path: &str, f: Found, kind: FileKind, sources: &mut SourceSet, diags: &mut Vec<Diagnostic>) {
+    match f {
+        Found::File(bytes) => match decode_text(bytes) {
+            Ok(text) => {
+                sources.add(path, kind, text);
             }
-        } else if entry.file_type().is_file() && matches {
-            out.push(rel(root, path));
+            Err((text, at)) => {
+                let id = sources.add_unusable(path, kind, text);
+                diags.push(encoding_error(id, at));
+            }
+        },
+        Found::Unusable(why) => {
+            let id = sources.add_unusable(path, kind, "");
+            diags.push(
+                Diagnostic::new(Code::FileUnreadable, Span::file_start(id), why)
+                    .label("not read")
+                    .help("inventory files must be regular files inside the repository"),
+            );
         }
+    }
+}
+
+/// Files on disk below the project root.
+struct Workdir {
+    root: PathBuf,
+}
+
+impl Tree for Workdir {
+    fn project(&self) -> Result<Option<Vec<u8>>, LoadError> {
+        let p = self.root.join(PROJECT_FILE);
+        match std::fs::read(&p) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(LoadError::Io { path: p, source }),
+        }
+    }
+
+    fn files(&self, dir: &str, exts: &[&str]) -> Vec<(String, Found)> {
+        let base = self.root.join(dir);
+        let mut out = Vec::new();
+        if !base.exists() {
+            return out;
+        }
+        for entry in walkdir::WalkDir::new(&base).follow_links(false) {
+            let Ok(entry) = entry else { continue };
+            let path = entry.path();
+            let rel = rel(&self.root, path);
+            if entry.path_is_symlink() {
+                let target = path.canonicalize().ok();
+                match target {
+                    Some(t) if t.starts_with(&self.root) => {
+                        if t.is_file() && ext_ok(&rel, exts) {
+                            out.push((rel, read(path)));
+                        }
+                    }
+                    _ => {
+                        if ext_ok(&rel, exts) || target.is_none_or(|t| t.is_dir()) {
+                            out.push((
+                                rel,
+                                Found::Unusable("symlink leads outside the repository; it is not followed".into()),
+                            ));
+                        }
+                    }
+                }
+            } else if entry.file_type().is_file() && ext_ok(&rel, exts) {
+                out.push((rel, read(path)));
+            }
+        }
+        out
+    }
+}
+
+fn read(path: &Path) -> Found {
+    match std::fs::read(path) {
+        Ok(b) => Found::File(b),
+        Err(e) => Found::Unusable(format!("cannot read file: {e}")),
     }
 }
 
@@ -148,25 +242,77 @@ fn rel(root: &Path, p: &Path) -> String {
     r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-fn add_file(root: &Path, rel: &str, kind: FileKind, sources: &mut SourceSet, diags: &mut Vec<Diagnostic>) {
-    match std::fs::read(root.join(rel)) {
-        Ok(bytes) => match decode_text(bytes) {
-            Ok(text) => {
-                sources.add(rel, kind, text);
+/// Files of one commit's tree, below the project's directory in the repository.
+struct GitTree<'r> {
+    repo: &'r git2::Repository,
+    tree: git2::Tree<'r>,
+    /// The project root relative to the repository root (`""` at the top).
+    prefix: String,
+}
+
+impl GitTree<'_> {
+    fn full(&self, rel: &str) -> String {
+        if self.prefix.is_empty() { rel.to_string() } else { format!("{}/{rel}", self.prefix) }
+    }
+
+    fn blob_at(&self, repo_path: &str) -> Option<Vec<u8>> {
+        let entry = self.tree.get_path(Path::new(repo_path)).ok()?;
+        let obj = entry.to_object(self.repo).ok()?;
+        Some(obj.as_blob()?.content().to_vec())
+    }
+}
+
+impl Tree for GitTree<'_> {
+    fn project(&self) -> Result<Option<Vec<u8>>, LoadError> {
+        Ok(self.blob_at(&self.full(PROJECT_FILE)))
+    }
+
+    fn files(&self, dir: &str, exts: &[&str]) -> Vec<(String, Found)> {
+        let mut out = Vec::new();
+        let dir = dir.trim_end_matches('/');
+        let Ok(entry) = self.tree.get_path(Path::new(&self.full(dir))) else { return out };
+        let Ok(sub) = entry.to_object(self.repo).and_then(|o| o.peel_to_tree()) else { return out };
+        let _ = sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
+            let name = e.name().unwrap_or_default();
+            let rel = format!("{dir}/{parent}{name}");
+            let mode = e.filemode();
+            if e.kind() == Some(git2::ObjectType::Blob) && ext_ok(&rel, exts) {
+                let content = e.to_object(self.repo).ok().and_then(|o| o.as_blob().map(|b| b.content().to_vec()));
+                let found = if mode == 0o120000 {
+                    // A symlink: follow it only to a file inside the project.
+                    let target = content.as_deref().map(String::from_utf8_lossy).unwrap_or_default().to_string();
+                    match resolve_link(&rel, &target).and_then(|t| self.blob_at(&self.full(&t))) {
+                        Some(bytes) => Found::File(bytes),
+                        None => Found::Unusable("symlink leads outside the repository; it is not followed".into()),
+                    }
+                } else {
+                    content.map_or_else(|| Found::Unusable("unreadable git object".into()), Found::File)
+                };
+                out.push((rel, found));
             }
-            Err((text, at)) => {
-                let id = sources.add_unusable(rel, kind, text);
-                diags.push(encoding_error(id, at));
+            git2::TreeWalkResult::Ok
+        });
+        out
+    }
+}
+
+/// A relative symlink target resolved against the link's directory, if it stays inside.
+fn resolve_link(link: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = link.split('/').collect();
+    parts.pop();
+    for c in target.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
             }
-        },
-        Err(e) => {
-            let id = sources.add_unusable(rel, kind, "");
-            diags.push(
-                Diagnostic::new(Code::FileUnreadable, Span::file_start(id), format!("cannot read file: {e}"))
-                    .label("unreadable"),
-            );
+            other => parts.push(other),
         }
     }
+    Some(parts.join("/"))
 }
 
 /// UTF-8 text without a leading BOM; or the lossy text and the position of the first bad byte.
@@ -196,20 +342,14 @@ fn encoding_error(file: crate::source::FileId, at: Pos) -> Diagnostic {
         .help("save the file as UTF-8")
 }
 
-/// File names below `root/dir`, relative to `dir`, sorted.
-fn list_names(root: &Path, dir: &str, exts: &[&str]) -> Vec<String> {
-    let base = root.join(dir);
-    let mut out = Vec::new();
-    if !base.is_dir() {
-        return out;
+#[cfg(test)]
+mod tests {
+    use super::resolve_link;
+
+    #[test]
+    fn symlinks_resolve_only_inside() {
+        assert_eq!(resolve_link("inventory/a.yaml", "../shared/a.yaml").as_deref(), Some("shared/a.yaml"));
+        assert_eq!(resolve_link("inventory/a.yaml", "../../etc/passwd"), None);
+        assert_eq!(resolve_link("inventory/a.yaml", "/etc/passwd"), None);
     }
-    for entry in walkdir::WalkDir::new(&base).follow_links(false).sort_by_file_name().into_iter().flatten() {
-        let p = entry.path();
-        let ok_ext = exts.is_empty() || p.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e));
-        let inside = !entry.path_is_symlink() || p.canonicalize().is_ok_and(|t| t.starts_with(root) && t.is_file());
-        if (entry.file_type().is_file() || entry.path_is_symlink()) && ok_ext && inside {
-            out.push(rel(&base, p));
-        }
-    }
-    out
 }
