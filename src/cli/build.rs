@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use sot::diagnostic::Severity;
-use sot::emit::{SourceRevision, Target};
+use sot::emit::Target;
 use sot::report::{self, Format, Summary};
 
 use super::{EXIT_ERRORS, EXIT_OK, Failure};
@@ -23,14 +23,17 @@ pub struct Args {
     /// Also write an export for another tool (repeatable).
     #[arg(long = "target", value_enum)]
     targets: Vec<Target>,
+    /// Build the inventory as it is in this git revision (no checkout).
+    #[arg(long)]
+    rev: Option<String>,
     /// How to print diagnostics if the inventory has errors.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
 
 pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
-    let root = sot::load::find_root(&args.path)?;
-    let loaded = sot::load::load_workdir(&root)?;
+    let (loaded, revision) = super::load_at(&args.path, args.rev.as_deref())?;
+    let root = loaded.root.clone();
     let devices = loaded.sources.len();
     let bar = (std::io::stderr().is_terminal() && devices > 0).then(|| {
         let b = indicatif::ProgressBar::new(0);
@@ -67,7 +70,6 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     let mut targets = args.targets.clone();
     targets.sort();
     targets.dedup();
-    let revision = SourceRevision { revision: "working tree".into(), dirty: None };
     let plan = sot::emit::plan(&comp, &loaded.sources, &revision, &targets, &args.devices);
     let out_dir = args.out.clone().unwrap_or_else(|| root.join(&comp.config.output.value));
     sot::emit::write::replace_dir(&out_dir, &root, &plan.artifacts).map_err(|e| Failure::Message(e.to_string()))?;

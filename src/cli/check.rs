@@ -19,11 +19,13 @@ pub struct Args {
     /// Treat warnings as errors for the exit status.
     #[arg(long)]
     deny_warnings: bool,
+    /// Check the inventory as it is in this git revision (no checkout).
+    #[arg(long)]
+    rev: Option<String>,
 }
 
 pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
-    let root = sot::load::find_root(&args.path)?;
-    let loaded = sot::load::load_workdir(&root)?;
+    let (loaded, _) = super::load_at(&args.path, args.rev.as_deref())?;
     let files = loaded.sources.len();
     let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
     let summary = Summary { files, objects: comp.inventory.object_count() };

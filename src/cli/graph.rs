@@ -17,10 +17,13 @@ pub struct Args {
     /// Any directory inside the inventory repository.
     #[arg(short = 'C', long = "path", default_value = ".")]
     path: PathBuf,
+    /// Read the inventory as it is in this git revision (no checkout).
+    #[arg(long)]
+    rev: Option<String>,
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
-    let (_, comp) = super::compile_at(&a.path)?;
+    let (_, comp) = super::compile_at(&a.path, a.rev.as_deref())?;
     let site = match &a.site {
         None => None,
         Some(s) => match comp.index.sites.get(s) {

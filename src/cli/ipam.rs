@@ -38,6 +38,9 @@ pub struct AvailableArgs {
     /// Any directory inside the inventory repository.
     #[arg(short = 'C', long = "path", default_value = ".")]
     path: PathBuf,
+    /// Read the inventory as it is in this git revision (no checkout).
+    #[arg(long)]
+    rev: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -47,6 +50,9 @@ pub struct UsageArgs {
     /// Any directory inside the inventory repository.
     #[arg(short = 'C', long = "path", default_value = ".")]
     path: PathBuf,
+    /// Read the inventory as it is in this git revision (no checkout).
+    #[arg(long)]
+    rev: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -64,7 +70,7 @@ fn available(a: AvailableArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     if parent.trunc() != parent {
         return Err(Failure::Message(format!("`{parent}` has host bits set; the prefix is `{}`", parent.trunc())));
     }
-    let (_, comp) = super::compile_at(&a.path)?;
+    let (_, comp) = super::compile_at(&a.path, a.rev.as_deref())?;
     let inv = &comp.inventory;
     let vrf = match &a.vrf {
         None => None,
@@ -106,7 +112,7 @@ fn available(a: AvailableArgs, out: &mut dyn Write) -> Result<u8, Failure> {
 }
 
 fn usage(a: UsageArgs, out: &mut dyn Write) -> Result<u8, Failure> {
-    let (_, comp) = super::compile_at(&a.path)?;
+    let (_, comp) = super::compile_at(&a.path, a.rev.as_deref())?;
     let rows = sot::ipam::usage(&comp.inventory);
     match a.format {
         Format::Json => {

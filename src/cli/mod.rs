@@ -98,10 +98,32 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// Load and compile the inventory containing `path`.
-pub fn compile_at(path: &std::path::Path) -> Result<(sot::load::Loaded, sot::compile::Compilation), Failure> {
+/// Load the inventory containing `path`: the working tree, or git revision `rev`.
+pub fn load_at(
+    path: &std::path::Path,
+    rev: Option<&str>,
+) -> Result<(sot::load::Loaded, sot::emit::SourceRevision), Failure> {
     let root = sot::load::find_root(path)?;
-    let mut loaded = sot::load::load_workdir(&root)?;
+    match rev {
+        None => {
+            let loaded = sot::load::load_workdir(&root)?;
+            let revision =
+                sot::emit::SourceRevision { revision: "working tree".into(), dirty: sot::load::workdir_dirty(&root) };
+            Ok((loaded, revision))
+        }
+        Some(rev) => {
+            let (loaded, id) = sot::load::load_revision(&root, rev)?;
+            Ok((loaded, sot::emit::SourceRevision { revision: id, dirty: None }))
+        }
+    }
+}
+
+/// Load and compile the inventory containing `path` (at `rev`, if given).
+pub fn compile_at(
+    path: &std::path::Path,
+    rev: Option<&str>,
+) -> Result<(sot::load::Loaded, sot::compile::Compilation), Failure> {
+    let (mut loaded, _) = load_at(path, rev)?;
     let diags = std::mem::take(&mut loaded.diagnostics);
     let comp = sot::compile::compile(&loaded.sources, loaded.config.clone(), diags);
     let errors = comp.count(sot::diagnostic::Severity::Error);

@@ -29,6 +29,9 @@ pub struct Args {
     /// Any directory inside the inventory repository.
     #[arg(short = 'C', long = "path", default_value = ".")]
     path: PathBuf,
+    /// Read the inventory as it is in this git revision (no checkout).
+    #[arg(long)]
+    rev: Option<String>,
 }
 
 fn default_fields(kind: &str) -> &'static str {
@@ -71,7 +74,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
             sot::view::QUERYABLE.join(", ")
         )));
     };
-    let (_, comp) = super::compile_at(&a.path)?;
+    let (_, comp) = super::compile_at(&a.path, a.rev.as_deref())?;
     let mut env = sot::jinja::environment(&comp.config.render);
     // Missing attributes read as nothing, so `--where` can test optional data.
     env.set_undefined_behavior(UndefinedBehavior::Chainable);

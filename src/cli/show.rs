@@ -29,11 +29,14 @@ pub struct DeviceArgs {
     /// Any directory inside the inventory repository.
     #[arg(short = 'C', long = "path", default_value = ".")]
     path: PathBuf,
+    /// Read the inventory as it is in this git revision (no checkout).
+    #[arg(long)]
+    rev: Option<String>,
 }
 
 pub fn run(cmd: Command, out: &mut dyn Write) -> Result<u8, Failure> {
     let Command::Device(a) = cmd;
-    let (loaded, comp) = super::compile_at(&a.path)?;
+    let (loaded, comp) = super::compile_at(&a.path, a.rev.as_deref())?;
     let Some(&id) = comp.index.devices.get(&a.name) else {
         let hint = sot::diagnostic::did_you_mean(&a.name, comp.index.devices.keys().map(String::as_str))
             .map_or(String::new(), |h| format!("; {h}"));
