@@ -3,6 +3,7 @@
 pub mod compile;
 pub mod context;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod graph;
 pub mod ipam;

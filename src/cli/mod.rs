@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod explain;
 mod graph;
 mod ipam;
@@ -39,6 +40,8 @@ enum Command {
     Check(check::Args),
     /// Render every device's configuration and write the build output.
     Build(build::Args),
+    /// What a change does: objects, merged context values and config lines, between two revisions.
+    Diff(diff::Args),
     /// Draw the cabled topology (Graphviz DOT or Mermaid).
     Graph(graph::Args),
     /// Explain a diagnostic code (e.g. `sot explain E0202`).
@@ -73,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args, &mut out),
         Command::Build(args) => build::run(args, color, &mut out),
         Command::Graph(args) => graph::run(args, &mut out),
+        Command::Diff(args) => diff::run(args, color, &mut out),
         Command::Ipam(cmd) => ipam::run(cmd, &mut out),
         Command::Show(cmd) => show::run(cmd, &mut out),
         Command::Query(args) => query::run(args, &mut out),

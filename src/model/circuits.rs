@@ -4,7 +4,7 @@ use super::read::*;
 use super::*;
 use crate::diagnostic::{Code, Diagnostic};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Provider {
     pub name: Text,
     pub slug: Text,
@@ -18,7 +18,7 @@ pub fn lower_provider(o: &mut Obj<'_, '_>) -> Option<Provider> {
     Some(Provider { name, slug, description })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CircuitType {
     pub name: Text,
     pub slug: Text,
@@ -33,7 +33,7 @@ pub fn lower_circuit_type(o: &mut Obj<'_, '_>) -> Option<CircuitType> {
 }
 
 /// Which end of a circuit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum TermSide {
     A,
     Z,
@@ -56,19 +56,20 @@ impl TermSide {
 }
 
 /// What a circuit termination lands on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(untagged)]
 pub enum TermTarget {
     Site(Ref<Site>),
     Interface(InterfaceRef),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Termination {
     pub side: Spanned<TermSide>,
     pub target: TermTarget,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Circuit {
     pub cid: Text,
     pub provider: Ref<Provider>,

@@ -9,7 +9,7 @@ use super::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::decode::{scalar_text, wrong_type};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Region {
     pub name: Text,
     pub slug: Text,
@@ -25,7 +25,7 @@ pub fn lower_region(o: &mut Obj<'_, '_>) -> Option<Region> {
     Some(Region { name, slug, parent, description })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SiteGroup {
     pub name: Text,
     pub slug: Text,
@@ -41,7 +41,7 @@ pub fn lower_site_group(o: &mut Obj<'_, '_>) -> Option<SiteGroup> {
     Some(SiteGroup { name, slug, parent, description })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Site {
     pub name: Text,
     pub slug: Text,
@@ -87,7 +87,7 @@ pub fn lower_site(o: &mut Obj<'_, '_>) -> Option<Site> {
     })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Location {
     pub name: Text,
     pub slug: Text,
@@ -111,7 +111,7 @@ pub fn lower_location(o: &mut Obj<'_, '_>) -> Option<Location> {
     Some(Location { name, slug, site: site?, parent, status, tenant, description, tags })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RackRole {
     pub name: Text,
     pub slug: Text,
@@ -127,7 +127,7 @@ pub fn lower_rack_role(o: &mut Obj<'_, '_>) -> Option<RackRole> {
     Some(RackRole { name, slug, color, description })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Rack {
     pub name: Text,
     pub site: Ref<Site>,
@@ -176,7 +176,7 @@ pub fn lower_rack(o: &mut Obj<'_, '_>) -> Option<Rack> {
     })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Manufacturer {
     pub name: Text,
     pub slug: Text,
@@ -191,7 +191,8 @@ pub fn lower_manufacturer(o: &mut Obj<'_, '_>) -> Option<Manufacturer> {
 }
 
 /// The kinds of device components of the devicetype-library format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ComponentKind {
     Interface,
     ConsolePort,
@@ -266,7 +267,7 @@ impl ComponentKind {
 }
 
 /// One component template of a device type.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Component {
     pub kind: ComponentKind,
     pub name: Text,
@@ -280,7 +281,7 @@ pub struct Component {
 }
 
 /// A front-to-rear port mapping (the library's newer `port-mappings:` form).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PortMapping {
     pub front_port: Text,
     pub rear_port: Text,
@@ -288,7 +289,7 @@ pub struct PortMapping {
     pub rear_port_position: Option<Spanned<i64>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeviceType {
     pub manufacturer: Ref<Manufacturer>,
     pub model: Text,
@@ -407,7 +408,7 @@ fn lower_component(item: &Node, kind: ComponentKind, diags: &mut Vec<Diagnostic>
     Some(Component { kind, name: name?, component_type, label, description, mgmt_only, enabled, extra })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeviceRole {
     pub name: Text,
     pub slug: Text,
@@ -425,7 +426,7 @@ pub fn lower_device_role(o: &mut Obj<'_, '_>) -> Option<DeviceRole> {
     Some(DeviceRole { name, slug, color, config_template, description })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Platform {
     pub name: Text,
     pub slug: Text,
@@ -524,12 +525,14 @@ pub fn read_vlan_ref(n: &Node, key: &str, diags: &mut Vec<Diagnostic>) -> Option
     Some(VlanRef { group: None, vid, span: n.span, id: None })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Interface {
     pub name: Text,
     /// Position in the device type's components, for interfaces the type defines.
+    #[serde(skip)]
     pub template: Option<u32>,
     /// Written inside the device (possibly refining a template interface).
+    #[serde(skip)]
     pub inline: bool,
     pub interface_type: Option<Text>,
     pub enabled: Option<Spanned<bool>>,
@@ -543,15 +546,19 @@ pub struct Interface {
     pub untagged_vlan: Option<VlanRef>,
     pub tagged_vlans: Vec<VlanRef>,
     pub lag: Option<Text>,
+    #[serde(skip)]
     pub lag_id: Option<u32>,
     pub parent: Option<Text>,
+    #[serde(skip)]
     pub parent_id: Option<u32>,
     pub vrf: Option<Ref<Vrf>>,
     pub tags: Vec<Ref<Tag>>,
     pub custom_fields: Vec<CustomValue>,
     /// Addresses written inline; moved to [`Inventory::ip_addresses`] by resolve.
+    #[serde(skip)]
     pub inline_ips: Vec<IpAddress>,
     /// The addresses assigned to this interface (after resolve).
+    #[serde(skip)]
     pub ip_addresses: Vec<Id<IpAddress>>,
 }
 
@@ -651,7 +658,7 @@ fn lower_interface(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Interface> {
     })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Device {
     pub name: Text,
     pub device_type: Ref<DeviceType>,
@@ -669,7 +676,9 @@ pub struct Device {
     pub airflow: Option<Text>,
     pub primary_ip4: Option<Spanned<IpNet>>,
     pub primary_ip6: Option<Spanned<IpNet>>,
+    #[serde(skip)]
     pub primary_ip4_id: Option<Id<IpAddress>>,
+    #[serde(skip)]
     pub primary_ip6_id: Option<Id<IpAddress>>,
     pub config_template: Option<Text>,
     pub description: Option<Text>,
@@ -678,6 +687,7 @@ pub struct Device {
     pub custom_fields: Vec<CustomValue>,
     pub local_context_data: Option<Node>,
     /// The device's interfaces: its type's, refined or extended by those written inline.
+    #[serde(skip)]
     pub interfaces: Vec<Interface>,
 }
 
@@ -784,7 +794,7 @@ impl CableEnd {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Cable {
     pub a: CableEnd,
     pub b: CableEnd,
@@ -796,6 +806,7 @@ pub struct Cable {
     pub length_unit: Option<Text>,
     pub description: Option<Text>,
     pub tags: Vec<Ref<Tag>>,
+    #[serde(skip)]
     pub span: Span,
 }
 
@@ -875,4 +886,25 @@ fn read_cable_end(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<CableEnd> {
     };
     m.finish();
     out
+}
+
+impl serde::Serialize for InterfaceRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.display())
+    }
+}
+
+impl serde::Serialize for VlanRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.group {
+            Some(g) => serde::Serialize::serialize(&serde_json::json!({"group": g.value, "vid": self.vid.value}), s),
+            None => s.serialize_i64(self.vid.value),
+        }
+    }
+}
+
+impl serde::Serialize for CableEnd {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.display())
+    }
 }

@@ -4,7 +4,7 @@ use super::read::*;
 use super::*;
 use crate::diagnostic::{Code, Diagnostic};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Tag {
     pub name: Text,
     pub slug: Text,
@@ -34,7 +34,7 @@ pub const ASSIGNMENT_KINDS: [&str; 10] = [
     "tags",
 ];
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Assignments {
     pub regions: Vec<Ref<Region>>,
     pub site_groups: Vec<Ref<SiteGroup>>,
@@ -48,7 +48,7 @@ pub struct Assignments {
     pub tags: Vec<Ref<Tag>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ConfigContext {
     pub name: Text,
     /// `data` (the default) contributes data; `schema` binds its schema to the
@@ -121,7 +121,7 @@ pub fn lower_config_context(o: &mut Obj<'_, '_>) -> Option<ConfigContext> {
     Some(ConfigContext { name: name?, kind, weight, is_active, description, schema, data, assign })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CustomField {
     pub name: Text,
     pub field_type: Text,
@@ -169,7 +169,7 @@ pub fn lower_custom_field(o: &mut Obj<'_, '_>) -> Option<CustomField> {
     })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Rule {
     pub name: Text,
     pub applies_to: Text,

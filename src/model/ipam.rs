@@ -7,7 +7,7 @@ use super::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::decode::{scalar_text, wrong_type};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Vrf {
     pub name: Text,
     pub rd: Option<Text>,
@@ -27,7 +27,7 @@ pub fn lower_vrf(o: &mut Obj<'_, '_>) -> Option<Vrf> {
     Some(Vrf { name: name?, rd, tenant, enforce_unique, description, tags })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct IpamRole {
     pub name: Text,
     pub slug: Text,
@@ -92,7 +92,7 @@ impl CidrKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Prefix {
     pub prefix: Spanned<IpNet>,
     pub vrf: Option<Ref<Vrf>>,
@@ -125,13 +125,14 @@ pub fn lower_prefix(o: &mut Obj<'_, '_>) -> Option<Prefix> {
     Some(Prefix { prefix: prefix?, vrf, site, vlan, status, role, is_pool, tenant, description, tags, custom_fields })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct IpAddress {
     pub address: Spanned<IpNet>,
     pub vrf: Option<Ref<Vrf>>,
     /// `device:interface` as written in the `ip_addresses` collection.
     pub interface: Option<InterfaceRef>,
     /// The interface it is assigned to (after resolve; set for inline addresses too).
+    #[serde(skip)]
     pub assigned: Option<InterfaceId>,
     pub status: Option<Text>,
     pub role: Option<Text>,
@@ -213,7 +214,7 @@ pub fn lower_inline_ip(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<IpAddres
     Some(ip)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct VlanGroup {
     pub name: Text,
     pub slug: Text,
@@ -235,7 +236,7 @@ pub fn lower_vlan_group(o: &mut Obj<'_, '_>) -> Option<VlanGroup> {
     Some(VlanGroup { name, slug, site, min_vid, max_vid, description, tags })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Vlan {
     pub vid: Spanned<i64>,
     pub name: Text,

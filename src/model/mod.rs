@@ -84,8 +84,14 @@ impl<T> Ref<T> {
     }
 }
 
+impl<T> serde::Serialize for Ref<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.key.value)
+    }
+}
+
 /// A custom-field value as written: the field name and its YAML value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CustomValue {
     pub name: Text,
     pub value: Node,

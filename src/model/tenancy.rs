@@ -3,7 +3,7 @@
 use super::read::*;
 use super::*;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct TenantGroup {
     pub name: Text,
     pub slug: Text,
@@ -19,7 +19,7 @@ pub fn lower_tenant_group(o: &mut Obj<'_, '_>) -> Option<TenantGroup> {
     Some(TenantGroup { name, slug, parent, description })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Tenant {
     pub name: Text,
     pub slug: Text,

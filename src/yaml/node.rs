@@ -81,6 +81,13 @@ fn looks_float(t: &str) -> bool {
         && (b.starts_with(|c: char| c.is_ascii_digit()) || b.starts_with('.'))
 }
 
+/// A node serialises as the JSON value it reads as.
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
 impl Node {
     /// The text of a mapping key (keys are scalars; a null key reads as `""`).
     pub fn key_text(&self) -> &str {

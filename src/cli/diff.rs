@@ -1,0 +1,76 @@
+//! `sot diff [BASE] [HEAD]`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use super::{EXIT_OK, Failure};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The base revision (default: the merge base of HEAD with the default branch).
+    base: Option<String>,
+    /// The head revision (default: the working tree).
+    head: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Size limit of the Markdown report in bytes (a pull-request comment holds 65,536 characters).
+    #[arg(long, default_value_t = 60_000)]
+    limit: usize,
+    /// Any directory inside the inventory repository.
+    #[arg(short = 'C', long = "path", default_value = ".")]
+    path: PathBuf,
+}
+
+/// The merge base of HEAD and the default branch (origin's HEAD, else main, else master).
+fn default_base(path: &std::path::Path) -> Result<String, Failure> {
+    let git = |e: git2::Error| Failure::Message(format!("git: {}", e.message()));
+    let repo = git2::Repository::discover(path).map_err(git)?;
+    let head = repo.head().and_then(|h| h.peel_to_commit()).map_err(git)?.id();
+    let default = [
+        "refs/remotes/origin/HEAD",
+        "refs/heads/main",
+        "refs/heads/master",
+        "refs/remotes/origin/main",
+        "refs/remotes/origin/master",
+    ]
+    .iter()
+    .find_map(|r| repo.find_reference(r).ok().and_then(|r| r.resolve().ok()).and_then(|r| r.peel_to_commit().ok()))
+    .ok_or_else(|| {
+        Failure::Message("no default branch (main, master or origin/HEAD) to diff against; name BASE".into())
+    })?;
+    let base = repo.merge_base(head, default.id()).map_err(git)?;
+    Ok(base.to_string())
+}
+
+pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
+    let base_rev = match &a.base {
+        Some(b) => b.clone(),
+        None => default_base(&a.path)?,
+    };
+    let opts = sot::compile::Options { keep_configs: true, progress: None };
+    let side = |rev: Option<&str>| -> Result<_, Failure> {
+        let (loaded, revision) = super::load_at(&a.path, rev)?;
+        let comp = sot::compile::compile_with(&loaded.sources, loaded.config.clone(), loaded.diagnostics, &opts);
+        Ok((loaded.sources, comp, revision.revision))
+    };
+    let (base, head) = rayon::join(|| side(Some(&base_rev)), || side(a.head.as_deref()));
+    let ((bs, bc, bl), (hs, hc, hl)) = (base?, head?);
+    let report = sot::diff::diff(
+        &sot::diff::Side { label: bl, comp: &bc, sources: &bs },
+        &sot::diff::Side { label: hl, comp: &hc, sources: &hs },
+    );
+    let text = match a.format {
+        Format::Text => sot::diff::report::text(&report, color && std::io::stdout().is_terminal()),
+        Format::Markdown => sot::diff::report::markdown(&report, a.limit),
+        Format::Json => sot::diff::report::json(&report),
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,181 @@
+//! Revisions and `sot diff`, on real git repositories made by the tests.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+fn sot(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_sot")).args(args).current_dir(dir).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .args(["-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+const BASE: &str = "--- sot.yaml
+--- templates/t.j2
+hostname {{ device.name }}
+{% for s in ntp_servers %}
+ntp server {{ s }}
+{% endfor %}
+{% for i in device.interfaces if i.link_peer %}
+interface {{ i.name }} to {{ i.link_peer.device.name }} {{ i.link_peer.name }}
+{% endfor %}
+--- inventory/dcim/sites.yaml
+sites: [{name: lon1}, {name: ams1}]
+manufacturers: [{name: M}]
+device_types: [{manufacturer: M, model: T, slug: t, u_height: 1, is_full_depth: false, interfaces: [{name: e1, type: 10gbase-x-sfpp}, {name: e2, type: 10gbase-x-sfpp}]}]
+device_roles: [{name: R, config_template: t}]
+--- inventory/dcim/devices.yaml
+devices:
+  - {name: lon1-r1, site: lon1, role: r, device_type: t}
+  - {name: lon1-r2, site: lon1, role: r, device_type: t}
+  - {name: ams1-r1, site: ams1, role: r, device_type: t}
+cables:
+  - {a: \"lon1-r1:e1\", b: \"lon1-r2:e1\"}
+--- inventory/contexts.yaml
+config_contexts:
+  - {name: global, weight: 100, data: {ntp_servers: [10.0.0.1]}}
+  - {name: lon1, weight: 300, sites: [lon1], data: {ntp_servers: [10.1.0.1]}}
+";
+
+fn repo() -> common::Fixture {
+    let fx = common::materialise_str(BASE);
+    git(fx.root(), &["init", "-q"]);
+    git(fx.root(), &["add", "-A"]);
+    git(fx.root(), &["commit", "-qm", "base"]);
+    fx
+}
+
+fn commit(dir: &Path, msg: &str) -> String {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", msg]);
+    git(dir, &["rev-parse", "HEAD"])
+}
+
+#[test]
+fn check_and_build_read_a_revision_from_any_subdirectory() {
+    let fx = repo();
+    let first = git(fx.root(), &["rev-parse", "HEAD"]);
+    // Break the working tree: the revision is still clean.
+    std::fs::write(
+        fx.root().join("inventory/dcim/devices.yaml"),
+        "devices:\n  - {name: x, site: nowhere, role: r, device_type: t}\n",
+    )
+    .unwrap();
+    let sub = fx.root().join("inventory/dcim");
+    assert_eq!(sot(&sub, &["check"]).0, 1);
+    let (code, out, _) = sot(&sub, &["check", "--rev", "HEAD"]);
+    assert_eq!(code, 0, "{out}");
+    let outdir = tempfile::tempdir().unwrap();
+    let (code, out, err) = sot(&sub, &["build", "--rev", &first, "--out", outdir.path().join("b").to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(outdir.path().join("b/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["source"]["revision"], first.as_str());
+    assert!(outdir.path().join("b/configs/ams1-r1.cfg").exists());
+    // The working tree build says it is a working tree that differs from HEAD.
+    std::fs::write(fx.root().join("inventory/dcim/devices.yaml"), "devices: []\n").unwrap();
+    let (code, _, err) = sot(&sub, &["build", "--out", outdir.path().join("c").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(outdir.path().join("c/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["source"], serde_json::json!({"revision": "working tree", "dirty": true}));
+    // Reading a revision leaves the working tree alone.
+    assert_eq!(std::fs::read_to_string(fx.root().join("inventory/dcim/devices.yaml")).unwrap(), "devices: []\n");
+    let (code, _, err) = sot(&sub, &["check", "--rev", "no-such-rev"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-rev"), "{err}");
+}
+
+#[test]
+fn a_context_change_shows_exactly_the_devices_and_lines_it_alters() {
+    let fx = repo();
+    let ctx = fx.root().join("inventory/contexts.yaml");
+    let text = std::fs::read_to_string(&ctx).unwrap().replace("10.1.0.1", "10.1.0.9");
+    std::fs::write(&ctx, text).unwrap();
+    let (code, out, err) = sot(fx.root(), &["diff", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let devices: Vec<&str> = r["devices"].as_array().unwrap().iter().map(|d| d["device"].as_str().unwrap()).collect();
+    assert_eq!(devices, ["lon1-r1", "lon1-r2"]);
+    let d = &r["devices"][0];
+    assert_eq!(d["context"][0]["path"], "ntp_servers");
+    assert_eq!(d["context"][0]["new"], serde_json::json!(["10.1.0.9"]));
+    assert!(d["context"][0]["by"].as_str().unwrap().starts_with("lon1 (inventory/contexts.yaml:"));
+    let diff = d["config_diff"].as_str().unwrap();
+    assert!(diff.contains("-ntp server 10.1.0.1\n+ntp server 10.1.0.9\n"), "{diff}");
+    assert_eq!((d["lines_added"].as_u64(), d["lines_removed"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(r["events"][0]["event"], "updated");
+    assert_eq!(r["events"][0]["model"], "extras.configcontext");
+    assert_eq!(r["events"][0]["key"], "lon1");
+}
+
+#[test]
+fn a_rename_a_deletion_and_a_new_cable_are_the_right_events() {
+    let fx = repo();
+    let base = git(fx.root(), &["rev-parse", "HEAD"]);
+    std::fs::write(
+        fx.root().join("inventory/dcim/devices.yaml"),
+        "devices:\n  - {name: lon1-core1, site: lon1, role: r, device_type: t}\n  - {name: lon1-r2, site: lon1, role: r, device_type: t}\ncables:\n  - {a: \"lon1-core1:e1\", b: \"lon1-r2:e1\"}\n  - {a: \"lon1-core1:e2\", b: \"lon1-r2:e2\"}\n",
+    )
+    .unwrap();
+    let head = commit(fx.root(), "rename lon1-r1, remove ams1-r1, add a cable");
+    let (code, out, err) = sot(fx.root(), &["diff", &base, &head, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let events: Vec<(String, String, String)> = r["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["model"] == "dcim.device" || e["model"] == "dcim.cable")
+        .map(|e| {
+            (
+                e["event"].as_str().unwrap().into(),
+                e["model"].as_str().unwrap().into(),
+                e["key"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let has = |ev: &str, model: &str, key: &str| events.contains(&(ev.into(), model.into(), key.into()));
+    assert!(has("deleted", "dcim.device", "lon1-r1"), "{events:?}");
+    assert!(has("created", "dcim.device", "lon1-core1"), "{events:?}");
+    assert!(has("deleted", "dcim.device", "ams1-r1"), "{events:?}");
+    assert!(has("created", "dcim.cable", "lon1-core1:e2 <> lon1-r2:e2"), "{events:?}");
+    let deleted = r["events"].as_array().unwrap().iter().find(|e| e["key"] == "ams1-r1").unwrap();
+    assert_eq!(deleted["prechange"]["site"], "ams1");
+    assert!(deleted["postchange"].is_null());
+    // lon1-r2's config changes: its peer was renamed and it gained a cable.
+    let r2 = r["devices"].as_array().unwrap().iter().find(|d| d["device"] == "lon1-r2").unwrap();
+    let diff = r2["config_diff"].as_str().unwrap();
+    assert!(diff.contains("+interface e1 to lon1-core1 e1"), "{diff}");
+    assert!(diff.contains("+interface e2 to lon1-core1 e2"), "{diff}");
+    // Markdown fits a comment and folds each device.
+    let (_, md, _) = sot(fx.root(), &["diff", &base, &head, "--format", "markdown"]);
+    assert!(md.contains("| objects created |") && md.contains("<details><summary><code>lon1-r2</code>"), "{md}");
+    let (_, md, _) = sot(fx.root(), &["diff", &base, &head, "--format", "markdown", "--limit", "600"]);
+    assert!(md.contains("more devices not shown"), "{md}");
+}
+
+#[test]
+fn diagnostics_introduced_and_fixed() {
+    let fx = repo();
+    std::fs::write(fx.root().join("inventory/extra.yaml"), "sites: [{name: par1, regoin: eu}]\n").unwrap();
+    let (_, out, _) = sot(fx.root(), &["diff", "HEAD", "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["introduced"][0]["code"], "E0102");
+    assert_eq!(r["summary"]["diagnostics_fixed"], 0);
+}
