@@ -9,6 +9,7 @@ mod explain;
 mod graph;
 mod ipam;
 mod query;
+mod schema;
 mod show;
 
 use std::io::{IsTerminal, Write};
@@ -42,6 +43,8 @@ enum Command {
     Build(build::Args),
     /// What a change does: objects, merged context values and config lines, between two revisions.
     Diff(diff::Args),
+    /// Write JSON Schemas of the data-file format (for editors).
+    Schema(schema::Args),
     /// Draw the cabled topology (Graphviz DOT or Mermaid).
     Graph(graph::Args),
     /// Explain a diagnostic code (e.g. `sot explain E0202`).
@@ -77,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(args, color, &mut out),
         Command::Graph(args) => graph::run(args, &mut out),
         Command::Diff(args) => diff::run(args, color, &mut out),
+        Command::Schema(args) => schema::run(args, &mut out),
         Command::Ipam(cmd) => ipam::run(cmd, &mut out),
         Command::Show(cmd) => show::run(cmd, &mut out),
         Command::Query(args) => query::run(args, &mut out),

@@ -605,8 +605,45 @@ impl Interface {
     }
 }
 
+/// The fields of an interface written inside a device (for `sot schema`).
+pub fn describe_interface() -> Vec<decode::FieldSpec> {
+    decode::describe(|o| {
+        let _ = interface_fields(o);
+    })
+}
+
+/// The fields of a device-type component of `kind` (for `sot schema`).
+pub fn describe_component(kind: ComponentKind) -> Vec<decode::FieldSpec> {
+    decode::describe(|c| {
+        let _ = c.req_str("name");
+        let _ = c.str("type");
+        let _ = c.str("label");
+        let _ = c.str("description");
+        for &field in kind.extra_fields() {
+            match field {
+                "mgmt_only" | "enabled" | "_is_power_source" => {
+                    let _ = c.bool(field);
+                }
+                _ => {
+                    let _ = c.node(field);
+                }
+            }
+        }
+    })
+}
+
 fn lower_interface(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Interface> {
     let mut o = Obj::new(n, "interface", diags)?;
+    let i = interface_fields(&mut o);
+    let incomplete = o.incomplete;
+    o.finish();
+    if incomplete {
+        return None;
+    }
+    i
+}
+
+fn interface_fields(o: &mut Obj<'_, '_>) -> Option<Interface> {
     let name = o.req_str("name");
     let interface_type = o.str("type");
     let enabled = o.bool("enabled");
@@ -622,15 +659,10 @@ fn lower_interface(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Interface> {
         o.list("tagged_vlans").iter().filter_map(|v| read_vlan_ref(v, "tagged_vlans", o.diags)).collect();
     let lag = o.str("lag");
     let parent = o.str("parent");
-    let vrf = opt_ref(&mut o, "vrf");
-    let tags = tags(&mut o);
-    let custom_fields = custom_fields(&mut o);
+    let vrf = opt_ref(o, "vrf");
+    let tags = tags(o);
+    let custom_fields = custom_fields(o);
     let inline_ips = o.list("ip_addresses").iter().filter_map(|v| ipam::lower_inline_ip(v, o.diags)).collect();
-    let incomplete = o.incomplete;
-    o.finish();
-    if incomplete {
-        return None;
-    }
     Some(Interface {
         name: name?,
         template: None,

@@ -38,11 +38,34 @@ impl Text {
     }
 }
 
+/// What a field holds, as its accessor reads it (for `sot schema`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldType {
+    Any,
+    String,
+    Bool,
+    Int { min: i64, max: i64 },
+    Number { min: f64, max: f64 },
+    List,
+    StrList,
+    Map,
+}
+
+/// A field an object reads: name, type, whether it is required.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub ty: FieldType,
+    pub required: bool,
+}
+
 pub struct Obj<'a, 'd> {
     node: &'a Node,
     entries: &'a [(Node, Node)],
     what: &'static str,
     known: Vec<&'static str>,
+    /// Every field asked for, with its type: the schema of this kind of object.
+    pub fields: Vec<FieldSpec>,
     pub diags: &'d mut Vec<Diagnostic>,
     /// Set when a required field is missing or unusable.
     pub incomplete: bool,
@@ -58,7 +81,9 @@ impl<'a, 'd> Obj<'a, 'd> {
     /// Start reading `node` as one `what` (e.g. "device"). `None` (and a diagnostic) if it is not a mapping.
     pub fn new(node: &'a Node, what: &'static str, diags: &'d mut Vec<Diagnostic>) -> Option<Self> {
         match &node.value {
-            Value::Map(entries) => Some(Obj { node, entries, what, known: Vec::new(), diags, incomplete: false }),
+            Value::Map(entries) => {
+                Some(Obj { node, entries, what, known: Vec::new(), fields: Vec::new(), diags, incomplete: false })
+            }
             _ => {
                 diags.push(wrong_type(node, &format!("a mapping (one {what})"), what));
                 None
@@ -74,15 +99,30 @@ impl<'a, 'd> Obj<'a, 'd> {
         self.what
     }
 
+    /// Record what `key` holds (the last accessor to ask decides).
+    fn note(&mut self, key: &'static str, ty: FieldType, required: bool) {
+        match self.fields.iter_mut().find(|f| f.name == key) {
+            Some(f) => {
+                if ty != FieldType::Any {
+                    f.ty = ty;
+                }
+                f.required |= required;
+            }
+            None => self.fields.push(FieldSpec { name: key, ty, required }),
+        }
+    }
+
     /// The raw node of `key`, if present and not null.
     pub fn node(&mut self, key: &'static str) -> Option<&'a Node> {
         self.known.push(key);
+        self.note(key, FieldType::Any, false);
         self.entries.iter().find(|(k, _)| k.key_text() == key).map(|(_, v)| v).filter(|v| v.value != Value::Null)
     }
 
     /// Like [`Obj::node`], but a missing field is an error.
     pub fn required(&mut self, key: &'static str) -> Option<&'a Node> {
         let n = self.node(key);
+        self.note(key, FieldType::Any, true);
         if n.is_none() {
             self.incomplete = true;
             let what = self.what;
@@ -105,11 +145,13 @@ impl<'a, 'd> Obj<'a, 'd> {
     }
 
     pub fn str(&mut self, key: &'static str) -> Option<Text> {
+        self.note(key, FieldType::String, false);
         let n = self.node(key)?;
         self.read_str(n, key)
     }
 
     pub fn req_str(&mut self, key: &'static str) -> Option<Text> {
+        self.note(key, FieldType::String, true);
         let n = self.required(key)?;
         let r = self.read_str(n, key);
         if r.is_none() {
@@ -129,6 +171,7 @@ impl<'a, 'd> Obj<'a, 'd> {
     }
 
     pub fn bool(&mut self, key: &'static str) -> Option<Spanned<bool>> {
+        self.note(key, FieldType::Bool, false);
         let n = self.node(key)?;
         match n.as_scalar().map(Scalar::typed) {
             Some(Typed::Bool(b)) => Some(Spanned::new(b, n.span)),
@@ -141,11 +184,13 @@ impl<'a, 'd> Obj<'a, 'd> {
 
     /// A whole number in `min..=max`.
     pub fn int(&mut self, key: &'static str, min: i64, max: i64) -> Option<Spanned<i64>> {
+        self.note(key, FieldType::Int { min, max }, false);
         let n = self.node(key)?;
         read_int(n, key, min, max, self.diags)
     }
 
     pub fn req_int(&mut self, key: &'static str, min: i64, max: i64) -> Option<Spanned<i64>> {
+        self.note(key, FieldType::Int { min, max }, true);
         let n = self.required(key)?;
         let r = read_int(n, key, min, max, self.diags);
         if r.is_none() {
@@ -156,6 +201,7 @@ impl<'a, 'd> Obj<'a, 'd> {
 
     /// A number (whole or decimal) in `min..=max`.
     pub fn number(&mut self, key: &'static str, min: f64, max: f64) -> Option<Spanned<f64>> {
+        self.note(key, FieldType::Number { min, max }, false);
         let n = self.node(key)?;
         let v = match n.as_scalar().map(Scalar::typed) {
             Some(Typed::Int(i)) => i as f64,
@@ -174,6 +220,7 @@ impl<'a, 'd> Obj<'a, 'd> {
 
     /// A list; a missing field is an empty list.
     pub fn list(&mut self, key: &'static str) -> &'a [Node] {
+        self.note(key, FieldType::List, false);
         let Some(n) = self.node(key) else { return &[] };
         match &n.value {
             Value::Seq(items) => items,
@@ -187,6 +234,7 @@ impl<'a, 'd> Obj<'a, 'd> {
     /// A list of strings.
     pub fn str_list(&mut self, key: &'static str) -> Vec<Text> {
         let items = self.list(key);
+        self.note(key, FieldType::StrList, false);
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             if let Some(t) = self.read_str(item, key) {
@@ -198,6 +246,7 @@ impl<'a, 'd> Obj<'a, 'd> {
 
     /// A mapping node (kept as YAML, e.g. context data).
     pub fn map(&mut self, key: &'static str) -> Option<&'a Node> {
+        self.note(key, FieldType::Map, false);
         let n = self.node(key)?;
         if n.as_map().is_none() {
             self.diags.push(wrong_type(n, "a mapping", &format!("`{key}`")));
@@ -251,4 +300,14 @@ fn out_of_range(n: &Node, key: &str, min: &str, max: &str) -> Diagnostic {
     let text = n.as_scalar().map_or("", |s| &*s.text);
     Diagnostic::new(Code::InvalidValue, n.span, format!("`{key}` must be between {min} and {max}, not {text}"))
         .label(format!("outside {min}..={max}"))
+}
+
+/// The fields a lowering function reads, found by running it on an empty mapping.
+pub fn describe(lower: impl FnOnce(&mut Obj<'_, '_>)) -> Vec<FieldSpec> {
+    let empty =
+        Node { span: crate::diagnostic::Span::file_start(crate::source::FileId(0)), value: Value::Map(Vec::new()) };
+    let mut diags = Vec::new();
+    let mut o = Obj::new(&empty, "object", &mut diags).expect("an empty mapping is a mapping");
+    lower(&mut o);
+    std::mem::take(&mut o.fields)
 }

@@ -166,6 +166,11 @@ pub fn lower_ip_address(o: &mut Obj<'_, '_>) -> Option<IpAddress> {
     Some(ip)
 }
 
+/// The fields of an inline address besides `address` and `vrf` (for `sot schema`).
+pub fn describe_ip_fields(o: &mut Obj<'_, '_>) -> IpAddress {
+    ip_fields(o, Spanned::new(IpNet::default(), o.span()))
+}
+
 fn ip_fields(o: &mut Obj<'_, '_>, address: Spanned<IpNet>) -> IpAddress {
     IpAddress {
         address,

@@ -11,6 +11,7 @@ pub mod dcim;
 pub mod decode;
 pub mod extras;
 pub mod ipam;
+pub mod schema;
 pub mod slug;
 pub mod tenancy;
 
@@ -117,6 +118,14 @@ macro_rules! inventory {
             /// Append `other`'s objects after this inventory's (file order is kept).
             pub fn append(&mut self, mut other: Inventory) {
                 $( self.$field.append(&mut other.$field); )*
+            }
+
+            /// The fields of one collection's objects, read from its lowering code.
+            pub fn describe(name: &str) -> Option<Vec<decode::FieldSpec>> {
+                match name {
+                    $( stringify!($field) => Some(decode::describe(|o| { let _ = $lower(o); })), )*
+                    _ => None,
+                }
             }
 
             fn lower_collection(&mut self, name: &str, items: &[Node], diags: &mut Vec<Diagnostic>) -> bool {
