@@ -28,6 +28,8 @@ pub struct Compilation {
     /// Each device's rendered configuration (`None`: no template, or it failed),
     /// kept when [`Options::keep_configs`] asks for it.
     pub configs: Option<Vec<Option<String>>>,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// How much of the work to keep.
@@ -66,6 +68,13 @@ pub fn compile_with(
     mut diagnostics: Vec<Diagnostic>,
     opts: &Options<'_>,
 ) -> Compilation {
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((name, now - clock));
+        clock = now;
+    };
     let limits = Limits::default();
     let files: Vec<_> = sources.iter().filter(|(_, f)| f.parse).collect();
     let lowered: Vec<(Inventory, Vec<Diagnostic>)> = files
@@ -91,22 +100,29 @@ pub fn compile_with(
             (inv, diags)
         })
         .collect();
+    lap("parse and lower");
     let mut inventory = Inventory::default();
     for (inv, mut diags) in lowered {
         inventory.append(inv);
         diagnostics.append(&mut diags);
     }
+    lap("append");
     let index = resolve::resolve(&mut inventory, sources, &mut diagnostics);
+    lap("resolve");
     let schemas = SchemaSet::load(sources, &config.schemas.value, &mut diagnostics);
     diagnostics.extend(validate::run(&inventory, &index, &config));
+    lap("validate");
     diagnostics.extend(context::check(&inventory, &config, &schemas));
+    lap("contexts");
     let templates_dir = config.templates.value.clone();
     let world = World::new(config, inventory, index);
     diagnostics.extend(rules::check(&world));
+    lap("rules");
     let templates = Templates::load(sources, &templates_dir, &world, &mut diagnostics);
     let results = templates.render_all(&world, opts.progress.unwrap_or(&|| {}));
     diagnostics.extend(templates.render_diagnostics(&world, sources, &results));
     let configs = opts.keep_configs.then(|| results.into_iter().map(|r| r.ok().flatten()).collect());
+    lap("render");
     diagnostic::sort(&mut diagnostics);
-    Compilation { world, diagnostics, configs }
+    Compilation { world, diagnostics, configs, timings }
 }

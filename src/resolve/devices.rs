@@ -5,37 +5,57 @@ use super::index::{Index, VlanScope};
 use super::link::{all, ip_flat, opt, unknown};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::*;
+use rayon::prelude::*;
 
 pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnostic>) {
     materialise_interfaces(inv, diags);
-    for d in 0..inv.devices.len() {
-        let site = inv.devices[d].site.id;
-        let site_slug = site.map(|s| inv.sites[s.index()].slug.value.clone());
-        let mut ifaces = std::mem::take(&mut inv.devices[d].interfaces);
-        let names: Vec<String> = ifaces.iter().map(|i| i.name.value.clone()).collect();
-        let dev_name = inv.devices[d].name.value.clone();
-        for iface in &mut ifaces {
-            iface.lag_id = same_device(diags, &iface.lag, &names, &dev_name, "LAG");
-            iface.parent_id = same_device(diags, &iface.parent, &names, &dev_name, "parent interface");
-            opt(diags, &mut iface.vrf, &ix.vrfs, "VRF");
-            all(diags, &mut iface.tags, &ix.tags, "tag");
-            if let Some(v) = &mut iface.untagged_vlan {
-                link_vlan(diags, v, site, ix, site_slug.clone());
+    let ix_ro: &Index = ix;
+    let sites = &inv.sites;
+    // Devices are independent here: link their interfaces in parallel, in device order.
+    let per_device: Vec<(Vec<Diagnostic>, Vec<IpAddress>)> = inv
+        .devices
+        .par_iter_mut()
+        .enumerate()
+        .map(|(d, dev)| {
+            let mut diags = Vec::new();
+            let site = dev.site.id;
+            let site_slug = site.map(|s| sites[s.index()].slug.as_str());
+            let links: Vec<(Option<u32>, Option<u32>)> = dev
+                .interfaces
+                .iter()
+                .map(|i| {
+                    (
+                        same_device(&mut diags, &i.lag, &dev.interfaces, &dev.name.value, "LAG"),
+                        same_device(&mut diags, &i.parent, &dev.interfaces, &dev.name.value, "parent interface"),
+                    )
+                })
+                .collect();
+            let device = Id::new(d);
+            let mut ips = Vec::new();
+            for (i, (iface, (lag, parent))) in dev.interfaces.iter_mut().zip(links).enumerate() {
+                iface.lag_id = lag;
+                iface.parent_id = parent;
+                opt(&mut diags, &mut iface.vrf, &ix_ro.vrfs, "VRF");
+                all(&mut diags, &mut iface.tags, &ix_ro.tags, "tag");
+                if let Some(v) = &mut iface.untagged_vlan {
+                    link_vlan(&mut diags, v, site, ix_ro, site_slug);
+                }
+                for v in &mut iface.tagged_vlans {
+                    link_vlan(&mut diags, v, site, ix_ro, site_slug);
+                }
+                // Inline addresses join the inventory's address list, assigned to their interface.
+                for mut ip in std::mem::take(&mut iface.inline_ips) {
+                    ip_flat(&mut diags, &mut ip, ix_ro);
+                    ip.assigned = Some(InterfaceId { device, index: i as u32 });
+                    ips.push(ip);
+                }
             }
-            for v in &mut iface.tagged_vlans {
-                link_vlan(diags, v, site, ix, site_slug.clone());
-            }
-        }
-        // Inline addresses join the inventory's address list, assigned to their interface.
-        let device = Id::new(d);
-        for (i, iface) in ifaces.iter_mut().enumerate() {
-            for mut ip in std::mem::take(&mut iface.inline_ips) {
-                ip_flat(diags, &mut ip, ix);
-                ip.assigned = Some(InterfaceId { device, index: i as u32 });
-                inv.ip_addresses.push(ip);
-            }
-        }
-        inv.devices[d].interfaces = ifaces;
+            (diags, ips)
+        })
+        .collect();
+    for (mut d, ips) in per_device {
+        diags.append(&mut d);
+        inv.ip_addresses.extend(ips);
     }
     for i in 0..inv.ip_addresses.len() {
         if let Some(mut r) = inv.ip_addresses[i].interface.take() {
@@ -117,32 +137,40 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for dev in &mut inv.devices {
-        // Without a known type, interface types cannot be checked against it.
-        let Some(dt) = dev.device_type.id else { continue };
-        let dt = &inv.device_types[dt.index()];
-        let inline = std::mem::take(&mut dev.interfaces);
-        let mut ifaces: Vec<Interface> = Vec::with_capacity(inline.len() + 48);
-        let mut by_name: std::collections::HashMap<&str, usize> = Default::default();
-        for (k, c) in dt.components.iter().enumerate() {
-            if c.kind == ComponentKind::Interface && !by_name.contains_key(c.name.as_str()) {
-                by_name.insert(c.name.as_str(), ifaces.len());
-                ifaces.push(Interface::from_template(c, k as u32));
-            }
-        }
-        for i in inline {
-            match by_name.get(i.name.as_str()) {
-                Some(&k) => ifaces[k].refine(i),
-                None => {
-                    if i.interface_type.is_none() {
-                        diags.push(missing_type(&i, &dev.name.value, &dt.slug.value));
-                    }
-                    ifaces.push(i);
+    let types = &inv.device_types;
+    let missing: Vec<Vec<Diagnostic>> = inv
+        .devices
+        .par_iter_mut()
+        .map(|dev| {
+            let mut diags = Vec::new();
+            // Without a known type, interface types cannot be checked against it.
+            let Some(dt) = dev.device_type.id else { return diags };
+            let dt = &types[dt.index()];
+            let inline = std::mem::take(&mut dev.interfaces);
+            let mut ifaces: Vec<Interface> = Vec::with_capacity(inline.len() + 48);
+            let mut by_name: std::collections::HashMap<&str, usize> = Default::default();
+            for (k, c) in dt.components.iter().enumerate() {
+                if c.kind == ComponentKind::Interface && !by_name.contains_key(c.name.as_str()) {
+                    by_name.insert(c.name.as_str(), ifaces.len());
+                    ifaces.push(Interface::from_template(c, k as u32));
                 }
             }
-        }
-        dev.interfaces = ifaces;
-    }
+            for i in inline {
+                match by_name.get(i.name.as_str()) {
+                    Some(&k) => ifaces[k].refine(i),
+                    None => {
+                        if i.interface_type.is_none() {
+                            diags.push(missing_type(&i, &dev.name.value, &dt.slug.value));
+                        }
+                        ifaces.push(i);
+                    }
+                }
+            }
+            dev.interfaces = ifaces;
+            diags
+        })
+        .collect();
+    diags.extend(missing.into_iter().flatten());
 }
 
 fn missing_type(i: &Interface, device: &str, dt: &str) -> Diagnostic {
@@ -156,9 +184,15 @@ fn missing_type(i: &Interface, device: &str, dt: &str) -> Diagnostic {
     .help("add `type:` (e.g. `virtual`, `lag`, `10gbase-x-sfpp`), or fix the name to match the device type")
 }
 
-fn same_device(diags: &mut Vec<Diagnostic>, r: &Option<Text>, names: &[String], dev: &str, what: &str) -> Option<u32> {
+fn same_device(
+    diags: &mut Vec<Diagnostic>,
+    r: &Option<Text>,
+    ifaces: &[Interface],
+    dev: &str,
+    what: &str,
+) -> Option<u32> {
     let r = r.as_ref()?;
-    match names.iter().position(|n| *n == r.value) {
+    match ifaces.iter().position(|n| n.name.value == r.value) {
         Some(i) => Some(i as u32),
         None => {
             diags.push(
@@ -168,7 +202,7 @@ fn same_device(diags: &mut Vec<Diagnostic>, r: &Option<Text>, names: &[String], 
                     format!("device `{dev}` has no interface `{}`", r.value),
                 )
                 .label(format!("the {what} must be an interface of the same device"))
-                .help_opt(did_you_mean(&r.value, names.iter().map(String::as_str))),
+                .help_opt(did_you_mean(&r.value, ifaces.iter().map(|i| i.name.as_str()))),
             );
             None
         }
@@ -204,7 +238,7 @@ pub fn link_vlan(
     v: &mut VlanRef,
     site: Option<Id<Site>>,
     ix: &Index,
-    site_slug: Option<String>,
+    site_slug: Option<&str>,
 ) {
     let vid = v.vid.value;
     if let Some(g) = &v.group {

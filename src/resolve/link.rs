@@ -406,7 +406,7 @@ pub fn link_scoped(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>)
     let prefix_sites: Vec<_> = inv.prefixes.iter().map(|p| p.site.as_ref().and_then(|s| s.id)).collect();
     for (p, site) in inv.prefixes.iter_mut().zip(prefix_sites) {
         if let Some(v) = &mut p.vlan {
-            super::devices::link_vlan(diags, v, site, ix, inv_sites_slug(&inv.sites, site));
+            super::devices::link_vlan(diags, v, site, ix, site.map(|s| inv.sites[s.index()].slug.as_str()));
         }
     }
     for c in 0..inv.circuits.len() {
@@ -433,10 +433,6 @@ pub fn link_scoped(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>)
         inv.cables[c].a = a;
         inv.cables[c].b = b;
     }
-}
-
-fn inv_sites_slug(sites: &[Site], site: Option<Id<Site>>) -> Option<String> {
-    site.map(|s| sites[s.index()].slug.value.clone())
 }
 
 fn link_circuit(

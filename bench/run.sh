@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# End-to-end timings of `sot check`, `sot build` and `sot diff` on generated fleets, next to
+# the floor (`examples/parse_only.rs`: the YAML parse alone). See docs/performance.md.
+#
+#   bash bench/run.sh                 # N = 1000 10000 100000 devices
+#   RUNS=3 bash bench/run.sh 1000 10000
+#
+# Environment:
+#   RUNS=5       timed runs per command: the table shows the median wall time and the
+#                largest peak RSS of those runs
+#   WARMUP=1     untimed runs per command before them
+#   SEED=1       the fleet generator's seed
+#   TSV=FILE     also append one tab-separated row per measurement to FILE
+#   CARGO_TARGET_DIR   where cargo puts the binaries (default: ./target)
+#
+# N=100000 works but takes minutes (the fleet is ~2,500 files; every command runs
+# WARMUP+RUNS times).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+RUNS=${RUNS:-5}
+WARMUP=${WARMUP:-1}
+SEED=${SEED:-1}
+TSV=${TSV:-}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+case $TARGET_DIR in /*) ;; *) TARGET_DIR=$ROOT/$TARGET_DIR ;; esac
+if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000 100000); fi
+
+die() {
+    echo "bench/run.sh: $*" >&2
+    exit 1
+}
+
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
+[[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be a non-negative integer (got '$WARMUP')"
+for n in "${SIZES[@]}"; do
+    [[ $n =~ ^[1-9][0-9]*$ ]] || die "device counts must be positive integers (got '$n')"
+done
+[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is required for wall time and peak RSS: apt-get install time"
+/usr/bin/time -f '%e %M' -o /dev/null true 2>/dev/null ||
+    die "/usr/bin/time does not accept -f/-o: GNU time is required (apt-get install time)"
+command -v git >/dev/null || die "git is required"
+command -v cargo >/dev/null || die "cargo is required"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sot-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+log "building (cargo build --release --bins --examples)"
+if ! cargo build --release --bins --examples >"$WORK/cargo.log" 2>&1; then
+    cat "$WORK/cargo.log" >&2
+    die "cargo build failed"
+fi
+SOT=$TARGET_DIR/release/sot
+FLEET=$TARGET_DIR/release/examples/fleet
+PARSE=$TARGET_DIR/release/examples/parse_only
+for bin in "$SOT" "$FLEET" "$PARSE"; do
+    [ -x "$bin" ] || die "$bin was not built (is CARGO_TARGET_DIR right?)"
+done
+
+# run_once LOG CMD...: run CMD under /usr/bin/time; stdout to LOG.out, stderr to LOG.err.
+# Appends "seconds kib" to LOG.times. Fails the script, showing stderr, if CMD exits non-zero.
+run_once() {
+    local log=$1
+    shift
+    local status=0
+    /usr/bin/time -f '%e %M' -o "$log.time" -- "$@" >"$log.out" 2>"$log.err" || status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "bench/run.sh: command failed (exit $status): $*" >&2
+        echo "--- stderr:" >&2
+        tail -n 50 "$log.err" >&2
+        echo "--- stdout (last 20 lines):" >&2
+        tail -n 20 "$log.out" >&2
+        exit 1
+    fi
+    # GNU time writes "Command exited with non-zero status" lines before the format line.
+    tail -n 1 "$log.time" >>"$log.times"
+}
+
+# measure NAME CMD...: WARMUP untimed runs, RUNS timed ones. Sets MED_S and PEAK_KIB.
+measure() {
+    local name=$1
+    shift
+    local log=$WORK/$name
+    rm -f "$log.times"
+    local i
+    for ((i = 1; i <= WARMUP; i++)); do
+        log "  $name: warm-up $i/$WARMUP"
+        run_once "$log" "$@"
+    done
+    rm -f "$log.times"
+    for ((i = 1; i <= RUNS; i++)); do
+        log "  $name: run $i/$RUNS"
+        run_once "$log" "$@"
+    done
+    MED_S=$(cut -d' ' -f1 "$log.times" | sort -g | awk '{ v[NR] = $1 } END {
+        if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+    PEAK_KIB=$(cut -d' ' -f2 "$log.times" | sort -g | tail -n 1)
+}
+
+# Rows of the current table: "label<TAB>seconds<TAB>kib".
+ROWS=()
+row() {
+    ROWS+=("$1"$'\t'"$MED_S"$'\t'"$PEAK_KIB")
+    if [ -n "$TSV" ]; then
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$1" "$MED_S" "$PEAK_KIB" "$YAML_BYTES" "$RUNS" >>"$TSV"
+    fi
+}
+
+SUMMARY=()
+for N in "${SIZES[@]}"; do
+    DIR=$WORK/fleet-$N
+    OUT=$WORK/out-$N
+    log "N=$N: generating the fleet"
+    if ! "$FLEET" --devices "$N" --out "$DIR" --seed "$SEED" >"$WORK/fleet.log" 2>&1; then
+        cat "$WORK/fleet.log" >&2
+        die "the fleet generator failed"
+    fi
+    (
+        cd "$DIR"
+        git init -q
+        git add -A
+        git -c user.name=bench -c user.email=bench@example.invalid -c commit.gpgsign=false commit -qm base
+    ) || die "could not make $DIR a git repository"
+    FILES=$(find "$DIR/inventory" "$DIR/device-types" -type f -name '*.yaml' | wc -l)
+    YAML_BYTES=$(find "$DIR/inventory" "$DIR/device-types" -type f -name '*.yaml' -printf '%s\n' |
+        awk '{ s += $1 } END { print s + 0 }')
+    log "N=$N: $FILES YAML files, $YAML_BYTES bytes"
+
+    ROWS=()
+    measure check "$SOT" check "$DIR" --format json
+    row "sot check"
+    CHECK_S=$MED_S
+    CHECK_KIB=$PEAK_KIB
+
+    measure build "$SOT" build "$DIR" --out "$OUT"
+    [ -f "$OUT/manifest.json" ] || die "sot build wrote no $OUT/manifest.json"
+    row "sot build"
+    BUILD_S=$MED_S
+    BUILD_KIB=$PEAK_KIB
+    rm -rf "$OUT"
+
+    measure parse "$PARSE" "$DIR"
+    row "parse_only (sot::yaml)"
+    PARSE_LINE=$(tail -n 1 "$WORK/parse.out")
+    measure raw "$PARSE" "$DIR" --raw
+    row "parse_only --raw (saphyr)"
+    RAW_S=$MED_S
+    RAW_LINE=$(tail -n 1 "$WORK/raw.out")
+
+    # One changed file for diff: a new VLAN in the first site (its group allows 100-199;
+    # 100, 110, 120 and 130 are taken).
+    SITE=$DIR/inventory/sites/site0000.yaml
+    [ -f "$SITE" ] || die "$SITE not found: did the fleet generator change?"
+    sed -i '/^vlans:$/a\  - {vid: 190, name: v190, group: site0000-vlans}' "$SITE"
+    grep -q '^  - {vid: 190, name: v190, group: site0000-vlans}$' "$SITE" || die "could not add a VLAN to $SITE"
+    [ "$(git -C "$DIR" status --porcelain | wc -l)" -eq 1 ] || die "expected exactly one changed file in $DIR"
+    measure diff bash -c 'cd "$1" && exec "$2" diff HEAD --format json' diff "$DIR" "$SOT"
+    grep -q 'v190' "$WORK/diff.out" || die "sot diff did not report the new VLAN (output in $WORK/diff.out)"
+    row "sot diff HEAD (1 file changed)"
+    DIFF_S=$MED_S
+    DIFF_KIB=$PEAK_KIB
+
+    rm -rf "$DIR"
+
+    echo
+    echo "## N = $N devices: $FILES YAML files, $(awk -v b="$YAML_BYTES" 'BEGIN { printf "%.2f", b / 1e6 }') MB of YAML; median of $RUNS runs"
+    echo
+    printf '| %-32s | %10s | %9s | %8s |\n' "command" "median s" "peak MiB" "MB/s"
+    echo "|----------------------------------|-----------:|----------:|---------:|"
+    for r in "${ROWS[@]}"; do
+        IFS=$'\t' read -r label s kib <<<"$r"
+        awk -v l="$label" -v s="$s" -v k="$kib" -v b="$YAML_BYTES" 'BEGIN {
+            tput = (s > 0) ? sprintf("%.1f", b / 1e6 / s) : "n/a"
+            printf "| %-32s | %10.2f | %9.0f | %8s |\n", l, s, k / 1024, tput }'
+    done
+    echo
+    echo "In-process parse time (files already read): sot::yaml: $PARSE_LINE"
+    echo "                                            raw:       $RAW_LINE"
+    echo "MB/s is YAML bytes (inventory/ and device-types/) / median wall time; diff reads the tree twice (HEAD and working tree)."
+    SUMMARY+=("$N"$'\t'"$CHECK_S"$'\t'"$CHECK_KIB"$'\t'"$BUILD_S"$'\t'"$BUILD_KIB"$'\t'"$DIFF_S"$'\t'"$DIFF_KIB"$'\t'"$RAW_S")
+done
+
+echo
+echo "## Against the targets (docs/performance.md)"
+echo
+for s in "${SUMMARY[@]}"; do
+    IFS=$'\t' read -r n check_s check_kib build_s build_kib diff_s diff_kib raw_s <<<"$s"
+    awk -v n="$n" -v c="$check_s" -v ck="$check_kib" -v b="$build_s" -v bk="$build_kib" \
+        -v d="$diff_s" -v dk="$diff_kib" -v r="$raw_s" 'BEGIN {
+        ok = "ok"; miss = "MISSED"
+        printf "N=%d: check %.1f us/device", n, c * 1e6 / n
+        if (r > 0) printf ", check throughput %.0f%% of raw parse", 100 * r / c
+        printf "\n"
+        if (n == 10000) {
+            printf "  check <= 1.0 s: %.2f s %s\n", c, (c <= 1.0 ? ok : miss)
+            printf "  build <= 2.5 s: %.2f s %s\n", b, (b <= 2.5 ? ok : miss)
+            printf "  diff (1 file) <= 2 s: %.2f s %s\n", d, (d <= 2.0 ? ok : miss)
+            m = ck; if (bk > m) m = bk; if (dk > m) m = dk
+            printf "  peak memory <= 1024 MiB: check %.0f, build %.0f, diff %.0f MiB %s\n", ck / 1024, bk / 1024, dk / 1024, (m <= 1048576 ? ok : miss)
+            printf "  check throughput >= 50%% of raw parse: %s\n", (r / c >= 0.5 ? ok : miss)
+        }
+        if (n == 100000) printf "  check <= 12 s: %.2f s %s\n", c, (c <= 12 ? ok : miss)
+    }'
+done
+
+echo
+echo "## Machine"
+echo
+echo "- CPUs (nproc): $(nproc)"
+echo "- model: $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+echo "- memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- $(rustc --version)"
+echo "- sot at $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git status --porcelain 2>/dev/null | grep -q . && echo ' (with uncommitted changes)')"
+echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
