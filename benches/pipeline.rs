@@ -88,7 +88,7 @@ fn pipeline(c: &mut Criterion) {
     });
 
     group.bench_function("compile_keep_configs", |b| {
-        let opts = Options { keep_configs: true, progress: None };
+        let opts = Options { keep_configs: true, ..Default::default() };
         b.iter(|| compile::compile_with(&loaded.sources, loaded.config.clone(), vec![], &opts));
     });
 

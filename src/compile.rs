@@ -39,6 +39,8 @@ pub struct Options<'a> {
     pub keep_configs: bool,
     /// Called once per rendered device (for a progress bar).
     pub progress: Option<&'a (dyn Fn() + Sync)>,
+    /// How templates' `secret("env:NAME")` calls resolve; `None` renders placeholders.
+    pub secrets: Option<crate::template::SecretResolver>,
 }
 
 impl std::ops::Deref for Compilation {
@@ -118,7 +120,7 @@ pub fn compile_with(
     let world = World::new(config, inventory, index);
     diagnostics.extend(rules::check(&world));
     lap("rules");
-    let templates = Templates::load(sources, &templates_dir, &world, &mut diagnostics);
+    let templates = Templates::load(sources, &templates_dir, &world, opts.secrets.clone(), &mut diagnostics);
     let results = templates.render_all(&world, opts.progress.unwrap_or(&|| {}));
     diagnostics.extend(templates.render_diagnostics(&world, sources, &results));
     let configs = opts.keep_configs.then(|| results.into_iter().map(|r| r.ok().flatten()).collect());

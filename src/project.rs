@@ -62,7 +62,12 @@ pub struct Config {
     pub render: RenderOptions,
     pub weights: Vec<WeightBand>,
     pub enforce_global_unique: bool,
+    /// Key words that mark a value as a secret (the `secret-literal` lint).
+    pub secret_keys: Vec<String>,
 }
+
+/// The default words of `secret_keys`.
+pub const SECRET_KEYS: [&str; 5] = ["password", "secret", "community", "key", "token"];
 
 impl Default for Config {
     fn default() -> Self {
@@ -76,6 +81,7 @@ impl Default for Config {
             render: RenderOptions::default(),
             weights: Vec::new(),
             enforce_global_unique: true,
+            secret_keys: SECRET_KEYS.iter().map(|s| s.to_string()).collect(),
         }
     }
 }
@@ -102,6 +108,9 @@ pub fn read_config(root: &Node, diags: &mut Vec<Diagnostic>) -> Config {
     }
     if let Some(b) = o.bool("enforce_global_unique") {
         cfg.enforce_global_unique = b.value;
+    }
+    if o.node("secret_keys").is_some() {
+        cfg.secret_keys = o.str_list("secret_keys").into_iter().map(|t| t.value.to_lowercase()).collect();
     }
     if let Some(n) = o.map("render")
         && let Some(mut r) = Obj::new(n, "render options", o.diags)

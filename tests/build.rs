@@ -127,3 +127,41 @@ fn refuses_to_overwrite_a_directory_that_is_not_a_build() {
     assert_eq!(o.status.code(), Some(2));
     assert!(out.path().join("notes.txt").exists());
 }
+
+#[test]
+fn secrets_resolve_only_in_build_and_never_reach_check_output() {
+    let fx = common::materialise_str(
+        "--- sot.yaml\n--- templates/t.j2\nhostname {{ device.name }}\nsnmp-server community {{ secret('env:SOT_TEST_SNMP') }} ro\nusername admin secret {{ secret('file:admin.pw') }}\n--- inventory/a.yaml\nsites: [{name: L}]\nmanufacturers: [{name: M}]\ndevice_types: [{manufacturer: M, model: T, slug: t, u_height: 1, is_full_depth: false}]\ndevice_roles: [{name: R, config_template: t}]\ndevices: [{name: r1, site: l, role: r, device_type: t}]\n",
+    );
+    let secrets = tempfile::tempdir().unwrap();
+    std::fs::write(secrets.path().join("admin.pw"), "p4ssw0rd\n").unwrap();
+    // check renders placeholders and passes.
+    let check = sot().arg("check").current_dir(fx.root()).env("SOT_TEST_SNMP", "c0mmunity").output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    // build resolves them into the config, and only there.
+    let ok = sot()
+        .args(["build", "--secrets-dir"])
+        .arg(secrets.path())
+        .current_dir(fx.root())
+        .env("SOT_TEST_SNMP", "c0mmunity")
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
+    let out = tree(&fx.root().join("build"));
+    let cfg = String::from_utf8(out["configs/r1.cfg"].clone()).unwrap();
+    assert_eq!(cfg, "hostname r1\nsnmp-server community c0mmunity ro\nusername admin secret p4ssw0rd\n");
+    let manifest = String::from_utf8(out["manifest.json"].clone()).unwrap();
+    assert!(!manifest.contains("c0mmunity") && !manifest.contains("p4ssw0rd"));
+    // A missing secret fails the build without printing any secret.
+    let bad = sot()
+        .args(["build", "--secrets-dir"])
+        .arg(secrets.path())
+        .current_dir(fx.root())
+        .env_remove("SOT_TEST_SNMP")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&bad.stdout);
+    assert!(text.contains("SOT_TEST_SNMP") && !text.contains("p4ssw0rd"), "{text}");
+    assert_eq!(String::from_utf8(tree(&fx.root().join("build"))["configs/r1.cfg"].clone()).unwrap(), cfg);
+}

@@ -23,12 +23,39 @@ pub struct Args {
     /// Also write an export for another tool (repeatable).
     #[arg(long = "target", value_enum)]
     targets: Vec<Target>,
+    /// Resolve `secret("file:PATH")` from files under this directory (`env:NAME` reads
+    /// the environment). Without it, `file:` secrets fail the build.
+    #[arg(long)]
+    secrets_dir: Option<PathBuf>,
     /// Build the inventory as it is in this git revision (no checkout).
     #[arg(long)]
     rev: Option<String>,
     /// How to print diagnostics if the inventory has errors.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+}
+
+/// `env:NAME` from the environment; `file:PATH` from a file under `dir` (never outside it).
+fn resolver(dir: Option<PathBuf>) -> sot::template::SecretResolver {
+    std::sync::Arc::new(move |reference: &str| {
+        if let Some(name) = reference.strip_prefix("env:") {
+            return std::env::var(name).map_err(|_| format!("the environment variable `{name}` is not set"));
+        }
+        let Some(rel) = reference.strip_prefix("file:") else { return Err("unknown kind of secret".into()) };
+        let Some(dir) = &dir else { return Err("file secrets need --secrets-dir".into()) };
+        let rel_path = std::path::Path::new(rel);
+        if rel_path.is_absolute() || rel_path.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+            return Err("the path must stay inside --secrets-dir".into());
+        }
+        let base = dir.canonicalize().map_err(|e| format!("--secrets-dir: {e}"))?;
+        let path = base.join(rel_path).canonicalize().map_err(|_| "no such secret file".to_string())?;
+        if !path.starts_with(&base) {
+            return Err("the path must stay inside --secrets-dir".into());
+        }
+        std::fs::read_to_string(&path)
+            .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
+            .map_err(|_| "the secret file cannot be read".into())
+    })
 }
 
 pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
@@ -48,7 +75,11 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
             b.inc(1);
         }
     };
-    let opts = sot::compile::Options { keep_configs: true, progress: Some(&tick) };
+    let opts = sot::compile::Options {
+        keep_configs: true,
+        progress: Some(&tick),
+        secrets: Some(resolver(args.secrets_dir.clone())),
+    };
     let comp = sot::compile::compile_with(&loaded.sources, loaded.config.clone(), loaded.diagnostics, &opts);
     if let Some(b) = &bar {
         b.finish_and_clear();

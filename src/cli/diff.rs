@@ -54,7 +54,7 @@ pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
         Some(b) => b.clone(),
         None => default_base(&a.path)?,
     };
-    let opts = sot::compile::Options { keep_configs: true, progress: None };
+    let opts = sot::compile::Options { keep_configs: true, ..Default::default() };
     let side = |rev: Option<&str>| -> Result<_, Failure> {
         let (loaded, revision) = super::load_at(&a.path, rev)?;
         let comp = sot::compile::compile_with(&loaded.sources, loaded.config.clone(), loaded.diagnostics, &opts);

@@ -307,4 +307,9 @@ codes! {
         "With `undefined: strict` (the default), a variable or attribute that is not defined fails the render instead of printing nothing. Define it (in a config context, on the device) or guard it with `is defined`.",
         "router bgp {{ bgp.local_as }}   # the device has no `bgp` in its merged context"
     }
+    SecretLiteral = "W0440" "secret-literal" Warning {
+        "A value that looks like a secret is written in the inventory.",
+        "Keep references to secrets in the inventory, never the secrets: write `secret(\"env:NAME\")` or `secret(\"file:PATH\")` in the template (resolved only by `sot build`), or store a vault path. Keys whose words include password, secret, community, key or token (sot.yaml `secret_keys`) are checked in config contexts, local context data and custom fields; keys naming a path, reference or id are not.",
+        "config_contexts:\n  - {name: snmp, data: {snmp: {community: public123}}}"
+    }
 }

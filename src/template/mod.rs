@@ -26,6 +26,31 @@ pub struct Templates {
     files: HashMap<String, FileId>,
 }
 
+/// Resolves a secret reference (`env:NAME`, `file:PATH`) to its value, or says why not.
+pub type SecretResolver = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
+
+/// `secret("env:NAME")` / `secret("file:PATH")`: resolved at build time only; without
+/// a resolver (`sot check`, `sot diff`) it renders a placeholder, so secrets never
+/// reach diagnostics, diffs or anything but the rendered configurations.
+fn register_secret(env: &mut Environment<'static>, resolver: Option<SecretResolver>) {
+    env.add_function("secret", move |reference: String| -> Result<String, minijinja::Error> {
+        let valid =
+            reference.strip_prefix("env:").or_else(|| reference.strip_prefix("file:")).is_some_and(|r| !r.is_empty());
+        if !valid {
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("secret(\"{reference}\"): a reference is `env:NAME` or `file:PATH`"),
+            ));
+        }
+        match &resolver {
+            None => Ok(format!("<secret {reference}>")),
+            Some(r) => r(&reference).map_err(|why| {
+                minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("secret(\"{reference}\"): {why}"))
+            }),
+        }
+    });
+}
+
 /// Why a device did not render.
 #[derive(Debug, Clone)]
 pub struct RenderError {
@@ -37,7 +62,13 @@ pub struct RenderError {
 
 impl Templates {
     /// Load every template of `sources` and compile it; syntax errors go to `diags`.
-    pub fn load(sources: &SourceSet, templates_dir: &str, world: &World, diags: &mut Vec<Diagnostic>) -> Templates {
+    pub fn load(
+        sources: &SourceSet,
+        templates_dir: &str,
+        world: &World,
+        secrets: Option<SecretResolver>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Templates {
         let prefix = format!("{}/", templates_dir.trim_end_matches('/'));
         let mut texts: HashMap<String, String> = HashMap::new();
         let mut files = HashMap::new();
@@ -49,6 +80,7 @@ impl Templates {
         let texts = Arc::new(texts);
         let mut env = crate::jinja::environment(&world.config.render);
         filters::register(&mut env);
+        register_secret(&mut env, secrets);
         let loader_texts = Arc::clone(&texts);
         env.set_loader(move |name| Ok(resolve_name_in(&loader_texts, name).map(|n| loader_texts[n].clone())));
         let t = Templates { env, files };

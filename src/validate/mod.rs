@@ -12,6 +12,7 @@ mod file_names;
 mod interfaces;
 mod ipam;
 mod racks;
+mod secrets;
 mod unused_tags;
 mod vlans;
 
@@ -41,6 +42,7 @@ pub fn rules(config: &Config) -> Vec<Box<dyn Rule>> {
         Box::new(vlans::Vlans),
         Box::new(ipam::Ipam { enforce_global_unique: config.enforce_global_unique }),
         Box::new(custom_fields::CustomFields),
+        Box::new(secrets::SecretLiterals { keys: config.secret_keys.clone() }),
     ]
 }
 
