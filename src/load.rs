@@ -60,6 +60,8 @@ pub fn find_root(start: &Path) -> Result<PathBuf, LoadError> {
 /// A file found under a configured directory.
 enum Found {
     File(Vec<u8>),
+    /// Larger than `max_file_size` (its size); not read.
+    TooLarge(u64),
     /// Present but not usable; the reason.
     Unusable(String),
 }
@@ -70,7 +72,7 @@ trait Tree {
     fn project(&self) -> Result<Option<Vec<u8>>, LoadError>;
     /// Files below `dir` (paths relative to the project root, `/`-separated) with
     /// one of `exts` (any when empty), in no particular order.
-    fn files(&self, dir: &str, exts: &[&str]) -> Vec<(String, Found)>;
+    fn files(&self, dir: &str, exts: &[&str], max: u64) -> Vec<(String, Found)>;
 }
 
 fn ext_ok(path: &str, exts: &[&str]) -> bool {
@@ -130,7 +132,8 @@ fn load(tree: &dyn Tree, root: PathBuf) -> Result<Loaded, LoadError> {
         }
     };
     let mut add_dirs = |dirs: &[String], kind: FileKind, exts: &[&str], sources: &mut SourceSet| -> Vec<String> {
-        let mut found: Vec<(String, Found)> = dirs.iter().flat_map(|d| tree.files(d, exts)).collect();
+        let mut found: Vec<(String, Found)> =
+            dirs.iter().flat_map(|d| tree.files(d, exts, config.max_file_size)).collect();
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);
         let mut paths = Vec::with_capacity(found.len());
@@ -169,6 +172,18 @@ fn add_found(path: &str, f: Found, kind: FileKind, sources: &mut SourceSet, diag
                 diags.push(encoding_error(id, at));
             }
         },
+        Found::TooLarge(size) => {
+            let id = sources.add_unusable(path, kind, "");
+            diags.push(
+                Diagnostic::new(
+                    Code::FileTooLarge,
+                    Span::file_start(id),
+                    format!("file is {size} bytes, more than `max_file_size` allows"),
+                )
+                .label("not read")
+                .help("split the file, or raise `max_file_size` in sot.yaml"),
+            );
+        }
         Found::Unusable(why) => {
             let id = sources.add_unusable(path, kind, "");
             diags.push(
@@ -195,7 +210,7 @@ impl Tree for Workdir {
         }
     }
 
-    fn files(&self, dir: &str, exts: &[&str]) -> Vec<(String, Found)> {
+    fn files(&self, dir: &str, exts: &[&str], max: u64) -> Vec<(String, Found)> {
         let base = self.root.join(dir);
         let mut out = Vec::new();
         if !base.exists() {
@@ -210,7 +225,7 @@ impl Tree for Workdir {
                 match target {
                     Some(t) if t.starts_with(&self.root) => {
                         if t.is_file() && ext_ok(&rel, exts) {
-                            out.push((rel, read(path)));
+                            out.push((rel, read(path, max)));
                         }
                     }
                     _ => {
@@ -223,14 +238,19 @@ impl Tree for Workdir {
                     }
                 }
             } else if entry.file_type().is_file() && ext_ok(&rel, exts) {
-                out.push((rel, read(path)));
+                out.push((rel, read(path, max)));
             }
         }
         out
     }
 }
 
-fn read(path: &Path) -> Found {
+fn read(path: &Path, max: u64) -> Found {
+    if let Ok(m) = std::fs::metadata(path)
+        && m.len() > max
+    {
+        return Found::TooLarge(m.len());
+    }
     match std::fs::read(path) {
         Ok(b) => Found::File(b),
         Err(e) => Found::Unusable(format!("cannot read file: {e}")),
@@ -267,7 +287,7 @@ impl Tree for GitTree<'_> {
         Ok(self.blob_at(&self.full(PROJECT_FILE)))
     }
 
-    fn files(&self, dir: &str, exts: &[&str]) -> Vec<(String, Found)> {
+    fn files(&self, dir: &str, exts: &[&str], max: u64) -> Vec<(String, Found)> {
         let mut out = Vec::new();
         let dir = dir.trim_end_matches('/');
         let Ok(entry) = self.tree.get_path(Path::new(&self.full(dir))) else { return out };
@@ -277,7 +297,14 @@ impl Tree for GitTree<'_> {
             let rel = format!("{dir}/{parent}{name}");
             let mode = e.filemode();
             if e.kind() == Some(git2::ObjectType::Blob) && ext_ok(&rel, exts) {
-                let content = e.to_object(self.repo).ok().and_then(|o| o.as_blob().map(|b| b.content().to_vec()));
+                let blob = e.to_object(self.repo).ok();
+                if let Some(size) =
+                    blob.as_ref().and_then(|o| o.as_blob().map(|b| b.size() as u64)).filter(|&s| s > max)
+                {
+                    out.push((rel, Found::TooLarge(size)));
+                    return git2::TreeWalkResult::Ok;
+                }
+                let content = blob.and_then(|o| o.as_blob().map(|b| b.content().to_vec()));
                 let found = if mode == 0o120000 {
                     // A symlink: follow it only to a file inside the project.
                     let target = content.as_deref().map(String::from_utf8_lossy).unwrap_or_default().to_string();

@@ -64,7 +64,12 @@ pub struct Config {
     pub enforce_global_unique: bool,
     /// Key words that mark a value as a secret (the `secret-literal` lint).
     pub secret_keys: Vec<String>,
+    /// Files larger than this many bytes are refused unread.
+    pub max_file_size: u64,
 }
+
+/// The default `max_file_size`: generous (a 100,000-device fleet's site files are far smaller).
+pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
 
 /// The default words of `secret_keys`.
 pub const SECRET_KEYS: [&str; 5] = ["password", "secret", "community", "key", "token"];
@@ -82,6 +87,7 @@ impl Default for Config {
             weights: Vec::new(),
             enforce_global_unique: true,
             secret_keys: SECRET_KEYS.iter().map(|s| s.to_string()).collect(),
+            max_file_size: MAX_FILE_SIZE,
         }
     }
 }
@@ -108,6 +114,9 @@ pub fn read_config(root: &Node, diags: &mut Vec<Diagnostic>) -> Config {
     }
     if let Some(b) = o.bool("enforce_global_unique") {
         cfg.enforce_global_unique = b.value;
+    }
+    if let Some(n) = o.int("max_file_size", 1, i64::MAX) {
+        cfg.max_file_size = n.value as u64;
     }
     if o.node("secret_keys").is_some() {
         cfg.secret_keys = o.str_list("secret_keys").into_iter().map(|t| t.value.to_lowercase()).collect();

@@ -92,6 +92,11 @@ codes! {
         "The file exists in the inventory tree but reading it failed (permissions, or a symlink that leads outside the repository, which is never followed).",
         "inventory/evil.yaml -> /etc/passwd"
     }
+    FileTooLarge = "E0008" "file-too-large" Error {
+        "A file is larger than `max_file_size` allows.",
+        "Files over the size cap (256 MiB by default; `max_file_size` in sot.yaml) are refused unread, so a pull request cannot exhaust memory. Split the file, or raise the cap.",
+        "# sot.yaml: max_file_size: 1048576\n# inventory/huge.yaml: 5 MB"
+    }
     UnknownCollection = "E0101" "unknown-collection" Error {
         "A top-level key is not a known collection.",
         "A data file maps collection names (`sites`, `devices`, `cables`, ...) to lists of objects. See FORMAT.md for the list; the closest known name is suggested.",
