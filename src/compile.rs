@@ -41,6 +41,45 @@ pub struct Options<'a> {
     pub progress: Option<&'a (dyn Fn() + Sync)>,
     /// How templates' `secret("env:NAME")` calls resolve; `None` renders placeholders.
     pub secrets: Option<crate::template::SecretResolver>,
+    /// Parsed files to reuse (and fill), shared by compilations whose source sets
+    /// take their ids from one registry (the two sides of a diff).
+    pub cache: Option<&'a FragmentCache>,
+}
+
+/// One lowered file: its objects and its diagnostics.
+type Fragment = (Inventory, Vec<Diagnostic>);
+
+/// Lowered files by (file id, content digest): an unchanged file is parsed once.
+#[derive(Default)]
+pub struct FragmentCache {
+    map: std::sync::Mutex<std::collections::HashMap<(crate::source::FileId, u64), Arc<Fragment>>>,
+    hits: std::sync::atomic::AtomicUsize,
+}
+
+impl FragmentCache {
+    /// How many files were taken from the cache instead of being parsed.
+    pub fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn get(&self, key: &(crate::source::FileId, u64)) -> Option<Arc<Fragment>> {
+        let hit = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned();
+        if hit.is_some() {
+            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        hit
+    }
+
+    fn put(&self, key: (crate::source::FileId, u64), v: Arc<Fragment>) {
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).insert(key, v);
+    }
+}
+
+fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 impl std::ops::Deref for Compilation {
@@ -78,10 +117,17 @@ pub fn compile_with(
         clock = now;
     };
     let limits = Limits::default();
-    let files: Vec<_> = sources.iter().filter(|(_, f)| f.parse).collect();
+    let files: Vec<_> = sources
+        .iter()
+        .filter(|(_, f)| f.parse && matches!(f.kind, FileKind::Inventory | FileKind::DeviceType))
+        .collect();
     let lowered: Vec<(Inventory, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|(id, f)| {
+            let key = (*id, digest(&f.text));
+            if let Some(hit) = opts.cache.and_then(|c| c.get(&key)) {
+                return (hit.0.clone(), hit.1.clone());
+            }
             let mut diags = Vec::new();
             let mut inv = Inventory::default();
             match f.kind {
@@ -98,6 +144,9 @@ pub fn compile_with(
                     }
                 }
                 FileKind::Project | FileKind::Schema | FileKind::Template => {}
+            }
+            if let Some(c) = opts.cache {
+                c.put(key, Arc::new((inv.clone(), diags.clone())));
             }
             (inv, diags)
         })
@@ -127,4 +176,40 @@ pub fn compile_with(
     lap("render");
     diagnostic::sort(&mut diagnostics);
     Compilation { world, diagnostics, configs, timings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileKind, IdRegistry};
+
+    fn set(ids: &IdRegistry, files: &[(&str, &str)]) -> SourceSet {
+        let mut s = SourceSet::with_registry(ids.clone());
+        s.add("sot.yaml", FileKind::Project, "");
+        for (p, t) in files {
+            s.add(*p, FileKind::Inventory, *t);
+        }
+        s
+    }
+
+    #[test]
+    fn unchanged_files_are_parsed_once_across_two_revisions() {
+        let ids = IdRegistry::default();
+        let cache = FragmentCache::default();
+        let opts = Options { cache: Some(&cache), ..Default::default() };
+        let a =
+            set(&ids, &[("inventory/a.yaml", "sites: [{name: L1}]\n"), ("inventory/b.yaml", "sites: [{name: L2}]\n")]);
+        let b = set(
+            &ids,
+            &[("inventory/a.yaml", "sites: [{name: L1}]\n"), ("inventory/b.yaml", "sites: [{name: L3}, {name: L1}]\n")],
+        );
+        let ca = compile_with(&a, Config::default(), Vec::new(), &opts);
+        assert_eq!(cache.hits(), 0);
+        let cb = compile_with(&b, Config::default(), Vec::new(), &opts);
+        assert_eq!(cache.hits(), 1, "a.yaml is reused, b.yaml changed");
+        assert_eq!(ca.inventory.sites.len(), 2);
+        assert_eq!(cb.inventory.sites.len(), 3);
+        // The reused file's objects keep their locations: the duplicate is found.
+        assert!(cb.diagnostics.iter().any(|d| d.code == crate::diagnostic::Code::DuplicateObject));
+    }
 }

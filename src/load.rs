@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic, Pos, Span};
 use crate::project::{self, Config};
-use crate::source::{FileKind, SourceSet};
+use crate::source::{FileKind, IdRegistry, SourceSet};
 use crate::yaml;
 
 pub const PROJECT_FILE: &str = "sot.yaml";
@@ -81,13 +81,23 @@ fn ext_ok(path: &str, exts: &[&str]) -> bool {
 
 /// Read the project at `root` (a directory holding `sot.yaml`) from the working tree.
 pub fn load_workdir(root: &Path) -> Result<Loaded, LoadError> {
+    load_workdir_with(root, None)
+}
+
+/// [`load_workdir`], with file ids from a shared registry.
+pub fn load_workdir_with(root: &Path, ids: Option<IdRegistry>) -> Result<Loaded, LoadError> {
     let root = root.canonicalize().map_err(|source| LoadError::Io { path: root.to_path_buf(), source })?;
-    load(&Workdir { root: root.clone() }, root)
+    load(&Workdir { root: root.clone() }, root, ids)
 }
 
 /// Read the project whose root is `root` (in the working tree) as it is in
 /// revision `rev` of the enclosing git repository.
 pub fn load_revision(root: &Path, rev: &str) -> Result<(Loaded, String), LoadError> {
+    load_revision_with(root, rev, None)
+}
+
+/// [`load_revision`], with file ids from a shared registry.
+pub fn load_revision_with(root: &Path, rev: &str, ids: Option<IdRegistry>) -> Result<(Loaded, String), LoadError> {
     let root = root.canonicalize().map_err(|source| LoadError::Io { path: root.to_path_buf(), source })?;
     let repo = git2::Repository::discover(&root)?;
     let commit = repo
@@ -99,7 +109,7 @@ pub fn load_revision(root: &Path, rev: &str) -> Result<(Loaded, String), LoadErr
     let workdir = workdir.canonicalize().map_err(|source| LoadError::Io { path: workdir.to_path_buf(), source })?;
     let prefix = root.strip_prefix(&workdir).unwrap_or(Path::new("")).to_string_lossy().replace('\\', "/");
     let tree = GitTree { repo: &repo, tree: commit.tree()?, prefix };
-    let loaded = load(&tree, root)?;
+    let loaded = load(&tree, root, ids)?;
     Ok((loaded, id))
 }
 
@@ -113,8 +123,8 @@ pub fn workdir_dirty(root: &Path) -> Option<bool> {
     Some(!statuses.is_empty())
 }
 
-fn load(tree: &dyn Tree, root: PathBuf) -> Result<Loaded, LoadError> {
-    let mut sources = SourceSet::default();
+fn load(tree: &dyn Tree, root: PathBuf, ids: Option<IdRegistry>) -> Result<Loaded, LoadError> {
+    let mut sources = ids.map_or_else(SourceSet::default, SourceSet::with_registry);
     let mut diagnostics = Vec::new();
     let bytes = tree.project()?.ok_or_else(|| LoadError::NoProject(root.clone()))?;
     let config = match decode_text(bytes) {

@@ -4,7 +4,8 @@
 //! (today [`crate::load`] from the working tree; a git revision can fill it the
 //! same way) and handed to [`crate::compile`].
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Opaque handle of one file in a [`SourceSet`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -35,10 +36,17 @@ pub struct SourceFile {
     pub parse: bool,
 }
 
+/// File ids shared by several source sets (the two sides of a diff), so that the
+/// same path has the same id in each and parsed files can be reused by content.
+pub type IdRegistry = Arc<Mutex<HashMap<String, FileId>>>;
+
 /// Every file of one inventory, in a deterministic order (sorted by path within a kind).
 #[derive(Debug, Default)]
 pub struct SourceSet {
-    files: Vec<SourceFile>,
+    files: Vec<(FileId, SourceFile)>,
+    /// FileId → position in `files`.
+    slots: Vec<u32>,
+    registry: Option<IdRegistry>,
     /// Template files, relative to the templates directory (e.g. `eos.j2`).
     pub templates: Vec<String>,
     /// Schema files, relative to the schemas directory (e.g. `bgp.json`).
@@ -46,21 +54,42 @@ pub struct SourceSet {
 }
 
 impl SourceSet {
+    /// A source set whose file ids come from `registry` (shared with other sets).
+    pub fn with_registry(registry: IdRegistry) -> Self {
+        SourceSet { registry: Some(registry), ..SourceSet::default() }
+    }
+
     pub fn add(&mut self, path: impl Into<String>, kind: FileKind, text: impl Into<Arc<str>>) -> FileId {
-        let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
-        self.files.push(SourceFile { path: path.into(), kind, text: text.into(), parse: true });
+        let path = path.into();
+        let id = match &self.registry {
+            None => FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files")),
+            Some(r) => {
+                let mut r = r.lock().unwrap_or_else(|e| e.into_inner());
+                let next = FileId(u32::try_from(r.len()).expect("fewer than 2^32 files"));
+                *r.entry(path.clone()).or_insert(next)
+            }
+        };
+        let slot = id.0 as usize;
+        if self.slots.len() <= slot {
+            self.slots.resize(slot + 1, u32::MAX);
+        }
+        self.slots[slot] = self.files.len() as u32;
+        self.files.push((id, SourceFile { path, kind, text: text.into(), parse: true }));
         id
     }
 
     /// Add a file that is shown in diagnostics but not parsed.
     pub fn add_unusable(&mut self, path: impl Into<String>, kind: FileKind, text: impl Into<Arc<str>>) -> FileId {
         let id = self.add(path, kind, text);
-        self.files[id.0 as usize].parse = false;
+        let slot = self.slots[id.0 as usize] as usize;
+        self.files[slot].1.parse = false;
         id
     }
 
+    /// The file with id `id`; ids come only from this set (or its registry's other sets
+    /// for files this set also holds).
     pub fn get(&self, id: FileId) -> &SourceFile {
-        &self.files[id.0 as usize]
+        &self.files[self.slots[id.0 as usize] as usize].1
     }
 
     pub fn path(&self, id: FileId) -> &str {
@@ -68,7 +97,7 @@ impl SourceSet {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files.iter().map(|(id, f)| (*id, f))
     }
 
     pub fn len(&self) -> usize {
@@ -80,7 +109,7 @@ impl SourceSet {
     }
 
     pub fn total_bytes(&self) -> usize {
-        self.files.iter().map(|f| f.text.len()).sum()
+        self.files.iter().map(|(_, f)| f.text.len()).sum()
     }
 
     /// Does `name` (as written in a `config_template`) name a template file?

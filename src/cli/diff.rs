@@ -54,14 +54,17 @@ pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
         Some(b) => b.clone(),
         None => default_base(&a.path)?,
     };
-    let opts = sot::compile::Options { keep_configs: true, ..Default::default() };
+    // One id registry and one cache: a file unchanged between the sides is parsed once.
+    let ids: sot::source::IdRegistry = Default::default();
+    let cache = sot::compile::FragmentCache::default();
+    let opts = sot::compile::Options { keep_configs: true, cache: Some(&cache), ..Default::default() };
     let side = |rev: Option<&str>| -> Result<_, Failure> {
-        let (loaded, revision) = super::load_at(&a.path, rev)?;
+        let (loaded, revision) = super::load_at_with(&a.path, rev, Some(ids.clone()))?;
         let comp = sot::compile::compile_with(&loaded.sources, loaded.config.clone(), loaded.diagnostics, &opts);
         Ok((loaded.sources, comp, revision.revision))
     };
-    let (base, head) = rayon::join(|| side(Some(&base_rev)), || side(a.head.as_deref()));
-    let ((bs, bc, bl), (hs, hc, hl)) = (base?, head?);
+    let (bs, bc, bl) = side(Some(&base_rev))?;
+    let (hs, hc, hl) = side(a.head.as_deref())?;
     let report = sot::diff::diff(
         &sot::diff::Side { label: bl, comp: &bc, sources: &bs },
         &sot::diff::Side { label: hl, comp: &hc, sources: &hs },

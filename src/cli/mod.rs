@@ -111,16 +111,25 @@ pub fn load_at(
     path: &std::path::Path,
     rev: Option<&str>,
 ) -> Result<(sot::load::Loaded, sot::emit::SourceRevision), Failure> {
+    load_at_with(path, rev, None)
+}
+
+/// [`load_at`] with file ids from a shared registry.
+pub fn load_at_with(
+    path: &std::path::Path,
+    rev: Option<&str>,
+    ids: Option<sot::source::IdRegistry>,
+) -> Result<(sot::load::Loaded, sot::emit::SourceRevision), Failure> {
     let root = sot::load::find_root(path)?;
     match rev {
         None => {
-            let loaded = sot::load::load_workdir(&root)?;
+            let loaded = sot::load::load_workdir_with(&root, ids)?;
             let revision =
                 sot::emit::SourceRevision { revision: "working tree".into(), dirty: sot::load::workdir_dirty(&root) };
             Ok((loaded, revision))
         }
         Some(rev) => {
-            let (loaded, id) = sot::load::load_revision(&root, rev)?;
+            let (loaded, id) = sot::load::load_revision_with(&root, rev, ids)?;
             Ok((loaded, sot::emit::SourceRevision { revision: id, dirty: None }))
         }
     }

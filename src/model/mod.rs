@@ -101,7 +101,7 @@ pub struct CustomValue {
 macro_rules! inventory {
     ($( $field:ident : $ty:ty => $lower:path, $what:literal; )*) => {
         /// Every object of an inventory, by collection, in file order.
-        #[derive(Debug, Default)]
+        #[derive(Debug, Default, Clone)]
         pub struct Inventory {
             $( pub $field: Vec<$ty>, )*
         }
