@@ -23,6 +23,9 @@ pub struct Args {
     /// Size limit of the Markdown report in bytes (a pull-request comment holds 65,536 characters).
     #[arg(long, default_value_t = 60_000)]
     limit: usize,
+    /// Print how long each step took (to standard error).
+    #[arg(long, hide = true)]
+    timings: bool,
     /// Any directory inside the inventory repository.
     #[arg(short = 'C', long = "path", default_value = ".")]
     path: PathBuf,
@@ -63,12 +66,22 @@ pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
         let comp = sot::compile::compile_with(&loaded.sources, loaded.config.clone(), loaded.diagnostics, &opts);
         Ok((loaded.sources, comp, revision.revision))
     };
+    let t = std::time::Instant::now();
     let (bs, bc, bl) = side(Some(&base_rev))?;
+    let t_base = t.elapsed();
     let (hs, hc, hl) = side(a.head.as_deref())?;
+    let t_head = t.elapsed() - t_base;
+    if a.timings {
+        eprintln!("{:>8.3} s  base ({} files from cache)", t_base.as_secs_f64(), 0);
+        eprintln!("{:>8.3} s  head ({} files from cache)", t_head.as_secs_f64(), cache.hits());
+    }
     let report = sot::diff::diff(
         &sot::diff::Side { label: bl, comp: &bc, sources: &bs },
         &sot::diff::Side { label: hl, comp: &hc, sources: &hs },
     );
+    if a.timings {
+        eprintln!("{:>8.3} s  compare", (t.elapsed() - t_base - t_head).as_secs_f64());
+    }
     let text = match a.format {
         Format::Text => sot::diff::report::text(&report, color && std::io::stdout().is_terminal()),
         Format::Markdown => sot::diff::report::markdown(&report, a.limit),

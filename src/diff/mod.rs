@@ -115,37 +115,43 @@ fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
         .collect()
 }
 
-fn events(base: &Snapshot, head: &Snapshot) -> Vec<Event> {
+fn events(base: &Snapshot<'_>, head: &Snapshot<'_>) -> Vec<Event> {
     let mut out = Vec::new();
-    for (k, old) in base {
+    for (k, (old_digest, old)) in base {
         match head.get(k) {
             None => out.push(Event {
                 event: "deleted",
                 model: k.0,
                 key: k.1.clone(),
-                prechange: Some(old.clone()),
+                prechange: Some(old.json()),
                 postchange: None,
                 changes: vec![],
             }),
-            Some(new) if new != old => out.push(Event {
-                event: "updated",
-                model: k.0,
-                key: k.1.clone(),
-                prechange: Some(old.clone()),
-                postchange: Some(new.clone()),
-                changes: field_changes(old, new),
-            }),
+            Some((new_digest, new)) if new_digest != old_digest => {
+                let (old, new) = (old.json(), new.json());
+                let changes = field_changes(&old, &new);
+                if !changes.is_empty() {
+                    out.push(Event {
+                        event: "updated",
+                        model: k.0,
+                        key: k.1.clone(),
+                        prechange: Some(old),
+                        postchange: Some(new),
+                        changes,
+                    });
+                }
+            }
             Some(_) => {}
         }
     }
-    for (k, new) in head {
+    for (k, (_, new)) in head {
         if !base.contains_key(k) {
             out.push(Event {
                 event: "created",
                 model: k.0,
                 key: k.1.clone(),
                 prechange: None,
-                postchange: Some(new.clone()),
+                postchange: Some(new.json()),
                 changes: vec![],
             });
         }
@@ -173,24 +179,30 @@ fn without_line(d: &DiagnosticRef) -> (&'static str, &str, &str) {
     (d.code, &d.file, &d.message)
 }
 
-/// Merged-context leaves of every device: name → path → (value, set by).
-fn context_leaves(side: &Side<'_>) -> BTreeMap<String, BTreeMap<String, (Value, String)>> {
-    let w = &side.comp.world;
-    w.inventory
-        .devices
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let leaves = crate::show::explain(w, side.sources, crate::model::Id::new(i))
-                .into_iter()
-                .map(|e| (e.path, (e.value, format!("{} ({})", e.set_by.context, e.set_by.location))))
-                .collect();
-            (d.name.value.clone(), leaves)
-        })
+/// Merged-context leaves of one device: path → (value, set by).
+fn context_leaves(side: &Side<'_>, id: crate::model::Id<crate::model::Device>) -> BTreeMap<String, (Value, String)> {
+    crate::show::explain(&side.comp.world, side.sources, id)
+        .into_iter()
+        .map(|e| (e.path, (e.value, format!("{} ({})", e.set_by.context, e.set_by.location))))
         .collect()
 }
 
-fn configs(side: &Side<'_>) -> BTreeMap<String, String> {
+/// Each device's merged context as JSON, by name.
+fn merged<'s>(side: &'s Side<'_>) -> BTreeMap<&'s str, (crate::model::Id<crate::model::Device>, Value)> {
+    use rayon::prelude::*;
+    let w = &side.comp.world;
+    let ctx = crate::context::Contexts::new(&w.inventory, &w.matcher);
+    w.inventory
+        .devices
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| (d.name.as_str(), (crate::model::Id::new(i), ctx.merged(d).to_json())))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
+}
+
+fn configs<'s>(side: &'s Side<'_>) -> BTreeMap<&'s str, &'s str> {
     let Some(cfgs) = &side.comp.configs else { return BTreeMap::new() };
     side.comp
         .world
@@ -198,23 +210,25 @@ fn configs(side: &Side<'_>) -> BTreeMap<String, String> {
         .devices
         .iter()
         .zip(cfgs)
-        .filter_map(|(d, c)| c.as_ref().map(|c| (d.name.value.clone(), c.clone())))
+        .filter_map(|(d, c)| c.as_ref().map(|c| (d.name.as_str(), c.as_str())))
         .collect()
 }
 
 /// Compare two compiled sides.
 pub fn diff(base: &Side<'_>, head: &Side<'_>) -> DiffReport {
     let events = events(&snapshot(&base.comp.inventory), &snapshot(&head.comp.inventory));
-    let (lb, lh) = (context_leaves(base), context_leaves(head));
+    let (mb, mh) = (merged(base), merged(head));
     let (cb, ch) = (configs(base), configs(head));
-    let names: BTreeSet<&String> = lb.keys().chain(lh.keys()).chain(cb.keys()).chain(ch.keys()).collect();
-    let empty = BTreeMap::new();
+    let names: BTreeSet<&str> = mb.keys().chain(mh.keys()).chain(cb.keys()).chain(ch.keys()).copied().collect();
     let mut devices = Vec::new();
     for name in names {
-        let (ob, oh) = (lb.get(name).unwrap_or(&empty), lh.get(name).unwrap_or(&empty));
         let mut context = Vec::new();
-        // Only devices on both sides: a created or deleted device is an object event.
-        if lb.contains_key(name) && lh.contains_key(name) {
+        // Only devices on both sides whose merged context differs: explain those.
+        // (A created or deleted device is an object event.)
+        if let (Some((ib, jb)), Some((ih, jh))) = (mb.get(name), mh.get(name))
+            && jb != jh
+        {
+            let (ob, oh) = (context_leaves(base, *ib), context_leaves(head, *ih));
             let paths: BTreeSet<&String> = ob.keys().chain(oh.keys()).collect();
             for p in paths {
                 let (a, b) = (ob.get(p), oh.get(p));
@@ -229,7 +243,7 @@ pub fn diff(base: &Side<'_>, head: &Side<'_>) -> DiffReport {
                 }
             }
         }
-        let (old, new) = (cb.get(name).map_or("", String::as_str), ch.get(name).map_or("", String::as_str));
+        let (old, new) = (cb.get(name).copied().unwrap_or(""), ch.get(name).copied().unwrap_or(""));
         let (mut config_diff, mut added, mut removed) = (String::new(), 0, 0);
         if old != new {
             let td = similar::TextDiff::from_lines(old, new);
@@ -248,7 +262,7 @@ pub fn diff(base: &Side<'_>, head: &Side<'_>) -> DiffReport {
         }
         if !context.is_empty() || !config_diff.is_empty() {
             devices.push(DeviceChange {
-                device: name.clone(),
+                device: name.to_string(),
                 context,
                 config_diff,
                 lines_added: added,
