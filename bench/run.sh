@@ -61,12 +61,12 @@ for bin in "$SOT" "$FLEET" "$PARSE"; do
 done
 
 # run_once LOG CMD...: run CMD under /usr/bin/time; stdout to LOG.out, stderr to LOG.err.
-# Appends "seconds kib" to LOG.times. Fails the script, showing stderr, if CMD exits non-zero.
+# Appends "wall-seconds peak-kib user-seconds system-seconds" to LOG.times. Fails the script, showing stderr, if CMD exits non-zero.
 run_once() {
     local log=$1
     shift
     local status=0
-    /usr/bin/time -f '%e %M' -o "$log.time" -- "$@" >"$log.out" 2>"$log.err" || status=$?
+    /usr/bin/time -f '%e %M %U %S' -o "$log.time" -- "$@" >"$log.out" 2>"$log.err" || status=$?
     if [ "$status" -ne 0 ]; then
         echo "bench/run.sh: command failed (exit $status): $*" >&2
         echo "--- stderr:" >&2
@@ -79,7 +79,14 @@ run_once() {
     tail -n 1 "$log.time" >>"$log.times"
 }
 
-# measure NAME CMD...: WARMUP untimed runs, RUNS timed ones. Sets MED_S and PEAK_KIB.
+# median: the median of the numbers on standard input.
+median() {
+    sort -g | awk '{ v[NR] = $1 } END {
+        if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# measure NAME CMD...: WARMUP untimed runs, RUNS timed ones. Sets MED_S, MIN_S, MAX_S
+# (wall seconds), CPU_S (median user+system seconds) and PEAK_KIB (the largest peak RSS).
 measure() {
     local name=$1
     shift
@@ -95,17 +102,21 @@ measure() {
         log "  $name: run $i/$RUNS"
         run_once "$log" "$@"
     done
-    MED_S=$(cut -d' ' -f1 "$log.times" | sort -g | awk '{ v[NR] = $1 } END {
-        if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+    MED_S=$(cut -d' ' -f1 "$log.times" | median)
+    CPU_S=$(awk '{ print $3 + $4 }' "$log.times" | median)
+    MIN_S=$(cut -d' ' -f1 "$log.times" | sort -g | head -n 1)
+    MAX_S=$(cut -d' ' -f1 "$log.times" | sort -g | tail -n 1)
     PEAK_KIB=$(cut -d' ' -f2 "$log.times" | sort -g | tail -n 1)
 }
 
-# Rows of the current table: "label<TAB>seconds<TAB>kib".
+# Rows of the current table: "label<TAB>median<TAB>min<TAB>max<TAB>cpu<TAB>kib".
 ROWS=()
 row() {
-    ROWS+=("$1"$'\t'"$MED_S"$'\t'"$PEAK_KIB")
+    ROWS+=("$1"$'\t'"$MED_S"$'\t'"$MIN_S"$'\t'"$MAX_S"$'\t'"$CPU_S"$'\t'"$PEAK_KIB")
     if [ -n "$TSV" ]; then
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$1" "$MED_S" "$PEAK_KIB" "$YAML_BYTES" "$RUNS" >>"$TSV"
+        # devices, command, median s, min s, max s, median CPU s, peak KiB, YAML bytes, runs
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+            "$N" "$1" "$MED_S" "$MIN_S" "$MAX_S" "$CPU_S" "$PEAK_KIB" "$YAML_BYTES" "$RUNS" >>"$TSV"
     fi
 }
 
@@ -168,18 +179,19 @@ for N in "${SIZES[@]}"; do
     echo
     echo "## N = $N devices: $FILES YAML files, $(awk -v b="$YAML_BYTES" 'BEGIN { printf "%.2f", b / 1e6 }') MB of YAML; median of $RUNS runs"
     echo
-    printf '| %-32s | %10s | %9s | %8s |\n' "command" "median s" "peak MiB" "MB/s"
-    echo "|----------------------------------|-----------:|----------:|---------:|"
+    printf '| %-32s | %8s | %13s | %7s | %8s | %7s |\n' "command" "median s" "min-max s" "CPU s" "peak MiB" "MB/s"
+    echo "|----------------------------------|---------:|--------------:|--------:|---------:|--------:|"
     for r in "${ROWS[@]}"; do
-        IFS=$'\t' read -r label s kib <<<"$r"
-        awk -v l="$label" -v s="$s" -v k="$kib" -v b="$YAML_BYTES" 'BEGIN {
+        IFS=$'\t' read -r label s lo hi cpu kib <<<"$r"
+        awk -v l="$label" -v s="$s" -v lo="$lo" -v hi="$hi" -v cpu="$cpu" -v k="$kib" -v b="$YAML_BYTES" 'BEGIN {
             tput = (s > 0) ? sprintf("%.1f", b / 1e6 / s) : "n/a"
-            printf "| %-32s | %10.2f | %9.0f | %8s |\n", l, s, k / 1024, tput }'
+            printf "| %-32s | %8.2f | %13s | %7.2f | %8.0f | %7s |\n", l, s, sprintf("%.2f-%.2f", lo, hi), cpu, k / 1024, tput }'
     done
     echo
     echo "In-process parse time (files already read): sot::yaml: $PARSE_LINE"
     echo "                                            raw:       $RAW_LINE"
-    echo "MB/s is YAML bytes (inventory/ and device-types/) / median wall time; diff reads the tree twice (HEAD and working tree)."
+    echo "MB/s: YAML bytes (inventory/, device-types/) / median wall time; diff reads the inventory twice (HEAD, working tree)."
+    echo "CPU s: median user+system time; wall time close to CPU s means little parallelism ($(nproc) CPUs here)."
     SUMMARY+=("$N"$'\t'"$CHECK_S"$'\t'"$CHECK_KIB"$'\t'"$BUILD_S"$'\t'"$BUILD_KIB"$'\t'"$DIFF_S"$'\t'"$DIFF_KIB"$'\t'"$RAW_S")
 done
 
