@@ -46,23 +46,43 @@ pub struct Options<'a> {
     pub cache: Option<&'a FragmentCache>,
 }
 
-/// One lowered file: its objects and its diagnostics.
-type Fragment = (Inventory, Vec<Diagnostic>);
+/// One parsed file: its tree (none if it did not parse) and the parser's diagnostics.
+type Parsed = (Option<crate::yaml::Node>, Vec<Diagnostic>);
 
-/// Lowered files by (file id, content digest): an unchanged file is parsed once.
+/// A file's cache key: its id and a digest of its content.
+pub type FileKey = (crate::source::FileId, u64);
+
+/// Parsed files by (file id, content digest): a file unchanged between the two
+/// sides of a diff is parsed once; each side lowers it from the shared tree.
 #[derive(Default)]
 pub struct FragmentCache {
-    map: std::sync::Mutex<std::collections::HashMap<(crate::source::FileId, u64), Arc<Fragment>>>,
+    map: std::sync::Mutex<std::collections::HashMap<FileKey, Arc<Parsed>>>,
+    /// Only these files are kept (those both sides hold); all when `None`.
+    keep: Option<std::collections::HashSet<FileKey>>,
     hits: std::sync::atomic::AtomicUsize,
 }
 
 impl FragmentCache {
+    /// A cache that keeps only the files in `keep`.
+    pub fn keeping(keep: std::collections::HashSet<FileKey>) -> Self {
+        FragmentCache { keep: Some(keep), ..FragmentCache::default() }
+    }
+
+    /// The keys of the parseable data files of `sources`.
+    pub fn keys(sources: &SourceSet) -> std::collections::HashSet<FileKey> {
+        sources
+            .iter()
+            .filter(|(_, f)| f.parse && matches!(f.kind, FileKind::Inventory | FileKind::DeviceType))
+            .map(|(id, f)| (id, digest(&f.text)))
+            .collect()
+    }
+
     /// How many files were taken from the cache instead of being parsed.
     pub fn hits(&self) -> usize {
         self.hits.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    fn get(&self, key: &(crate::source::FileId, u64)) -> Option<Arc<Fragment>> {
+    fn get(&self, key: &FileKey) -> Option<Arc<Parsed>> {
         let hit = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned();
         if hit.is_some() {
             self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -70,8 +90,10 @@ impl FragmentCache {
         hit
     }
 
-    fn put(&self, key: (crate::source::FileId, u64), v: Arc<Fragment>) {
-        self.map.lock().unwrap_or_else(|e| e.into_inner()).insert(key, v);
+    fn put(&self, key: FileKey, v: Arc<Parsed>) {
+        if self.keep.as_ref().is_none_or(|k| k.contains(&key)) {
+            self.map.lock().unwrap_or_else(|e| e.into_inner()).insert(key, v);
+        }
     }
 }
 
@@ -125,28 +147,30 @@ pub fn compile_with(
         .par_iter()
         .map(|(id, f)| {
             let key = (*id, digest(&f.text));
-            if let Some(hit) = opts.cache.and_then(|c| c.get(&key)) {
-                return (hit.0.clone(), hit.1.clone());
-            }
-            let mut diags = Vec::new();
+            let parsed = match opts.cache.and_then(|c| c.get(&key)) {
+                Some(hit) => hit,
+                None => {
+                    let mut d = Vec::new();
+                    let root = yaml::parse(*id, &f.text, limits, &mut d);
+                    let p = Arc::new((root, d));
+                    if let Some(c) = opts.cache {
+                        c.put(key, Arc::clone(&p));
+                    }
+                    p
+                }
+            };
+            let mut diags = parsed.1.clone();
             let mut inv = Inventory::default();
-            match f.kind {
-                FileKind::Inventory => {
-                    if let Some(root) = yaml::parse(*id, &f.text, limits, &mut diags) {
-                        inv = model::lower_file(&root, &mut diags);
+            if let Some(root) = &parsed.0 {
+                match f.kind {
+                    FileKind::Inventory => inv = model::lower_file(root, &mut diags),
+                    FileKind::DeviceType => {
+                        if let Some(dt) = model::lower_device_type_file(root, &mut diags) {
+                            inv.device_types.push(dt);
+                        }
                     }
+                    FileKind::Project | FileKind::Schema | FileKind::Template => {}
                 }
-                FileKind::DeviceType => {
-                    if let Some(root) = yaml::parse(*id, &f.text, limits, &mut diags)
-                        && let Some(dt) = model::lower_device_type_file(&root, &mut diags)
-                    {
-                        inv.device_types.push(dt);
-                    }
-                }
-                FileKind::Project | FileKind::Schema | FileKind::Template => {}
-            }
-            if let Some(c) = opts.cache {
-                c.put(key, Arc::new((inv.clone(), diags.clone())));
             }
             (inv, diags)
         })
