@@ -1,7 +1,6 @@
 //! `sot graph [--format dot|mermaid] [--site S]`.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use sot::graph::GraphFormat;
 
@@ -14,16 +13,12 @@ pub struct Args {
     /// Only links with an end at this site (by slug).
     #[arg(long)]
     site: Option<String>,
-    /// Any directory inside the inventory repository.
-    #[arg(short = 'C', long = "path", default_value = ".")]
-    path: PathBuf,
-    /// Read the inventory as it is in this git revision (no checkout).
-    #[arg(long)]
-    rev: Option<String>,
+    #[command(flatten)]
+    repo: super::RepoArgs,
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
-    let (_, comp) = super::compile_at(&a.path, a.rev.as_deref())?;
+    let (_, comp) = super::compile_at(&a.repo)?;
     let site = match &a.site {
         None => None,
         Some(s) => match comp.index.sites.get(s) {

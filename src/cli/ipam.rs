@@ -2,7 +2,6 @@
 //! full each prefix is, from the inventory itself.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use ipnet::IpNet;
 
@@ -35,24 +34,16 @@ pub struct AvailableArgs {
     /// List free child prefixes of this length instead of addresses.
     #[arg(long)]
     length: Option<u8>,
-    /// Any directory inside the inventory repository.
-    #[arg(short = 'C', long = "path", default_value = ".")]
-    path: PathBuf,
-    /// Read the inventory as it is in this git revision (no checkout).
-    #[arg(long)]
-    rev: Option<String>,
+    #[command(flatten)]
+    repo: super::RepoArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct UsageArgs {
-    /// Any directory inside the inventory repository.
-    #[arg(short = 'C', long = "path", default_value = ".")]
-    path: PathBuf,
-    /// Read the inventory as it is in this git revision (no checkout).
-    #[arg(long)]
-    rev: Option<String>,
+    #[command(flatten)]
+    repo: super::RepoArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -70,7 +61,7 @@ fn available(a: AvailableArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     if parent.trunc() != parent {
         return Err(Failure::Message(format!("`{parent}` has host bits set; the prefix is `{}`", parent.trunc())));
     }
-    let (_, comp) = super::compile_at(&a.path, a.rev.as_deref())?;
+    let (_, comp) = super::compile_at(&a.repo)?;
     let inv = &comp.inventory;
     let vrf = match &a.vrf {
         None => None,
@@ -112,7 +103,7 @@ fn available(a: AvailableArgs, out: &mut dyn Write) -> Result<u8, Failure> {
 }
 
 fn usage(a: UsageArgs, out: &mut dyn Write) -> Result<u8, Failure> {
-    let (_, comp) = super::compile_at(&a.path, a.rev.as_deref())?;
+    let (_, comp) = super::compile_at(&a.repo)?;
     let rows = sot::ipam::usage(&comp.inventory);
     match a.format {
         Format::Json => {

@@ -135,8 +135,24 @@ pub fn load_at_with(
     }
 }
 
+/// Where to read the inventory: any directory inside the repository, at a git revision or not.
+#[derive(clap::Args, Debug)]
+pub struct RepoArgs {
+    /// Any directory inside the inventory repository.
+    #[arg(short = 'C', long = "path", default_value = ".")]
+    pub path: std::path::PathBuf,
+    /// Read the inventory as it is in this git revision (no checkout).
+    #[arg(long)]
+    pub rev: Option<String>,
+}
+
+/// Load and compile the inventory that `repo` names.
+pub fn compile_at(repo: &RepoArgs) -> Result<(sot::load::Loaded, sot::compile::Compilation), Failure> {
+    compile_path(&repo.path, repo.rev.as_deref())
+}
+
 /// Load and compile the inventory containing `path` (at `rev`, if given).
-pub fn compile_at(
+pub fn compile_path(
     path: &std::path::Path,
     rev: Option<&str>,
 ) -> Result<(sot::load::Loaded, sot::compile::Compilation), Failure> {

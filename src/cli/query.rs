@@ -1,7 +1,6 @@
 //! `sot query KIND [--where EXPR] [--fields a,b] [--format table|json|csv]`.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use minijinja::{UndefinedBehavior, Value};
 
@@ -26,12 +25,8 @@ pub struct Args {
     fields: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Any directory inside the inventory repository.
-    #[arg(short = 'C', long = "path", default_value = ".")]
-    path: PathBuf,
-    /// Read the inventory as it is in this git revision (no checkout).
-    #[arg(long)]
-    rev: Option<String>,
+    #[command(flatten)]
+    repo: super::RepoArgs,
 }
 
 fn default_fields(kind: &str) -> &'static str {
@@ -74,7 +69,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
             sot::view::QUERYABLE.join(", ")
         )));
     };
-    let (_, comp) = super::compile_at(&a.path, a.rev.as_deref())?;
+    let (_, comp) = super::compile_at(&a.repo)?;
     let mut env = sot::jinja::environment(&comp.config.render);
     // Missing attributes read as nothing, so `--where` can test optional data.
     env.set_undefined_behavior(UndefinedBehavior::Chainable);

@@ -1,7 +1,6 @@
 //! `sot show device NAME [--format yaml|json] [--explain]`.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use super::{EXIT_OK, Failure};
 
@@ -26,17 +25,13 @@ pub struct DeviceArgs {
     explain: bool,
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     format: Format,
-    /// Any directory inside the inventory repository.
-    #[arg(short = 'C', long = "path", default_value = ".")]
-    path: PathBuf,
-    /// Read the inventory as it is in this git revision (no checkout).
-    #[arg(long)]
-    rev: Option<String>,
+    #[command(flatten)]
+    repo: super::RepoArgs,
 }
 
 pub fn run(cmd: Command, out: &mut dyn Write) -> Result<u8, Failure> {
     let Command::Device(a) = cmd;
-    let (loaded, comp) = super::compile_at(&a.path, a.rev.as_deref())?;
+    let (loaded, comp) = super::compile_at(&a.repo)?;
     let Some(&id) = comp.index.devices.get(&a.name) else {
         let hint = sot::diagnostic::did_you_mean(&a.name, comp.index.devices.keys().map(String::as_str))
             .map_or(String::new(), |h| format!("; {h}"));
