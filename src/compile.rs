@@ -146,15 +146,16 @@ pub fn compile_with(
     let lowered: Vec<(Inventory, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|(id, f)| {
-            let key = (*id, digest(&f.text));
-            let parsed = match opts.cache.and_then(|c| c.get(&key)) {
+            // Digest the text only when there is a cache to look it up in (diff), not on `check`'s path.
+            let key = opts.cache.map(|_| (*id, digest(&f.text)));
+            let parsed = match opts.cache.zip(key.as_ref()).and_then(|(c, k)| c.get(k)) {
                 Some(hit) => hit,
                 None => {
                     let mut d = Vec::new();
                     let root = yaml::parse(*id, &f.text, limits, &mut d);
                     let p = Arc::new((root, d));
-                    if let Some(c) = opts.cache {
-                        c.put(key, Arc::clone(&p));
+                    if let (Some(c), Some(k)) = (opts.cache, key) {
+                        c.put(k, Arc::clone(&p));
                     }
                     p
                 }
