@@ -10,6 +10,7 @@ pub mod ipam;
 pub mod jinja;
 pub mod load;
 pub mod model;
+pub mod netbox;
 pub mod project;
 pub mod report;
 pub mod resolve;

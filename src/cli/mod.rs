@@ -8,6 +8,7 @@ mod diff;
 mod explain;
 mod graph;
 mod ipam;
+mod netbox;
 mod query;
 mod schema;
 mod show;
@@ -57,6 +58,9 @@ enum Command {
     /// Free addresses and prefixes, and prefix utilisation.
     #[command(subcommand)]
     Ipam(ipam::Command),
+    /// Feed a NetBox from the inventory.
+    #[command(subcommand)]
+    Netbox(netbox::Command),
 }
 
 pub const EXIT_OK: u8 = 0;
@@ -84,6 +88,7 @@ pub fn main() -> ExitCode {
         Command::Ipam(cmd) => ipam::run(cmd, &mut out),
         Command::Show(cmd) => show::run(cmd, &mut out),
         Command::Query(args) => query::run(args, &mut out),
+        Command::Netbox(cmd) => netbox::run(cmd, color, &mut out),
     };
     let _ = out.flush();
     match result {

@@ -22,6 +22,9 @@ pub enum Target {
     Ansible,
     /// Nornir SimpleInventory hosts, groups and defaults files.
     Nornir,
+    /// A NetBox import bundle: REST payloads per model in dependency order, and
+    /// CSV files in NetBox's bulk-import format (`netbox/`).
+    Netbox,
 }
 
 /// One file of the output directory.
@@ -118,6 +121,7 @@ pub fn plan(
         artifacts.extend(match t {
             Target::Ansible => exports::ansible(comp, &wanted),
             Target::Nornir => exports::nornir(comp, &wanted),
+            Target::Netbox => crate::netbox::files::artifacts(&crate::netbox::records(&comp.inventory), sources),
         });
     }
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));

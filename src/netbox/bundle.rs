@@ -1,0 +1,811 @@
+//! The inventory as NetBox REST payloads: one [`Record`] per NetBox object, in
+//! dependency order, with references by natural key.
+//!
+//! The same records serve the bundle written by `sot build --target netbox`
+//! (references rendered as attribute dicts) and `sot netbox push` (references
+//! resolved to ids against the live NetBox).
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+use super::model::{Marker, Model, cable_end_key, cable_key};
+use crate::diagnostic::Span;
+use crate::model::*;
+
+/// The tag every object `sot` creates carries.
+pub const MANAGED_TAG: &str = "sot-managed";
+
+/// A field value, with references kept as (model, natural key).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Json(Value),
+    /// One object (by id), or null.
+    Ref(Model, Option<String>),
+    /// A set of objects (by ids).
+    Refs(Model, Vec<String>),
+    /// A generic reference written as two fields: `<base>_type` and `<base>_id`
+    /// (`scope`, `assigned_object`, `termination`), or both null.
+    Generic(Option<(Model, String)>),
+    /// Cable terminations: `[{object_type, object_id}]`.
+    Terms(Vec<(Model, String)>),
+    /// Front-port template mappings: `[{position, rear_port, rear_port_position}]`.
+    Mappings(Vec<(i64, String, i64)>),
+}
+
+/// One NetBox object.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub model: Model,
+    /// The natural key (`lon1`, `r1:eth0`, `global/10.0.0.1/32`).
+    pub key: String,
+    /// The attribute dict that names the object in NetBox's API.
+    pub lookup: Value,
+    /// Fields sent when the object is created or updated.
+    pub fields: Vec<(&'static str, Val)>,
+    /// Fields that refer to objects created later (a device's primary IPs, an
+    /// interface's LAG and parent): sent in a second pass.
+    pub late: Vec<(&'static str, Val)>,
+    /// Where the object is written.
+    pub origin: Option<Span>,
+}
+
+/// Every record of an inventory, in dependency order.
+#[derive(Debug, Default)]
+pub struct Bundle {
+    pub records: Vec<Record>,
+}
+
+impl Bundle {
+    /// The records of one model.
+    pub fn of(&self, model: Model) -> impl Iterator<Item = &Record> {
+        self.records.iter().filter(move |r| r.model == model)
+    }
+
+    /// Records by (model, key).
+    pub fn index(&self) -> HashMap<(Model, &str), &Record> {
+        self.records.iter().map(|r| ((r.model, r.key.as_str()), r)).collect()
+    }
+}
+
+fn text(t: &Option<Text>) -> Val {
+    Val::Json(Value::String(t.as_ref().map_or(String::new(), |t| t.value.clone())))
+}
+
+fn s(t: &Text) -> Val {
+    Val::Json(Value::String(t.value.clone()))
+}
+
+fn num<T: Into<serde_json::Number> + Copy>(v: &Option<Spanned<T>>) -> Val {
+    Val::Json(v.as_ref().map_or(Value::Null, |v| Value::Number(v.value.into())))
+}
+
+fn float(v: &Option<Spanned<f64>>) -> Val {
+    Val::Json(v.as_ref().and_then(|v| serde_json::Number::from_f64(v.value)).map_or(Value::Null, Value::Number))
+}
+
+fn custom_fields(cfs: &[CustomValue]) -> Val {
+    Val::Json(Value::Object(cfs.iter().map(|c| (c.name.value.clone(), c.value.to_json())).collect()))
+}
+
+/// Builds records from a resolved inventory.
+struct Builder<'a> {
+    inv: &'a Inventory,
+    out: Vec<Record>,
+}
+
+macro_rules! key_fn {
+    ($name:ident, $coll:ident, $ty:ty, $field:ident) => {
+        fn $name(&self, r: &Ref<$ty>) -> String {
+            r.id.map_or_else(|| r.key.value.clone(), |id| self.inv.$coll[id.index()].$field.value.clone())
+        }
+    };
+}
+
+impl<'a> Builder<'a> {
+    key_fn!(tag, tags, Tag, slug);
+    key_fn!(tenant_group, tenant_groups, TenantGroup, slug);
+    key_fn!(tenant, tenants, Tenant, slug);
+    key_fn!(region, regions, Region, slug);
+    key_fn!(site_group, site_groups, SiteGroup, slug);
+    key_fn!(site, sites, Site, slug);
+    key_fn!(rack_role, rack_roles, RackRole, slug);
+    key_fn!(manufacturer, manufacturers, Manufacturer, slug);
+    key_fn!(device_type, device_types, DeviceType, slug);
+    key_fn!(device_role, device_roles, DeviceRole, slug);
+    key_fn!(platform, platforms, Platform, slug);
+    key_fn!(vrf, vrfs, Vrf, name);
+    key_fn!(ipam_role, ipam_roles, IpamRole, slug);
+    key_fn!(vlan_group, vlan_groups, VlanGroup, slug);
+    key_fn!(provider, providers, Provider, slug);
+    key_fn!(circuit_type, circuit_types, CircuitType, slug);
+
+    fn location(&self, r: &Ref<Location>) -> String {
+        match r.id {
+            Some(id) => {
+                let l = &self.inv.locations[id.index()];
+                format!("{}/{}", self.site(&l.site), l.slug.value)
+            }
+            None => r.key.value.clone(),
+        }
+    }
+
+    fn rack(&self, r: &Ref<Rack>) -> String {
+        match r.id {
+            Some(id) => {
+                let x = &self.inv.racks[id.index()];
+                format!("{}/{}", self.site(&x.site), x.name.value)
+            }
+            None => r.key.value.clone(),
+        }
+    }
+
+    fn vrf_part(&self, v: &Option<Ref<Vrf>>) -> String {
+        v.as_ref().map_or_else(|| "global".to_string(), |v| self.vrf(v))
+    }
+
+    fn vlan_key(&self, v: &Vlan) -> String {
+        match (&v.group, &v.site) {
+            (Some(g), _) => format!("group {}/{}", self.vlan_group(g), v.vid.value),
+            (None, Some(s)) => format!("site {}/{}", self.site(s), v.vid.value),
+            (None, None) => format!("global/{}", v.vid.value),
+        }
+    }
+
+    fn vlan_ref(&self, r: &Option<VlanRef>) -> Val {
+        Val::Ref(Model::Vlan, r.as_ref().and_then(|r| r.id).map(|id| self.vlan_key(&self.inv.vlans[id.index()])))
+    }
+
+    fn circuit_key(&self, c: &Circuit) -> String {
+        format!("{}/{}", self.provider(&c.provider), c.cid.value)
+    }
+
+    fn interface_key(&self, id: InterfaceId) -> String {
+        let d = &self.inv.devices[id.device.index()];
+        format!("{}:{}", d.name.value, d.interfaces[id.index as usize].name.value)
+    }
+
+    fn ip_key(&self, ip: &IpAddress) -> String {
+        format!("{}/{}", self.vrf_part(&ip.vrf), ip.address.value)
+    }
+
+    fn tags(&self, tags: &[Ref<Tag>], managed: bool) -> Val {
+        let mut v: Vec<String> = tags.iter().map(|t| self.tag(t)).collect();
+        if managed {
+            v.push(MANAGED_TAG.to_string());
+        }
+        v.sort();
+        v.dedup();
+        Val::Refs(Model::Tag, v)
+    }
+
+    fn opt<T>(&self, r: &Option<Ref<T>>, model: Model, f: impl Fn(&Self, &Ref<T>) -> String) -> Val {
+        Val::Ref(model, r.as_ref().map(|r| f(self, r)))
+    }
+
+    fn push(&mut self, model: Model, key: String, lookup: Value, fields: Vec<(&'static str, Val)>, origin: Span) {
+        let mut fields = fields;
+        if model.marker() == Marker::Tag && !fields.iter().any(|(k, _)| *k == "tags") {
+            fields.push(("tags", Val::Refs(Model::Tag, vec![MANAGED_TAG.to_string()])));
+        }
+        self.out.push(Record { model, key, lookup, fields, late: Vec::new(), origin: Some(origin) });
+    }
+
+    fn build(mut self) -> Vec<Record> {
+        let inv = self.inv;
+        self.push(
+            Model::Tag,
+            MANAGED_TAG.into(),
+            json!({"slug": MANAGED_TAG}),
+            vec![
+                ("name", Val::Json(json!(MANAGED_TAG))),
+                ("slug", Val::Json(json!(MANAGED_TAG))),
+                ("color", Val::Json(json!("607d8b"))),
+                ("description", Val::Json(json!("Created and kept by sot; changes here are overwritten"))),
+            ],
+            Span::file_start(crate::source::FileId(0)),
+        );
+        self.out.last_mut().expect("just pushed").origin = None;
+        for t in &inv.tags {
+            let mut f = vec![("name", s(&t.name)), ("slug", s(&t.slug)), ("description", text(&t.description))];
+            if let Some(c) = &t.color {
+                f.push(("color", s(c)));
+            }
+            self.push(Model::Tag, t.slug.value.clone(), json!({"slug": t.slug.value}), f, t.name.span);
+        }
+        for cf in &inv.custom_fields {
+            let mut f = vec![
+                ("name", s(&cf.name)),
+                ("type", s(&cf.field_type)),
+                ("object_types", Val::Json(json!(cf.object_types.iter().map(|t| &t.value).collect::<Vec<_>>()))),
+                ("label", text(&cf.label)),
+                ("description", text(&cf.description)),
+                ("required", Val::Json(json!(cf.required))),
+                ("default", Val::Json(cf.default.as_ref().map_or(Value::Null, |n| n.to_json()))),
+                ("validation_minimum", float(&cf.validation_minimum)),
+                ("validation_maximum", float(&cf.validation_maximum)),
+                ("validation_regex", text(&cf.validation_regex)),
+            ];
+            if !cf.choices.is_empty() {
+                let set = format!("{}-choices", cf.name.value);
+                let choices: Vec<Value> = cf.choices.iter().map(|c| json!([c.value, c.value])).collect();
+                self.push(
+                    Model::ChoiceSet,
+                    set.clone(),
+                    json!({"name": set}),
+                    vec![
+                        ("name", Val::Json(json!(set))),
+                        ("extra_choices", Val::Json(Value::Array(choices))),
+                        ("order_alphabetically", Val::Json(json!(false))),
+                    ],
+                    cf.name.span,
+                );
+                f.push(("choice_set", Val::Ref(Model::ChoiceSet, Some(set))));
+            }
+            self.push(Model::CustomField, cf.name.value.clone(), json!({"name": cf.name.value}), f, cf.name.span);
+        }
+        for x in &inv.tenant_groups {
+            let f = vec![
+                ("name", s(&x.name)),
+                ("slug", s(&x.slug)),
+                ("parent", self.opt(&x.parent, Model::TenantGroup, Self::tenant_group)),
+                ("description", text(&x.description)),
+            ];
+            self.push(Model::TenantGroup, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.tenants {
+            let f = vec![
+                ("name", s(&x.name)),
+                ("slug", s(&x.slug)),
+                ("group", self.opt(&x.group, Model::TenantGroup, Self::tenant_group)),
+                ("description", text(&x.description)),
+                ("tags", self.tags(&x.tags, true)),
+                ("custom_fields", custom_fields(&x.custom_fields)),
+            ];
+            self.push(Model::Tenant, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.regions {
+            let f = vec![
+                ("name", s(&x.name)),
+                ("slug", s(&x.slug)),
+                ("parent", self.opt(&x.parent, Model::Region, Self::region)),
+                ("description", text(&x.description)),
+            ];
+            self.push(Model::Region, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.site_groups {
+            let f = vec![
+                ("name", s(&x.name)),
+                ("slug", s(&x.slug)),
+                ("parent", self.opt(&x.parent, Model::SiteGroup, Self::site_group)),
+                ("description", text(&x.description)),
+            ];
+            self.push(Model::SiteGroup, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.sites {
+            let mut f = vec![
+                ("name", s(&x.name)),
+                ("slug", s(&x.slug)),
+                ("region", self.opt(&x.region, Model::Region, Self::region)),
+                ("group", self.opt(&x.group, Model::SiteGroup, Self::site_group)),
+                ("tenant", self.opt(&x.tenant, Model::Tenant, Self::tenant)),
+                ("facility", text(&x.facility)),
+                ("description", text(&x.description)),
+                ("tags", self.tags(&x.tags, true)),
+                ("custom_fields", custom_fields(&x.custom_fields)),
+            ];
+            if let Some(st) = &x.status {
+                f.push(("status", s(st)));
+            }
+            if let Some(tz) = &x.time_zone {
+                f.push(("time_zone", s(tz)));
+            }
+            self.push(Model::Site, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.locations {
+            let site = self.site(&x.site);
+            let mut f = vec![
+                ("name", s(&x.name)),
+                ("slug", s(&x.slug)),
+                ("site", Val::Ref(Model::Site, Some(site.clone()))),
+                ("parent", self.opt(&x.parent, Model::Location, Self::location)),
+                ("tenant", self.opt(&x.tenant, Model::Tenant, Self::tenant)),
+                ("description", text(&x.description)),
+                ("tags", self.tags(&x.tags, true)),
+            ];
+            if let Some(st) = &x.status {
+                f.push(("status", s(st)));
+            }
+            let lookup = json!({"site": {"slug": site}, "slug": x.slug.value});
+            self.push(Model::Location, format!("{site}/{}", x.slug.value), lookup, f, x.name.span);
+        }
+        for x in &inv.rack_roles {
+            let mut f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
+            if let Some(c) = &x.color {
+                f.push(("color", s(c)));
+            }
+            self.push(Model::RackRole, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.racks {
+            let site = self.site(&x.site);
+            let mut f = vec![
+                ("name", s(&x.name)),
+                ("site", Val::Ref(Model::Site, Some(site.clone()))),
+                ("location", self.opt(&x.location, Model::Location, Self::location)),
+                ("role", self.opt(&x.role, Model::RackRole, Self::rack_role)),
+                ("tenant", self.opt(&x.tenant, Model::Tenant, Self::tenant)),
+                ("desc_units", Val::Json(json!(x.desc_units))),
+                ("description", text(&x.description)),
+                ("tags", self.tags(&x.tags, true)),
+                ("custom_fields", custom_fields(&x.custom_fields)),
+            ];
+            if let Some(st) = &x.status {
+                f.push(("status", s(st)));
+            }
+            if x.u_height.is_some() {
+                f.push(("u_height", num(&x.u_height)));
+            }
+            if x.starting_unit.is_some() {
+                f.push(("starting_unit", num(&x.starting_unit)));
+            }
+            let lookup = json!({"site": {"slug": site}, "name": x.name.value});
+            self.push(Model::Rack, format!("{site}/{}", x.name.value), lookup, f, x.name.span);
+        }
+        for x in &inv.manufacturers {
+            let f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
+            self.push(Model::Manufacturer, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.device_types {
+            self.device_type_records(x);
+        }
+        for x in &inv.device_roles {
+            let mut f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
+            if let Some(c) = &x.color {
+                f.push(("color", s(c)));
+            }
+            self.push(Model::DeviceRole, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.platforms {
+            let f = vec![
+                ("name", s(&x.name)),
+                ("slug", s(&x.slug)),
+                ("manufacturer", self.opt(&x.manufacturer, Model::Manufacturer, Self::manufacturer)),
+                ("description", text(&x.description)),
+            ];
+            self.push(Model::Platform, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.vrfs {
+            let f = vec![
+                ("name", s(&x.name)),
+                ("rd", Val::Json(x.rd.as_ref().map_or(Value::Null, |r| json!(r.value)))),
+                ("tenant", self.opt(&x.tenant, Model::Tenant, Self::tenant)),
+                ("enforce_unique", Val::Json(json!(x.enforce_unique))),
+                ("description", text(&x.description)),
+                ("tags", self.tags(&x.tags, true)),
+            ];
+            self.push(Model::Vrf, x.name.value.clone(), json!({"name": x.name.value}), f, x.name.span);
+        }
+        for x in &inv.ipam_roles {
+            let mut f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
+            if x.weight.is_some() {
+                f.push(("weight", num(&x.weight)));
+            }
+            self.push(Model::IpamRole, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.vlan_groups {
+            let lo = x.min_vid.as_ref().map_or(1, |v| v.value);
+            let hi = x.max_vid.as_ref().map_or(4094, |v| v.value);
+            let f = vec![
+                ("name", s(&x.name)),
+                ("slug", s(&x.slug)),
+                ("scope", Val::Generic(x.site.as_ref().map(|site| (Model::Site, self.site(site))))),
+                ("vid_ranges", Val::Json(json!([[lo, hi]]))),
+                ("description", text(&x.description)),
+                ("tags", self.tags(&x.tags, true)),
+            ];
+            self.push(Model::VlanGroup, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.vlans {
+            let key = self.vlan_key(x);
+            let mut f = vec![
+                ("vid", Val::Json(json!(x.vid.value))),
+                ("name", s(&x.name)),
+                ("site", self.opt(&x.site, Model::Site, Self::site)),
+                ("group", self.opt(&x.group, Model::VlanGroup, Self::vlan_group)),
+                ("tenant", self.opt(&x.tenant, Model::Tenant, Self::tenant)),
+                ("role", self.opt(&x.role, Model::IpamRole, Self::ipam_role)),
+                ("description", text(&x.description)),
+                ("tags", self.tags(&x.tags, true)),
+                ("custom_fields", custom_fields(&x.custom_fields)),
+            ];
+            if let Some(st) = &x.status {
+                f.push(("status", s(st)));
+            }
+            let lookup = match (&x.group, &x.site) {
+                (Some(g), _) => json!({"group": {"slug": self.vlan_group(g)}, "vid": x.vid.value}),
+                (None, Some(site)) => json!({"site": {"slug": self.site(site)}, "vid": x.vid.value}),
+                (None, None) => json!({"group": null, "site": null, "vid": x.vid.value}),
+            };
+            self.push(Model::Vlan, key, lookup, f, x.vid.span);
+        }
+        for x in &inv.prefixes {
+            let vrf = self.vrf_part(&x.vrf);
+            let mut f = vec![
+                ("prefix", Val::Json(json!(x.prefix.value.to_string()))),
+                ("vrf", self.opt(&x.vrf, Model::Vrf, Self::vrf)),
+                ("scope", Val::Generic(x.site.as_ref().map(|site| (Model::Site, self.site(site))))),
+                ("vlan", self.vlan_ref(&x.vlan)),
+                ("role", self.opt(&x.role, Model::IpamRole, Self::ipam_role)),
+                ("is_pool", Val::Json(json!(x.is_pool))),
+                ("tenant", self.opt(&x.tenant, Model::Tenant, Self::tenant)),
+                ("description", text(&x.description)),
+                ("tags", self.tags(&x.tags, true)),
+                ("custom_fields", custom_fields(&x.custom_fields)),
+            ];
+            if let Some(st) = &x.status {
+                f.push(("status", s(st)));
+            }
+            let lookup = json!({"prefix": x.prefix.value.to_string(), "vrf": x.vrf.as_ref().map(|v| json!({"name": self.vrf(v)}))});
+            self.push(Model::Prefix, format!("{vrf}/{}", x.prefix.value), lookup, f, x.prefix.span);
+        }
+        for d in &inv.devices {
+            self.device_records(d);
+        }
+        for x in &inv.providers {
+            let f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
+            self.push(Model::Provider, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.circuit_types {
+            let f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
+            self.push(Model::CircuitType, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+        }
+        for x in &inv.circuits {
+            let key = self.circuit_key(x);
+            let lookup = json!({"provider": {"slug": self.provider(&x.provider)}, "cid": x.cid.value});
+            let mut f = vec![
+                ("cid", s(&x.cid)),
+                ("provider", Val::Ref(Model::Provider, Some(self.provider(&x.provider)))),
+                ("type", Val::Ref(Model::CircuitType, Some(self.circuit_type(&x.circuit_type)))),
+                ("tenant", self.opt(&x.tenant, Model::Tenant, Self::tenant)),
+                ("commit_rate", num(&x.commit_rate)),
+                ("description", text(&x.description)),
+                ("tags", self.tags(&x.tags, true)),
+                ("custom_fields", custom_fields(&x.custom_fields)),
+            ];
+            if let Some(st) = &x.status {
+                f.push(("status", s(st)));
+            }
+            self.push(Model::Circuit, key.clone(), lookup.clone(), f, x.cid.span);
+            for t in &x.terminations {
+                let site = match &t.target {
+                    TermTarget::Site(site) => Some(self.site(site)),
+                    TermTarget::Interface(r) => r.id.map(|id| self.site(&self.inv.devices[id.device.index()].site)),
+                };
+                let side = t.side.value.as_str();
+                let f = vec![
+                    ("circuit", Val::Ref(Model::Circuit, Some(key.clone()))),
+                    ("term_side", Val::Json(json!(side))),
+                    ("termination", Val::Generic(site.map(|s| (Model::Site, s)))),
+                    ("tags", self.tags(&[], true)),
+                ];
+                let tl = json!({"circuit": lookup, "term_side": side});
+                self.push(Model::CircuitTermination, format!("{key}/{side}"), tl, f, t.side.span);
+            }
+        }
+        for c in &inv.cables {
+            self.cable_record(c);
+        }
+        for ip in &inv.ip_addresses {
+            let key = self.ip_key(ip);
+            let mut f = vec![
+                ("address", Val::Json(json!(ip.address.value.to_string()))),
+                ("vrf", self.opt(&ip.vrf, Model::Vrf, Self::vrf)),
+                ("tenant", self.opt(&ip.tenant, Model::Tenant, Self::tenant)),
+                ("assigned_object", Val::Generic(ip.assigned.map(|a| (Model::Interface, self.interface_key(a))))),
+                ("dns_name", text(&ip.dns_name)),
+                ("description", text(&ip.description)),
+                ("tags", self.tags(&ip.tags, true)),
+                ("custom_fields", custom_fields(&ip.custom_fields)),
+            ];
+            if let Some(st) = &ip.status {
+                f.push(("status", s(st)));
+            }
+            f.push(("role", text(&ip.role)));
+            let lookup = json!({"address": ip.address.value.to_string(), "vrf": ip.vrf.as_ref().map(|v| json!({"name": self.vrf(v)}))});
+            self.push(Model::IpAddress, key, lookup, f, ip.address.span);
+        }
+        for x in &inv.config_contexts {
+            if x.kind.as_ref().is_some_and(|k| k.value == "schema") {
+                continue; // sot's own: binds a schema, holds no data NetBox could use
+            }
+            let a = &x.assign;
+            let refs = |m: Model, v: Vec<String>| Val::Refs(m, v);
+            let f = vec![
+                ("name", s(&x.name)),
+                ("weight", Val::Json(json!(x.weight.as_ref().map_or(ConfigContext::DEFAULT_WEIGHT, |w| w.value)))),
+                ("is_active", Val::Json(json!(x.is_active))),
+                ("description", text(&x.description)),
+                ("data", Val::Json(x.data.as_ref().map_or(json!({}), |d| d.to_json()))),
+                ("regions", refs(Model::Region, a.regions.iter().map(|r| self.region(r)).collect())),
+                ("site_groups", refs(Model::SiteGroup, a.site_groups.iter().map(|r| self.site_group(r)).collect())),
+                ("sites", refs(Model::Site, a.sites.iter().map(|r| self.site(r)).collect())),
+                ("locations", refs(Model::Location, a.locations.iter().map(|r| self.location(r)).collect())),
+                ("device_types", refs(Model::DeviceType, a.device_types.iter().map(|r| self.device_type(r)).collect())),
+                ("roles", refs(Model::DeviceRole, a.roles.iter().map(|r| self.device_role(r)).collect())),
+                ("platforms", refs(Model::Platform, a.platforms.iter().map(|r| self.platform(r)).collect())),
+                (
+                    "tenant_groups",
+                    refs(Model::TenantGroup, a.tenant_groups.iter().map(|r| self.tenant_group(r)).collect()),
+                ),
+                ("tenants", refs(Model::Tenant, a.tenants.iter().map(|r| self.tenant(r)).collect())),
+                ("tags", Val::Json(json!(a.tags.iter().map(|t| self.tag(t)).collect::<Vec<_>>()))),
+            ];
+            self.push(Model::ConfigContext, x.name.value.clone(), json!({"name": x.name.value}), f, x.name.span);
+        }
+        let mut out = self.out;
+        // Stable: records keep inventory order within their model.
+        out.sort_by_key(|r| r.model);
+        out
+    }
+
+    fn device_type_records(&mut self, x: &DeviceType) {
+        let dt = x.slug.value.clone();
+        let mut f = vec![
+            ("manufacturer", Val::Ref(Model::Manufacturer, Some(self.manufacturer(&x.manufacturer)))),
+            ("model", s(&x.model)),
+            ("slug", s(&x.slug)),
+            ("part_number", text(&x.part_number)),
+            ("description", text(&x.description)),
+            ("comments", text(&x.comments)),
+        ];
+        if x.u_height.is_some() {
+            f.push(("u_height", float(&x.u_height)));
+        }
+        if x.weight.is_some() {
+            f.push(("weight", float(&x.weight)));
+        }
+        for (k, v) in [("is_full_depth", &x.is_full_depth), ("exclude_from_utilization", &x.exclude_from_utilization)] {
+            if let Some(b) = v {
+                f.push((k, Val::Json(json!(b.value))));
+            }
+        }
+        for (k, v) in [("airflow", &x.airflow), ("weight_unit", &x.weight_unit), ("subdevice_role", &x.subdevice_role)]
+        {
+            if let Some(t) = v {
+                f.push((k, s(t)));
+            }
+        }
+        self.push(Model::DeviceType, dt.clone(), json!({"slug": dt}), f, x.model.span);
+        for c in &x.components {
+            let model = match c.kind {
+                ComponentKind::Interface => Model::InterfaceTemplate,
+                ComponentKind::ConsolePort => Model::ConsolePortTemplate,
+                ComponentKind::ConsoleServerPort => Model::ConsoleServerPortTemplate,
+                ComponentKind::PowerPort => Model::PowerPortTemplate,
+                ComponentKind::PowerOutlet => Model::PowerOutletTemplate,
+                ComponentKind::RearPort => Model::RearPortTemplate,
+                ComponentKind::FrontPort => Model::FrontPortTemplate,
+                // Bays and inventory items: not written (see docs/netbox.md).
+                _ => continue,
+            };
+            let mut f = vec![
+                ("device_type", Val::Ref(Model::DeviceType, Some(dt.clone()))),
+                ("name", s(&c.name)),
+                ("label", text(&c.label)),
+                ("description", text(&c.description)),
+            ];
+            if let Some(t) = &c.component_type {
+                f.push(("type", s(t)));
+            }
+            if c.kind == ComponentKind::Interface {
+                f.push(("mgmt_only", Val::Json(json!(c.mgmt_only))));
+                f.push(("enabled", Val::Json(json!(c.enabled.unwrap_or(true)))));
+            }
+            for (k, v) in &c.extra {
+                match *k {
+                    "power_port" => {
+                        let name = v.to_json();
+                        let name = name.as_str().unwrap_or_default();
+                        f.push(("power_port", Val::Ref(Model::PowerPortTemplate, Some(format!("{dt}:{name}")))));
+                    }
+                    "rear_port" | "rear_port_position" => {}
+                    k if k.starts_with('_') => {}
+                    k => f.push((k, Val::Json(v.to_json()))),
+                }
+            }
+            if c.kind == ComponentKind::FrontPort {
+                let mut maps: Vec<(i64, String, i64)> = Vec::new();
+                let extra = |k: &str| c.extra.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_json());
+                if let Some(rp) = extra("rear_port").and_then(|v| v.as_str().map(str::to_string)) {
+                    let pos = extra("rear_port_position").and_then(|v| v.as_i64()).unwrap_or(1);
+                    maps.push((1, format!("{dt}:{rp}"), pos));
+                }
+                for m in x.port_mappings.iter().filter(|m| m.front_port.value == c.name.value) {
+                    maps.push((
+                        m.front_port_position.as_ref().map_or(1, |p| p.value),
+                        format!("{dt}:{}", m.rear_port.value),
+                        m.rear_port_position.as_ref().map_or(1, |p| p.value),
+                    ));
+                }
+                f.push(("rear_ports", Val::Mappings(maps)));
+            }
+            let lookup = json!({"device_type": {"slug": dt}, "name": c.name.value});
+            self.push(model, format!("{dt}:{}", c.name.value), lookup, f, c.name.span);
+        }
+    }
+
+    fn device_records(&mut self, d: &Device) {
+        let site = self.site(&d.site);
+        let mut f = vec![
+            ("name", s(&d.name)),
+            ("device_type", Val::Ref(Model::DeviceType, Some(self.device_type(&d.device_type)))),
+            ("role", Val::Ref(Model::DeviceRole, Some(self.device_role(&d.role)))),
+            ("site", Val::Ref(Model::Site, Some(site.clone()))),
+            ("location", self.opt(&d.location, Model::Location, Self::location)),
+            ("rack", self.opt(&d.rack, Model::Rack, Self::rack)),
+            ("position", float(&d.position)),
+            ("platform", self.opt(&d.platform, Model::Platform, Self::platform)),
+            ("tenant", self.opt(&d.tenant, Model::Tenant, Self::tenant)),
+            ("serial", text(&d.serial)),
+            ("asset_tag", Val::Json(d.asset_tag.as_ref().map_or(Value::Null, |t| json!(t.value)))),
+            ("description", text(&d.description)),
+            ("comments", text(&d.comments)),
+            ("local_context_data", Val::Json(d.local_context_data.as_ref().map_or(Value::Null, |n| n.to_json()))),
+            ("tags", self.tags(&d.tags, true)),
+            ("custom_fields", custom_fields(&d.custom_fields)),
+        ];
+        for (k, v) in [("face", &d.face), ("status", &d.status), ("airflow", &d.airflow)] {
+            if let Some(t) = v {
+                f.push((k, s(t)));
+            }
+        }
+        let primary = |id: Option<Id<IpAddress>>| {
+            Val::Ref(Model::IpAddress, id.map(|id| self.ip_key(&self.inv.ip_addresses[id.index()])))
+        };
+        let late = vec![("primary_ip4", primary(d.primary_ip4_id)), ("primary_ip6", primary(d.primary_ip6_id))];
+        let lookup = json!({"name": d.name.value, "site": {"slug": site}});
+        self.push(Model::Device, d.name.value.clone(), lookup.clone(), f, d.name.span);
+        self.out.last_mut().expect("just pushed").late = late;
+        for i in &d.interfaces {
+            let mut f = vec![
+                ("device", Val::Ref(Model::Device, Some(d.name.value.clone()))),
+                ("name", s(&i.name)),
+                ("label", text(&i.label)),
+                ("description", text(&i.description)),
+                ("mtu", num(&i.mtu)),
+                ("speed", num(&i.speed)),
+                ("untagged_vlan", self.vlan_ref(&i.untagged_vlan)),
+                (
+                    "tagged_vlans",
+                    Val::Refs(
+                        Model::Vlan,
+                        i.tagged_vlans
+                            .iter()
+                            .filter_map(|v| v.id)
+                            .map(|id| self.vlan_key(&self.inv.vlans[id.index()]))
+                            .collect(),
+                    ),
+                ),
+                ("vrf", self.opt(&i.vrf, Model::Vrf, Self::vrf)),
+                ("tags", self.tags(&i.tags, true)),
+                ("custom_fields", custom_fields(&i.custom_fields)),
+            ];
+            if let Some(t) = &i.interface_type {
+                f.push(("type", s(t)));
+            }
+            for (k, v) in [("enabled", &i.enabled), ("mgmt_only", &i.mgmt_only)] {
+                if let Some(b) = v {
+                    f.push((k, Val::Json(json!(b.value))));
+                }
+            }
+            if let Some(m) = &i.mode {
+                f.push(("mode", s(m)));
+            }
+            let sibling = |idx: Option<u32>| {
+                Val::Ref(
+                    Model::Interface,
+                    idx.map(|k| format!("{}:{}", d.name.value, d.interfaces[k as usize].name.value)),
+                )
+            };
+            let late = vec![("lag", sibling(i.lag_id)), ("parent", sibling(i.parent_id))];
+            let key = format!("{}:{}", d.name.value, i.name.value);
+            let il = json!({"device": lookup, "name": i.name.value});
+            // Interfaces from the device type point at the type's file; the device is where they are used.
+            let origin = if i.template.is_some() && !i.inline { d.name.span } else { i.name.span };
+            self.push(Model::Interface, key, il, f, origin);
+            self.out.last_mut().expect("just pushed").late = late;
+        }
+    }
+
+    fn cable_end(&self, e: &CableEnd) -> Option<(Model, String)> {
+        match e {
+            CableEnd::Interface(r) => Some((Model::Interface, self.interface_key(r.id?))),
+            CableEnd::Circuit { side, id, .. } => {
+                let c = &self.inv.circuits[id.as_ref()?.index()];
+                Some((Model::CircuitTermination, format!("{}/{}", self.circuit_key(c), side.value.as_str())))
+            }
+        }
+    }
+
+    fn cable_record(&mut self, c: &Cable) {
+        let (Some(a), Some(b)) = (self.cable_end(&c.a), self.cable_end(&c.b)) else { return };
+        let key = cable_key(&cable_end_key(a.0, &a.1), &cable_end_key(b.0, &b.1));
+        let mut f = vec![
+            ("a_terminations", Val::Terms(vec![a])),
+            ("b_terminations", Val::Terms(vec![b])),
+            ("label", text(&c.label)),
+            ("color", text(&c.color)),
+            ("length", float(&c.length)),
+            ("description", text(&c.description)),
+            ("tags", self.tags(&c.tags, true)),
+        ];
+        for (k, v) in [("type", &c.cable_type), ("status", &c.status), ("length_unit", &c.length_unit)] {
+            if let Some(t) = v {
+                f.push((k, s(t)));
+            }
+        }
+        self.push(Model::Cable, key, Value::Null, f, c.span);
+    }
+}
+
+/// The records of a resolved inventory (one that checked without errors).
+pub fn records(inv: &Inventory) -> Bundle {
+    Bundle { records: Builder { inv, out: Vec::new() }.build() }
+}
+
+/// A field value as the bundle writes it: references as attribute dicts.
+pub fn render(v: &Val, index: &HashMap<(Model, &str), &Record>) -> Value {
+    let lookup = |m: Model, k: &str| index.get(&(m, k)).map_or_else(|| json!({"key": k}), |r| r.lookup.clone());
+    match v {
+        Val::Json(j) => j.clone(),
+        Val::Ref(m, k) => k.as_ref().map_or(Value::Null, |k| lookup(*m, k)),
+        Val::Refs(m, ks) => Value::Array(ks.iter().map(|k| lookup(*m, k)).collect()),
+        Val::Generic(_) => unreachable!("generic references are expanded by render_fields"),
+        Val::Terms(ts) => {
+            Value::Array(ts.iter().map(|(m, k)| json!({"object_type": m.name(), "object_id": lookup(*m, k)})).collect())
+        }
+        Val::Mappings(ms) => Value::Array(
+            ms.iter()
+                .map(|(p, rp, rpp)| {
+                    json!({"position": p, "rear_port": lookup(Model::RearPortTemplate, rp), "rear_port_position": rpp})
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// A record's fields as a payload for the bundle.
+pub fn render_fields(fields: &[(&'static str, Val)], index: &HashMap<(Model, &str), &Record>) -> Map<String, Value> {
+    let mut m = Map::new();
+    for (k, v) in fields {
+        match v {
+            Val::Generic(g) => {
+                let (t, i) = generic_fields(k);
+                match g {
+                    Some((model, key)) => {
+                        m.insert(t.into(), json!(model.name()));
+                        m.insert(i.into(), render(&Val::Ref(*model, Some(key.clone())), index));
+                    }
+                    None => {
+                        m.insert(t.into(), Value::Null);
+                        m.insert(i.into(), Value::Null);
+                    }
+                }
+            }
+            v => {
+                m.insert((*k).to_string(), render(v, index));
+            }
+        }
+    }
+    m
+}
+
+/// The two field names of a generic reference.
+pub fn generic_fields(base: &str) -> (&'static str, &'static str) {
+    match base {
+        "scope" => ("scope_type", "scope_id"),
+        "assigned_object" => ("assigned_object_type", "assigned_object_id"),
+        "termination" => ("termination_type", "termination_id"),
+        _ => ("object_type", "object_id"),
+    }
+}

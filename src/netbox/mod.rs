@@ -1,0 +1,12 @@
+//! NetBox: the inventory as NetBox REST payloads (`bundle`), written as files
+//! by `sot build --target netbox` (`files`) and pushed to a live NetBox by
+//! `sot netbox push` (`client`, `push`).
+
+pub mod bundle;
+pub mod client;
+pub mod files;
+pub mod model;
+pub mod push;
+
+pub use bundle::{Bundle, MANAGED_TAG, Record, records};
+pub use model::Model;

@@ -1,0 +1,181 @@
+//! The NetBox models `sot` writes, in dependency order, with their REST
+//! endpoints and how an object of each is named (its natural key).
+
+use serde_json::Value;
+
+/// How `sot` marks the objects it manages in a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// The `sot-managed` tag.
+    Tag,
+    /// The `sot` owner (models whose `tags` mean something else, or that have none).
+    Owner,
+    /// Owned through the parent: a component template of a managed device type.
+    Parent,
+    /// Never pruned (tags: other objects may use them).
+    None,
+}
+
+macro_rules! models {
+    ($( $variant:ident => $name:literal, $endpoint:literal, $marker:ident; )*) => {
+        /// A NetBox model, in the order objects must be created.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Model { $( $variant, )* }
+
+        impl Model {
+            /// Every model, in dependency order (parents first).
+            pub const ALL: &'static [Model] = &[ $( Model::$variant, )* ];
+
+            /// `app_label.model`, as NetBox names object types.
+            pub fn name(self) -> &'static str {
+                match self { $( Model::$variant => $name, )* }
+            }
+
+            /// The list endpoint below `/api/`, with a trailing slash.
+            pub fn endpoint(self) -> &'static str {
+                match self { $( Model::$variant => $endpoint, )* }
+            }
+
+            pub fn marker(self) -> Marker {
+                match self { $( Model::$variant => Marker::$marker, )* }
+            }
+        }
+    };
+}
+
+models! {
+    Tag => "extras.tag", "extras/tags/", None;
+    ChoiceSet => "extras.customfieldchoiceset", "extras/custom-field-choice-sets/", Owner;
+    CustomField => "extras.customfield", "extras/custom-fields/", Owner;
+    TenantGroup => "tenancy.tenantgroup", "tenancy/tenant-groups/", Tag;
+    Tenant => "tenancy.tenant", "tenancy/tenants/", Tag;
+    Region => "dcim.region", "dcim/regions/", Tag;
+    SiteGroup => "dcim.sitegroup", "dcim/site-groups/", Tag;
+    Site => "dcim.site", "dcim/sites/", Tag;
+    Location => "dcim.location", "dcim/locations/", Tag;
+    RackRole => "dcim.rackrole", "dcim/rack-roles/", Tag;
+    Rack => "dcim.rack", "dcim/racks/", Tag;
+    Manufacturer => "dcim.manufacturer", "dcim/manufacturers/", Tag;
+    DeviceType => "dcim.devicetype", "dcim/device-types/", Tag;
+    InterfaceTemplate => "dcim.interfacetemplate", "dcim/interface-templates/", Parent;
+    ConsolePortTemplate => "dcim.consoleporttemplate", "dcim/console-port-templates/", Parent;
+    ConsoleServerPortTemplate => "dcim.consoleserverporttemplate", "dcim/console-server-port-templates/", Parent;
+    PowerPortTemplate => "dcim.powerporttemplate", "dcim/power-port-templates/", Parent;
+    PowerOutletTemplate => "dcim.poweroutlettemplate", "dcim/power-outlet-templates/", Parent;
+    RearPortTemplate => "dcim.rearporttemplate", "dcim/rear-port-templates/", Parent;
+    FrontPortTemplate => "dcim.frontporttemplate", "dcim/front-port-templates/", Parent;
+    DeviceRole => "dcim.devicerole", "dcim/device-roles/", Tag;
+    Platform => "dcim.platform", "dcim/platforms/", Tag;
+    Vrf => "ipam.vrf", "ipam/vrfs/", Tag;
+    IpamRole => "ipam.role", "ipam/roles/", Tag;
+    VlanGroup => "ipam.vlangroup", "ipam/vlan-groups/", Tag;
+    Vlan => "ipam.vlan", "ipam/vlans/", Tag;
+    Prefix => "ipam.prefix", "ipam/prefixes/", Tag;
+    Device => "dcim.device", "dcim/devices/", Tag;
+    Interface => "dcim.interface", "dcim/interfaces/", Tag;
+    Provider => "circuits.provider", "circuits/providers/", Tag;
+    CircuitType => "circuits.circuittype", "circuits/circuit-types/", Tag;
+    Circuit => "circuits.circuit", "circuits/circuits/", Tag;
+    CircuitTermination => "circuits.circuittermination", "circuits/circuit-terminations/", Tag;
+    Cable => "dcim.cable", "dcim/cables/", Tag;
+    IpAddress => "ipam.ipaddress", "ipam/ip-addresses/", Tag;
+    ConfigContext => "extras.configcontext", "extras/config-contexts/", Owner;
+}
+
+impl Model {
+    /// The model of a NetBox object type name (`dcim.interface`).
+    pub fn from_name(name: &str) -> Option<Model> {
+        Model::ALL.iter().copied().find(|m| m.name() == name)
+    }
+
+    /// The device type a component template belongs to, for [`Marker::Parent`] models.
+    pub fn is_template(self) -> bool {
+        self.marker() == Marker::Parent
+    }
+}
+
+/// Looks up the natural key of an already-known object by model and id.
+pub trait KeyOf {
+    fn key_of(&self, model: Model, id: u64) -> Option<&str>;
+}
+
+fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
+    v.get(k)?.as_str()
+}
+
+fn nested_id(v: &Value, k: &str) -> Option<u64> {
+    v.get(k)?.get("id")?.as_u64()
+}
+
+fn vrf_part(obj: &Value, keys: &dyn KeyOf) -> Option<String> {
+    match nested_id(obj, "vrf") {
+        Some(id) => keys.key_of(Model::Vrf, id).map(str::to_string),
+        None => Some("global".to_string()),
+    }
+}
+
+/// The natural key of an object as NetBox returns it, in the same form as the
+/// keys the bundle gives its records. `None` for objects `sot` cannot name.
+pub fn key_of_existing(model: Model, obj: &Value, keys: &dyn KeyOf) -> Option<String> {
+    use Model::*;
+    let parent = |field: &str, m: Model| nested_id(obj, field).and_then(|id| keys.key_of(m, id));
+    Some(match model {
+        Tag | TenantGroup | Tenant | Region | SiteGroup | Site | RackRole | Manufacturer | DeviceType | DeviceRole
+        | Platform | IpamRole | VlanGroup | Provider | CircuitType => s(obj, "slug")?.to_string(),
+        ChoiceSet | CustomField | ConfigContext | Vrf => s(obj, "name")?.to_string(),
+        Location => format!("{}/{}", parent("site", Site)?, s(obj, "slug")?),
+        Rack => format!("{}/{}", parent("site", Site)?, s(obj, "name")?),
+        InterfaceTemplate
+        | ConsolePortTemplate
+        | ConsoleServerPortTemplate
+        | PowerPortTemplate
+        | PowerOutletTemplate
+        | RearPortTemplate
+        | FrontPortTemplate => {
+            format!("{}:{}", parent("device_type", DeviceType)?, s(obj, "name")?)
+        }
+        Device => s(obj, "name")?.to_string(),
+        Interface => format!("{}:{}", parent("device", Device)?, s(obj, "name")?),
+        Vlan => {
+            let vid = obj.get("vid")?.as_u64()?;
+            match (nested_id(obj, "group"), nested_id(obj, "site")) {
+                (Some(g), _) => format!("group {}/{vid}", keys.key_of(VlanGroup, g)?),
+                (None, Some(site)) => format!("site {}/{vid}", keys.key_of(Site, site)?),
+                (None, None) => format!("global/{vid}"),
+            }
+        }
+        Prefix => format!("{}/{}", vrf_part(obj, keys)?, s(obj, "prefix")?),
+        IpAddress => format!("{}/{}", vrf_part(obj, keys)?, s(obj, "address")?),
+        Circuit => format!("{}/{}", parent("provider", Provider)?, s(obj, "cid")?),
+        CircuitTermination => {
+            let side = obj.get("term_side").and_then(|v| v.as_str().or_else(|| v.get("value")?.as_str()))?;
+            format!("{}/{side}", parent("circuit", Circuit)?)
+        }
+        Cable => {
+            let end = |field: &str| -> Option<String> {
+                let mut parts: Vec<String> = Vec::new();
+                for t in obj.get(field)?.as_array()? {
+                    let m = Model::from_name(t.get("object_type")?.as_str()?)?;
+                    let id = t.get("object_id")?.as_u64()?;
+                    parts.push(cable_end_key(m, keys.key_of(m, id)?));
+                }
+                parts.sort();
+                Some(parts.join(","))
+            };
+            cable_key(&end("a_terminations")?, &end("b_terminations")?)
+        }
+    })
+}
+
+/// How a cable end is named in a cable's key.
+pub fn cable_end_key(model: Model, key: &str) -> String {
+    match model {
+        Model::CircuitTermination => format!("circuit {key}"),
+        _ => key.to_string(),
+    }
+}
+
+/// A cable's key: its two ends, in sorted order (a cable has no other name).
+pub fn cable_key(a: &str, b: &str) -> String {
+    if a <= b { format!("{a} <> {b}") } else { format!("{b} <> {a}") }
+}

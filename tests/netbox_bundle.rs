@@ -1,0 +1,257 @@
+//! The NetBox bundle: every payload `sot` would send is checked against the
+//! REST schema of a real NetBox (`../shared/netbox/openapi.json`), so that a
+//! misspelled field (which NetBox silently ignores) or a wrong value fails here;
+//! and `sot build --target netbox` writes the files the docs describe.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Map, Value, json};
+use sot::netbox::Model;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn openapi() -> Value {
+    let path = root().join("../shared/netbox/openapi.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("the OpenAPI document is JSON")
+}
+
+/// OpenAPI 3.0's `nullable` as JSON Schema.
+fn to_json_schema(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut out: Map<String, Value> = m.iter().map(|(k, v)| (k.clone(), to_json_schema(v))).collect();
+            // 3.0's boolean exclusive bounds.
+            for (ex, bound) in [("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")] {
+                if let Some(Value::Bool(b)) = out.get(ex).cloned() {
+                    out.remove(ex);
+                    if b && let Some(v) = out.remove(bound) {
+                        out.insert(ex.into(), v);
+                    }
+                }
+            }
+            // The server takes a nested object (tags) by id as well as by attributes;
+            // the schema only says the latter.
+            if let Some(Value::String(r)) = out.get("$ref")
+                && r.starts_with("#/components/schemas/Nested")
+            {
+                return json!({"anyOf": [Value::Object(out), {"type": "integer"}]});
+            }
+            if out.remove("nullable") == Some(Value::Bool(true)) {
+                return json!({"anyOf": [Value::Object(out), {"type": "null"}]});
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(to_json_schema).collect()),
+        v => v.clone(),
+    }
+}
+
+/// A schema document for `target`: only the components it reaches (compiling all
+/// of NetBox's for each model is slow).
+fn document(components: &Value, target: Value) -> Value {
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r.trim_start_matches("#/components/schemas/").to_string());
+                }
+                m.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut schemas = Map::new();
+    let mut todo = Vec::new();
+    refs(&target, &mut todo);
+    while let Some(name) = todo.pop() {
+        if schemas.contains_key(&name) {
+            continue;
+        }
+        let s = components["schemas"][&name].clone();
+        refs(&s, &mut todo);
+        schemas.insert(name, s);
+    }
+    schemas.insert("__target".into(), target);
+    json!({"$ref": "#/components/schemas/__target", "components": {"schemas": schemas}})
+}
+
+/// The name of the schema NetBox takes for a POST to `endpoint`.
+fn request_schema(api: &Value, endpoint: &str) -> String {
+    let op = &api["paths"][format!("/api/{endpoint}")]["post"];
+    let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+    fn first_ref(v: &Value) -> Option<String> {
+        match v {
+            Value::Object(m) => {
+                m.get("$ref").and_then(Value::as_str).map(str::to_string).or_else(|| m.values().find_map(first_ref))
+            }
+            Value::Array(a) => a.iter().find_map(first_ref),
+            _ => None,
+        }
+    }
+    let r = first_ref(schema).unwrap_or_else(|| panic!("no request schema for POST /api/{endpoint}"));
+    r.trim_start_matches("#/components/schemas/").to_string()
+}
+
+fn example_bundle() -> sot::netbox::Bundle {
+    let loaded = sot::load::load_workdir(&root()).expect("the example loads");
+    let comp = sot::compile::compile(&loaded.sources, loaded.config.clone(), loaded.diagnostics);
+    assert_eq!(comp.count(sot::diagnostic::Severity::Error), 0, "the example checks clean");
+    sot::netbox::records(&comp.inventory)
+}
+
+#[test]
+fn every_payload_matches_netbox_rest_schema() {
+    let api = openapi();
+    let components = to_json_schema(&api["components"]);
+    let bundle = example_bundle();
+    let mut checked = std::collections::BTreeMap::<&str, usize>::new();
+    let mut failures = Vec::new();
+    for &model in Model::ALL {
+        let records: Vec<_> = bundle.of(model).collect();
+        if records.is_empty() {
+            continue;
+        }
+        let name = request_schema(&api, model.endpoint());
+        let mut target = components["schemas"][&name].clone();
+        assert!(target.is_object(), "{name} is in the schema");
+        // NetBox ignores unknown fields; here they are errors.
+        target["additionalProperties"] = json!(false);
+        let validator = jsonschema::validator_for(&document(&components, target)).expect("the request schema compiles");
+        for r in records {
+            let mut payload =
+                sot::netbox::push::resolve_with(&r.fields, &|_, _| Some(1)).unwrap_or_else(|_| panic!("ids"));
+            let late = sot::netbox::push::resolve_with(&r.late, &|_, _| Some(1)).unwrap_or_else(|_| panic!("ids"));
+            payload.extend(late);
+            let value = Value::Object(payload);
+            for e in validator.iter_errors(&value) {
+                failures.push(format!("{} {} ({name}): {e} at {}", model.name(), r.key, e.instance_path()));
+            }
+            *checked.entry(model.name()).or_default() += 1;
+        }
+    }
+    assert!(failures.is_empty(), "payloads NetBox would refuse or ignore:\n{}", failures.join("\n"));
+    // The example exercises the models a fleet needs.
+    for m in [
+        "dcim.site",
+        "dcim.device",
+        "dcim.interface",
+        "dcim.cable",
+        "ipam.ipaddress",
+        "ipam.prefix",
+        "ipam.vlan",
+        "extras.configcontext",
+        "dcim.interfacetemplate",
+        "circuits.circuittermination",
+    ] {
+        assert!(checked.get(m).copied().unwrap_or(0) > 0, "the example has no {m}: {checked:?}");
+    }
+}
+
+#[test]
+fn a_payload_with_a_misspelled_field_is_caught_by_the_schema_check() {
+    // The check above must be able to fail: a wrong field name is reported.
+    let api = openapi();
+    let components = to_json_schema(&api["components"]);
+    let mut target = components["schemas"][request_schema(&api, "dcim/sites/")].clone();
+    target["additionalProperties"] = json!(false);
+    let validator = jsonschema::validator_for(&document(&components, target)).expect("compiles");
+    assert!(validator.is_valid(&json!({"name": "x", "slug": "x", "status": "active"})));
+    assert!(!validator.is_valid(&json!({"name": "x", "slug": "x", "stauts": "active"})));
+    assert!(!validator.is_valid(&json!({"name": "x", "slug": "x", "status": "on fire"})));
+}
+
+#[test]
+fn records_follow_dependency_order_and_name_their_source() {
+    let bundle = example_bundle();
+    let index = bundle.index();
+    let pos: std::collections::HashMap<(Model, &str), usize> =
+        bundle.records.iter().enumerate().map(|(i, r)| ((r.model, r.key.as_str()), i)).collect();
+    for (i, r) in bundle.records.iter().enumerate() {
+        // Every reference in `fields` points at an earlier record (`late` may point anywhere).
+        let _ = sot::netbox::push::resolve_with(&r.fields, &|m, k| {
+            let j = *pos
+                .get(&(m, k))
+                .unwrap_or_else(|| panic!("{} {} refers to missing {} {k}", r.model.name(), r.key, m.name()));
+            assert!(j < i, "{} {} refers to {} {k}, which comes later", r.model.name(), r.key, m.name());
+            Some(1)
+        });
+        let _ = sot::netbox::push::resolve_with(&r.late, &|m, k| {
+            assert!(index.contains_key(&(m, k)), "{} {} refers to missing {} {k}", r.model.name(), r.key, m.name());
+            Some(1)
+        });
+        if r.key != sot::netbox::MANAGED_TAG {
+            assert!(r.origin.is_some(), "{} {} has no source location", r.model.name(), r.key);
+        }
+    }
+}
+
+fn sot() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sot"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
+        }
+    }
+}
+
+fn copy_example(to: &Path) {
+    for d in ["inventory", "templates", "schemas", "device-types"] {
+        let src = root().join(d);
+        if src.exists() {
+            copy_dir(&src, &to.join(d));
+        }
+    }
+    std::fs::copy(root().join("sot.yaml"), to.join("sot.yaml")).expect("copy sot.yaml");
+}
+
+#[test]
+fn build_target_netbox_writes_model_files_csv_and_a_manifest() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_example(tmp.path());
+    let out = tmp.path().join("out");
+    let st = sot().arg("build").arg(tmp.path()).arg("--out").arg(&out).args(["--target", "netbox"]).output().unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    let nb = out.join("netbox");
+    let manifest: Value = serde_json::from_slice(&std::fs::read(nb.join("manifest.json")).unwrap()).unwrap();
+    let files = manifest["files"].as_array().expect("files");
+    // Files are numbered in dependency order: sites before devices before interfaces before IPs.
+    let order: Vec<&str> = files.iter().map(|f| f["model"].as_str().unwrap()).collect();
+    let at = |m: &str| order.iter().position(|x| *x == m).unwrap_or_else(|| panic!("{m} in {order:?}"));
+    assert!(at("dcim.site") < at("dcim.device"));
+    assert!(at("dcim.device") < at("dcim.interface"));
+    assert!(at("dcim.interface") < at("ipam.ipaddress"));
+    assert!(at("extras.customfield") < at("dcim.site"));
+    for f in files {
+        let doc: Value = serde_json::from_slice(&std::fs::read(nb.join(f["file"].as_str().unwrap())).unwrap()).unwrap();
+        assert_eq!(doc["records"].as_array().unwrap().len() as u64, f["count"].as_u64().unwrap());
+    }
+    // A device names its references by attribute dicts and says where it is written.
+    let devices: Value =
+        serde_json::from_slice(&std::fs::read(nb.join(files[at("dcim.device")]["file"].as_str().unwrap())).unwrap())
+            .unwrap();
+    let d = &devices["records"][0];
+    assert!(d["payload"]["site"]["slug"].is_string(), "{d}");
+    assert!(d["source"].as_str().unwrap().starts_with("inventory/"), "{d}");
+    assert!(d["payload"]["tags"].as_array().unwrap().contains(&json!({"slug": "sot-managed"})));
+    // CSV for people: a header row of NetBox import fields, a row per device.
+    let csv = std::fs::read_to_string(nb.join("csv/devices.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("name,role,tenant,manufacturer,device_type,"));
+    assert_eq!(lines.count(), devices["records"].as_array().unwrap().len());
+    // The bundle is listed in the build manifest like every other artifact.
+    let top: Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(top["artifacts"].as_array().unwrap().iter().any(|a| a["path"] == "netbox/manifest.json"));
+}
