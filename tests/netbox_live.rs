@@ -118,7 +118,10 @@ devices:
     device_type: arista-dcs-7050sx3-48yc8
     role: leaf
     site: push-test
+    platform: eos
     status: planned
+    local_context_data:
+      mgmt_gateway: 192.0.2.1
     interfaces:
       - name: Loopback0
         type: virtual
@@ -131,7 +134,7 @@ vlans:
     site: push-test
 config_contexts:
   - name: push-test
-    weight: 9000
+    weight: 350
     sites: [push-test]
     data:
       push_test: {a: 1}
@@ -176,7 +179,7 @@ fn push_loads_the_example_into_netbox_idempotently_and_prunes_only_its_own() {
     assert!(cables > 0);
     let ctx = nb.one("extras/config-contexts/?name=push-test").expect("the config context exists");
     assert_eq!(ctx["data"], json!({"push_test": {"a": 1}}));
-    assert_eq!(ctx["weight"], json!(9000));
+    assert_eq!(ctx["weight"], json!(350));
     let test_dev = nb.one("dcim/devices/?name=push-test-r1").expect("pushed");
     assert_eq!(test_dev["primary_ip4"]["address"], json!("192.0.2.201/32"));
 

@@ -151,8 +151,8 @@ fn push(args: PushArgs, color: bool, out: &mut dyn Write) -> Result<u8, Failure>
     }
     for p in &outcome.problems {
         match at(p.origin) {
-            Some(src) => eprintln!("error: NetBox refused {} `{}`: {}\n  --> {src}", p.model, p.key, p.message),
-            None => eprintln!("error: NetBox refused {} `{}`: {}", p.model, p.key, p.message),
+            Some(src) => eprintln!("error: {} `{}`: {}\n  --> {src}", p.model, p.key, p.message),
+            None => eprintln!("error: {} `{}`: {}", p.model, p.key, p.message),
         }
     }
     Ok(if outcome.problems.is_empty() { EXIT_OK } else { EXIT_ERRORS })

@@ -93,6 +93,8 @@ struct State {
     keys: HashMap<(Model, u64), String>,
     existing: HashMap<(Model, u64), Value>,
     managed: HashSet<(Model, u64)>,
+    /// Objects this push created.
+    created: HashSet<(Model, u64)>,
     next_fake: u64,
 }
 
@@ -357,7 +359,8 @@ impl Pusher<'_> {
     }
 
     fn missing(&mut self, r: &Record, m: Missing) {
-        let msg = format!("refers to {} `{}`, which NetBox does not have (it could not be created)", m.0.name(), m.1);
+        let msg =
+            format!("not sent: it refers to {} `{}`, which NetBox does not have (it was refused)", m.0.name(), m.1);
         self.problem(r, msg);
     }
 
@@ -378,48 +381,99 @@ impl Pusher<'_> {
             }
             self.st.existing.insert((model, id), obj);
         }
-        let mut creates: Vec<(&Record, Map<String, Value>)> = Vec::new();
-        let mut updates: Vec<Update<'_>> = Vec::new();
         for r in records {
             seen_keys.insert(r.key.clone());
-            let mut want = match resolve(&r.fields, &self.st) {
-                Ok(w) => w,
-                Err(m) => {
-                    self.missing(r, m);
-                    continue;
-                }
-            };
-            match self.st.id(model, &r.key) {
-                None => {
-                    if model.marker() == Marker::Owner
-                        && let Some(o) = self.owner
-                    {
-                        want.insert("owner".into(), json!(o));
+        }
+        // Waves: a record whose parent is of its own model (regions, locations, …) waits
+        // until the parent exists.
+        let mut pending: Vec<&Record> = records.to_vec();
+        loop {
+            let mut creates: Vec<(&Record, Map<String, Value>)> = Vec::new();
+            let mut updates: Vec<Update<'_>> = Vec::new();
+            // Interfaces NetBox made from the templates of a device this push created:
+            // part of the device's creation, so reported as created.
+            let mut completes: Vec<Update<'_>> = Vec::new();
+            let mut waiting: Vec<&Record> = Vec::new();
+            for r in std::mem::take(&mut pending) {
+                let mut want = match resolve(&r.fields, &self.st) {
+                    Ok(w) => w,
+                    Err(Missing(m, k)) if m == model && seen_keys.contains(&k) => {
+                        waiting.push(r);
+                        continue;
                     }
-                    creates.push((r, want));
-                }
-                Some(id) => {
-                    let have = &self.st.existing[&(model, id)];
-                    // An object sot did not create stays unmarked: prune must never take it.
-                    if model.marker() == Marker::Tag
-                        && !self.st.managed.contains(&(model, id))
-                        && let (Some(tag), Some(Value::Array(tags))) = (self.tag_id, want.get_mut("tags"))
-                    {
-                        tags.retain(|t| t.as_u64() != Some(tag));
+                    Err(m) => {
+                        self.missing(r, m);
+                        continue;
                     }
-                    // A cable's ends are its name; which end NetBox calls A is not a change.
-                    let skip: &[&str] = if model == Model::Cable { &["a_terminations", "b_terminations"] } else { &[] };
-                    let diff = differences(&want, have, skip);
-                    if diff.is_empty() {
-                        self.out.unchanged += 1;
-                    } else {
-                        updates.push((r, id, diff));
+                };
+                match self.st.id(model, &r.key) {
+                    None => {
+                        if model.marker() == Marker::Owner
+                            && let Some(o) = self.owner
+                        {
+                            want.insert("owner".into(), json!(o));
+                        }
+                        creates.push((r, want));
+                    }
+                    Some(id) => {
+                        let have = &self.st.existing[&(model, id)];
+                        // An object sot did not create stays unmarked: prune must never take it.
+                        if model.marker() == Marker::Tag
+                            && !self.st.managed.contains(&(model, id))
+                            && let (Some(tag), Some(Value::Array(tags))) = (self.tag_id, want.get_mut("tags"))
+                        {
+                            tags.retain(|t| t.as_u64() != Some(tag));
+                        }
+                        // A cable's ends are its name; which end NetBox calls A is not a change.
+                        let skip: &[&str] =
+                            if model == Model::Cable { &["a_terminations", "b_terminations"] } else { &[] };
+                        let diff = differences(&want, have, skip);
+                        let from_template = model == Model::Interface
+                            && have
+                                .pointer("/device/id")
+                                .and_then(Value::as_u64)
+                                .is_some_and(|d| self.st.created.contains(&(Model::Device, d)));
+                        if from_template {
+                            completes.push((r, id, diff));
+                        } else if diff.is_empty() {
+                            self.out.unchanged += 1;
+                        } else {
+                            updates.push((r, id, diff));
+                        }
                     }
                 }
             }
+            let progress = !creates.is_empty() || !updates.is_empty() || !completes.is_empty();
+            self.create(model, creates)?;
+            self.update(model, updates)?;
+            for (r, id, _) in &completes {
+                self.st.created.insert((model, *id));
+                self.out.changes.push(Change {
+                    action: Action::Create,
+                    model: model.name(),
+                    key: r.key.clone(),
+                    fields: Vec::new(),
+                    origin: r.origin,
+                });
+            }
+            let completes: Vec<Update<'_>> = completes.into_iter().filter(|(_, _, d)| !d.is_empty()).collect();
+            let reported = self.out.changes.len();
+            self.update(model, completes)?;
+            self.out.changes.truncate(reported);
+            if waiting.is_empty() {
+                break;
+            }
+            if !progress {
+                // The parents were refused (or form a cycle NetBox would refuse too).
+                for r in waiting {
+                    if let Err(m) = resolve(&r.fields, &self.st) {
+                        self.missing(r, m);
+                    }
+                }
+                break;
+            }
+            pending = waiting;
         }
-        self.create(model, creates)?;
-        self.update(model, updates)?;
         // Managed objects the inventory no longer has.
         let mut stale: Vec<(Model, u64, String)> = self
             .st
@@ -456,6 +510,7 @@ impl Pusher<'_> {
                 let id = self.st.fake();
                 self.st.register(model, r.key.clone(), id);
                 self.st.managed.insert((model, id));
+                self.st.created.insert((model, id));
             }
             return Ok(());
         }
@@ -469,7 +524,7 @@ impl Pusher<'_> {
                     let mut good = Vec::new();
                     for ((r, w), e) in chunk.iter().zip(&errors) {
                         if e.as_object().is_some_and(|m| !m.is_empty()) {
-                            self.problem(r, refusal(e));
+                            self.problem(r, format!("NetBox refused it: {}", refusal(e)));
                         } else {
                             good.push((*r, w.clone()));
                         }
@@ -490,7 +545,9 @@ impl Pusher<'_> {
         for (r, w) in items {
             match self.client.post(model.endpoint(), &Value::Object(w)) {
                 Ok(obj) => self.created(model, &[(r, Map::new())], &[obj]),
-                Err(Error::Status { status: 400, body, .. }) => self.problem(r, refusal(&body)),
+                Err(Error::Status { status: 400, body, .. }) => {
+                    self.problem(r, format!("NetBox refused it: {}", refusal(&body)))
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -502,6 +559,7 @@ impl Pusher<'_> {
             if let Some(id) = obj.get("id").and_then(Value::as_u64) {
                 self.st.register(model, r.key.clone(), id);
                 self.st.managed.insert((model, id));
+                self.st.created.insert((model, id));
                 self.st.existing.insert((model, id), obj.clone());
             }
         }
@@ -537,7 +595,9 @@ impl Pusher<'_> {
                         let one = payload(*id, diff);
                         match self.client.patch(&format!("{}{id}/", model.endpoint()), &one) {
                             Ok(_) => {}
-                            Err(Error::Status { status: 400, body, .. }) => self.problem(r, refusal(&body)),
+                            Err(Error::Status { status: 400, body, .. }) => {
+                                self.problem(r, format!("NetBox refused the update: {}", refusal(&body)))
+                            }
                             Err(e) => return Err(e),
                         }
                     }
@@ -573,9 +633,8 @@ impl Pusher<'_> {
         }
         for (model, updates) in by_model {
             // A created object's late fields are part of its creation, not an update.
-            let (fresh, old): (Vec<_>, Vec<_>) = updates.into_iter().partition(|(r, _, _)| {
-                self.out.changes.iter().any(|c| c.action == Action::Create && c.model == model.name() && c.key == r.key)
-            });
+            let (fresh, old): (Vec<_>, Vec<_>) =
+                updates.into_iter().partition(|(_, id, _)| self.st.created.contains(&(model, *id)));
             let n = self.out.changes.len();
             self.update(model, fresh)?;
             self.out.changes.truncate(n);
