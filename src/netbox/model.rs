@@ -179,3 +179,63 @@ pub fn cable_end_key(model: Model, key: &str) -> String {
 pub fn cable_key(a: &str, b: &str) -> String {
     if a <= b { format!("{a} <> {b}") } else { format!("{b} <> {a}") }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    struct Keys;
+    impl KeyOf for Keys {
+        fn key_of(&self, model: Model, id: u64) -> Option<&str> {
+            match (model, id) {
+                (Model::Device, 7) => Some("r1"),
+                (Model::Interface, 70) => Some("r1:eth0"),
+                (Model::Interface, 80) => Some("r2:eth0"),
+                (Model::Site, 1) => Some("lon1"),
+                (Model::Vrf, 3) => Some("mgmt"),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn netbox_objects_get_the_keys_the_bundle_gives_its_records() {
+        let iface = json!({"id": 70, "name": "eth0", "device": {"id": 7, "name": "r1"}});
+        assert_eq!(key_of_existing(Model::Interface, &iface, &Keys).as_deref(), Some("r1:eth0"));
+        let ip = json!({"id": 1, "address": "10.0.0.1/24", "vrf": {"id": 3, "name": "mgmt"}});
+        assert_eq!(key_of_existing(Model::IpAddress, &ip, &Keys).as_deref(), Some("mgmt/10.0.0.1/24"));
+        let ip = json!({"id": 2, "address": "10.0.0.1/24", "vrf": null});
+        assert_eq!(key_of_existing(Model::IpAddress, &ip, &Keys).as_deref(), Some("global/10.0.0.1/24"));
+        let vlan = json!({"id": 5, "vid": 10, "group": null, "site": {"id": 1}});
+        assert_eq!(key_of_existing(Model::Vlan, &vlan, &Keys).as_deref(), Some("site lon1/10"));
+        // A cable is named by its ends, whichever NetBox calls A.
+        let cable = |a: u64, b: u64| {
+            json!({"id": 9,
+                   "a_terminations": [{"object_type": "dcim.interface", "object_id": a}],
+                   "b_terminations": [{"object_type": "dcim.interface", "object_id": b}]})
+        };
+        let k1 = key_of_existing(Model::Cable, &cable(70, 80), &Keys);
+        assert_eq!(k1.as_deref(), Some("r1:eth0 <> r2:eth0"));
+        assert_eq!(key_of_existing(Model::Cable, &cable(80, 70), &Keys), k1);
+        // An interface of a device sot does not know cannot be named.
+        let other = json!({"id": 71, "name": "eth0", "device": {"id": 99}});
+        assert_eq!(key_of_existing(Model::Interface, &other, &Keys), None);
+    }
+
+    #[test]
+    fn models_are_listed_parents_first() {
+        let at = |m: Model| Model::ALL.iter().position(|x| *x == m).expect("listed");
+        assert!(at(Model::CustomField) < at(Model::Site));
+        assert!(at(Model::Vlan) < at(Model::Interface));
+        assert!(at(Model::Interface) < at(Model::Cable));
+        assert!(at(Model::CircuitTermination) < at(Model::Cable));
+        assert!(at(Model::Interface) < at(Model::IpAddress));
+        assert!(at(Model::RearPortTemplate) < at(Model::FrontPortTemplate));
+        assert!(at(Model::PowerPortTemplate) < at(Model::PowerOutletTemplate));
+        for m in Model::ALL {
+            assert_eq!(Model::from_name(m.name()), Some(*m));
+            assert!(m.endpoint().ends_with('/'));
+        }
+    }
+}
