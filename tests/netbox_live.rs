@@ -256,3 +256,20 @@ fn an_unreachable_netbox_is_an_error_not_a_panic() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("error: GET status/:"), "{stderr}");
 }
+
+#[test]
+fn an_inventory_with_errors_is_not_pushed() {
+    let repo = example();
+    std::fs::write(repo.path().join("inventory/broken.yaml"), "sites:\n  - name: Broken\n    region: nowhere\n")
+        .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_sot"))
+        .args(["netbox", "push", "--color", "never", "-C"])
+        .arg(repo.path())
+        .args(["--url", "http://127.0.0.1:9", "--token", "nbt_x.y", "--retries", "0"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("inventory/broken.yaml:3:13"), "{stderr}");
+    assert!(stderr.contains("nothing was pushed"), "{stderr}");
+}
