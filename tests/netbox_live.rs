@@ -238,6 +238,13 @@ fn a_netbox_refusal_names_the_yaml_that_caused_it() {
     assert!(stderr.contains("dcim.site `refused-site`"), "{stderr}");
     assert!(stderr.contains("description"), "{stderr}");
     assert!(stderr.contains("inventory/refused.yaml:2:"), "{stderr}");
+    let plan = plan(&out);
+    assert_eq!(plan["summary"]["problems"], json!(1), "{}", plan["problems"]);
+    assert!(plan["problems"][0]["source"].as_str().unwrap().starts_with("inventory/refused.yaml:2:"));
+    assert!(
+        !plan["changes"].as_array().unwrap().iter().any(|c| c["key"] == "refused-site"),
+        "a refused object is not reported as created"
+    );
     // Everything else went in.
     assert!(nb.one("dcim/devices/?name=ams1-leaf2").is_some());
     assert!(nb.one("dcim/sites/?slug=refused-site").is_none());

@@ -293,6 +293,13 @@ pub fn push(client: &Client, bundle: &Bundle, opts: &Options) -> Result<Outcome,
     }
     p.late(bundle)?;
     p.prune()?;
+    // A refused object was not created or updated.
+    let refused: HashSet<(&str, &str)> = p.out.problems.iter().map(|x| (x.model, x.key.as_str())).collect();
+    let changes = std::mem::take(&mut p.out.changes);
+    p.out.changes = changes
+        .into_iter()
+        .filter(|c| c.action == Action::Delete || !refused.contains(&(c.model, c.key.as_str())))
+        .collect();
     Ok(p.out)
 }
 
@@ -531,8 +538,34 @@ impl Pusher<'_> {
                     }
                     self.create_one_by_one(model, good)?;
                 }
-                Err(Error::Status { status: 400, body, .. }) => {
-                    let _ = body;
+                // NetBox 4.7 names the refused items: `{"detail", "errors": [{"index", "errors"}]}`.
+                Err(Error::Status { status: 400, body, .. }) if body.get("errors").is_some_and(Value::is_array) => {
+                    let mut refused = HashSet::new();
+                    for e in body["errors"].as_array().into_iter().flatten() {
+                        if let Some(i) = e.get("index").and_then(Value::as_u64).map(|i| i as usize)
+                            && let Some((r, _)) = chunk.get(i)
+                        {
+                            refused.insert(i);
+                            self.problem(r, format!("NetBox refused it: {}", refusal(&e["errors"])));
+                        }
+                    }
+                    let rest: Vec<_> = chunk
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| !refused.contains(i))
+                        .map(|(_, c)| c.clone())
+                        .collect();
+                    if refused.is_empty() {
+                        self.create_one_by_one(model, rest)?;
+                    } else if !rest.is_empty() {
+                        self.create(model, rest)?;
+                        // `create` reported them again; keep one entry per object.
+                        let n = self.out.changes.len();
+                        let dup = chunk.len() - refused.len();
+                        self.out.changes.drain(n - dup..n);
+                    }
+                }
+                Err(Error::Status { status: 400, .. }) => {
                     self.create_one_by_one(model, chunk.to_vec())?;
                 }
                 Err(e) => return Err(e),
