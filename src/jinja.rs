@@ -9,8 +9,11 @@ use minijinja::{Environment, UndefinedBehavior};
 
 use crate::project::{RenderOptions, Undefined};
 
-/// Instructions one evaluation may run before it is stopped.
-pub const FUEL: u64 = 50_000_000;
+/// Instructions one evaluation may run before it is stopped. Fuel also pays for
+/// data (one fuel per 64 bytes produced), so this bounds one render's memory to
+/// about 320 MB (50M allowed `'x' | indent(2000000000)` to take 4 GB per device).
+/// The example's largest device config needs 8,000.
+pub const FUEL: u64 = 5_000_000;
 /// Deepest nesting of includes, macros and calls.
 pub const RECURSION_LIMIT: usize = 64;
 

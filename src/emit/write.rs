@@ -1,8 +1,10 @@
 //! Writing the output directory atomically.
 //!
 //! Everything is written to a staging directory beside the output, then moved
-//! into place; the previous output is removed only after the new one is in
-//! place. A failure (or a kill) at any point leaves the previous output whole:
+//! into place (on Linux swapped with the previous output in one atomic
+//! `renameat2(RENAME_EXCHANGE)`, elsewhere by two renames); the previous output
+//! is removed only after the new one is in place. A failure (or a kill) at any
+//! point leaves the previous output whole:
 //! at worst a `.<name>.staging-*` or `.<name>.old-*` directory is left beside
 //! it, which the next build removes. Staging names carry the process id, so
 //! two builds running at once do not write into each other's files.
@@ -40,6 +42,21 @@ pub fn replace_dir(out: &Path, repo: &Path, artifacts: &[Artifact]) -> Result<()
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
+    if out.exists() {
+        // Swap the new output in at once: a kill between two renames would leave no output.
+        match exchange(&staging, out) {
+            Ok(true) => {
+                // `staging` now holds the previous output.
+                let _ = std::fs::remove_dir_all(&staging);
+                return Ok(());
+            }
+            Ok(false) => {}
+            Err(source) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(WriteError::Io { path: out.to_path_buf(), source });
+            }
+        }
+    }
     let old = parent.join(format!(".{name}.old-{pid}"));
     if out.exists() {
         std::fs::rename(out, &old).map_err(io_at(out))?;
@@ -52,6 +69,33 @@ pub fn replace_dir(out: &Path, repo: &Path, artifacts: &[Artifact]) -> Result<()
     }
     let _ = std::fs::remove_dir_all(&old);
     Ok(())
+}
+
+/// Swap two directories atomically (Linux `renameat2(RENAME_EXCHANGE)`). `Ok(false)`:
+/// not supported here; the caller falls back to two renames.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::{CString, c_char, c_int, c_uint};
+    use std::os::unix::ffi::OsStrExt;
+    const AT_FDCWD: c_int = -100;
+    const RENAME_EXCHANGE: c_uint = 2;
+    unsafe extern "C" {
+        fn renameat2(olddirfd: c_int, old: *const c_char, newdirfd: c_int, new: *const c_char, flags: c_uint) -> c_int;
+    }
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are NUL-terminated strings that live across the call.
+    if unsafe { renameat2(AT_FDCWD, a.as_ptr(), AT_FDCWD, b.as_ptr(), RENAME_EXCHANGE) } == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    // EINVAL, ENOSYS, EOPNOTSUPP: the filesystem or kernel cannot exchange.
+    if matches!(e.raw_os_error(), Some(22 | 38 | 95)) { Ok(false) } else { Err(e) }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 fn write_all(dir: &Path, artifacts: &[Artifact]) -> Result<(), WriteError> {

@@ -23,10 +23,24 @@ fn indent(out: &mut String, n: usize) {
 fn map(out: &mut String, m: &serde_json::Map<String, Value>, ind: usize) {
     for (k, v) in m {
         indent(out, ind);
-        out.push_str(&string(k));
-        out.push(':');
+        key(out, k, ind);
         child(out, v, ind);
     }
+}
+
+/// A key and its `:`. YAML reads an implicit key of at most 1024 characters, so a
+/// longer one (as written, escapes included) becomes an explicit `? key` line.
+fn key(out: &mut String, k: &str, ind: usize) {
+    let k = string(k);
+    if k.chars().count() > 1000 {
+        out.push_str("? ");
+        out.push_str(&k);
+        out.push('\n');
+        indent(out, ind);
+    } else {
+        out.push_str(&k);
+    }
+    out.push(':');
 }
 
 fn seq(out: &mut String, a: &[Value], ind: usize) {
@@ -44,8 +58,7 @@ fn seq(out: &mut String, a: &[Value], ind: usize) {
                     } else {
                         indent(out, ind + 2);
                     }
-                    out.push_str(&string(k));
-                    out.push(':');
+                    key(out, k, ind + 2);
                     child(out, val, ind + 2);
                 }
             }
@@ -90,10 +103,16 @@ fn string(s: &str) -> String {
         && !s.ends_with(char::is_whitespace)
         && !s.contains(": ")
         && !s.contains(" #")
-        && !s.chars().any(|c| c.is_control())
+        && !s.chars().any(|c| c.is_control() || c == '\u{feff}')
         && reads_as_string(s)
-        && !s.ends_with(':');
-    if plain_ok { s.to_string() } else { serde_json::to_string(s).unwrap_or_default() }
+        && !s.ends_with(':')
+        && s != "<<";
+    if plain_ok {
+        s.to_string()
+    } else {
+        // JSON's escapes are YAML's, but a byte-order mark may not appear raw in a document.
+        serde_json::to_string(s).unwrap_or_default().replace('\u{feff}', "\\ufeff")
+    }
 }
 
 /// Would the YAML 1.2 core schema read `s`, unquoted, as this string?
@@ -122,5 +141,23 @@ mod tests {
         let node = crate::yaml::parse(FileId(0), &text, crate::yaml::Limits::default(), &mut diags).unwrap();
         assert!(diags.is_empty(), "{diags:?}\n{text}");
         assert_eq!(node.to_json(), v, "{text}");
+    }
+
+    /// Found by fuzzing (fuzz/regressions/yaml/): keys longer than YAML's 1024-character
+    /// limit for implicit keys, a key spelt `<<` (a merge key when plain) and a BOM.
+    #[test]
+    fn long_keys_merge_key_text_and_bom_round_trip() {
+        let long = "\u{7}".repeat(200);
+        let v = serde_json::json!({
+            "<<": {"a": 1},
+            long.clone(): {"b": [1, {long.clone(): 2}]},
+            "k".repeat(1100): "\u{feff}x",
+            "x\u{feff}": ["<<"],
+        });
+        let text = to_yaml(&v);
+        let mut diags = Vec::new();
+        let node = crate::yaml::parse(FileId(0), &text, crate::yaml::Limits::default(), &mut diags);
+        assert!(diags.is_empty(), "{diags:?}\n{text}");
+        assert_eq!(node.unwrap().to_json(), v, "{text}");
     }
 }
