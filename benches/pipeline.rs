@@ -12,7 +12,10 @@
 //!   parallel as `compile` does it (throughput in bytes of YAML);
 //! - `compile`: what `sot check` does after loading;
 //! - `compile_keep_configs`: the same, keeping every rendered configuration (what `sot build`
-//!   does before writing).
+//!   does before writing);
+//! - `diff_one_file`: `sot::diff::run` between the fleet and the fleet with one VLAN added to
+//!   its first site's file (what `sot diff` does after loading both sides; `bench/run.sh`
+//!   makes the same change).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -90,6 +93,35 @@ fn pipeline(c: &mut Criterion) {
     group.bench_function("compile_keep_configs", |b| {
         let opts = Options { keep_configs: true, ..Default::default() };
         b.iter(|| compile::compile_with(&loaded.sources, loaded.config.clone(), vec![], &opts));
+    });
+
+    group.bench_function("diff_one_file", |b| {
+        // Both sides from one id registry, as `sot diff` loads them.
+        let ids = sot::source::IdRegistry::default();
+        let base = sot::load::load_workdir_with(&dir, Some(ids.clone())).expect("the fleet loads");
+        let mut head = sot::source::SourceSet::with_registry(ids);
+        let mut changed = 0;
+        for (_, f) in base.sources.iter() {
+            let text: std::sync::Arc<str> = if f.path.ends_with("sites/site0000.yaml") {
+                changed += 1;
+                f.text.replacen("vlans:\n", "vlans:\n  - {vid: 190, name: v190, group: site0000-vlans}\n", 1).into()
+            } else {
+                f.text.clone()
+            };
+            if f.parse {
+                head.add(f.path.clone(), f.kind, text);
+            } else {
+                head.add_unusable(f.path.clone(), f.kind, text);
+            }
+        }
+        assert_eq!(changed, 1, "the fleet has no sites/site0000.yaml");
+        let input = |sources| sot::diff::Input {
+            label: String::new(),
+            sources,
+            config: base.config.clone(),
+            diagnostics: Vec::new(),
+        };
+        b.iter(|| sot::diff::run(input(&base.sources), input(&head)));
     });
 
     group.finish();

@@ -42,7 +42,8 @@ pub struct Options<'a> {
     /// How templates' `secret("env:NAME")` calls resolve; `None` renders placeholders.
     pub secrets: Option<crate::template::SecretResolver>,
     /// Parsed files to reuse (and fill), shared by compilations whose source sets
-    /// take their ids from one registry (the two sides of a diff).
+    /// take their ids from one registry, compiled one after the other (`sot diff` uses
+    /// [`compile_pair_unrendered`] instead, which holds no parsed tree).
     pub cache: Option<&'a FragmentCache>,
 }
 
@@ -128,38 +129,79 @@ pub fn compile(sources: &SourceSet, config: Config, diagnostics: Vec<Diagnostic>
 pub fn compile_with(
     sources: &SourceSet,
     config: Config,
-    mut diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
     opts: &Options<'_>,
 ) -> Compilation {
-    let mut timings = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str| {
-        let now = std::time::Instant::now();
-        timings.push((name, now - clock));
-        clock = now;
+    let (mut comp, templates, clock) = front(sources, config, diagnostics, opts);
+    let results = templates.render_all(&comp.world, opts.progress.unwrap_or(&|| {}));
+    comp.diagnostics.extend(templates.render_diagnostics(&comp.world, sources, &results));
+    comp.configs = opts.keep_configs.then(|| results.into_iter().map(|r| r.ok().flatten()).collect());
+    comp.timings.push(("render", clock.elapsed()));
+    diagnostic::sort(&mut comp.diagnostics);
+    comp
+}
+
+/// [`compile_with`] up to rendering: the compilation (every diagnostic but those of
+/// rendering, sorted; no configurations) and the compiled templates, to render devices
+/// with later ([`Templates::render`], [`Templates::render_diagnostics`]).
+pub fn compile_unrendered(
+    sources: &SourceSet,
+    config: Config,
+    diagnostics: Vec<Diagnostic>,
+    opts: &Options<'_>,
+) -> (Compilation, Templates) {
+    let (mut comp, templates, _) = front(sources, config, diagnostics, opts);
+    diagnostic::sort(&mut comp.diagnostics);
+    (comp, templates)
+}
+
+/// Every stage before rendering, and the templates compiled; diagnostics not yet sorted.
+/// Returns when the last lap ended.
+fn front(
+    sources: &SourceSet,
+    config: Config,
+    diagnostics: Vec<Diagnostic>,
+    opts: &Options<'_>,
+) -> (Compilation, Templates, std::time::Instant) {
+    let clock = std::time::Instant::now();
+    let files: Vec<_> = data_files(sources).collect();
+    let lowered: Vec<Lowered> =
+        files.par_iter().map(|(id, f)| parse_and_lower(*id, f, opts.cache, 1).remove(0)).collect();
+    let timings = vec![("parse and lower", clock.elapsed())];
+    back(sources, config, diagnostics, lowered, timings, opts)
+}
+
+/// One file lowered: its fragment and diagnostics.
+type Lowered = (Inventory, Vec<Diagnostic>);
+
+/// The files that are parsed: data files and device types.
+fn data_files(sources: &SourceSet) -> impl Iterator<Item = (crate::source::FileId, &crate::source::SourceFile)> {
+    sources.iter().filter(|(_, f)| f.parse && matches!(f.kind, FileKind::Inventory | FileKind::DeviceType))
+}
+
+/// Parse one file (or take its tree from `cache`) and lower it `times` times.
+fn parse_and_lower(
+    id: crate::source::FileId,
+    f: &crate::source::SourceFile,
+    cache: Option<&FragmentCache>,
+    times: usize,
+) -> Vec<Lowered> {
+    // Digest the text only when there is a cache to look it up in, not on `check`'s path.
+    let key = cache.map(|_| (id, digest(&f.text)));
+    let parsed = match cache.zip(key.as_ref()).and_then(|(c, k)| c.get(k)) {
+        Some(hit) => hit,
+        None => {
+            let mut d = Vec::new();
+            let root = yaml::parse(id, &f.text, Limits::default(), &mut d);
+            let p = Arc::new((root, d));
+            if let (Some(c), Some(k)) = (cache, key) {
+                c.put(k, Arc::clone(&p));
+            }
+            p
+        }
     };
-    let limits = Limits::default();
-    let files: Vec<_> = sources
-        .iter()
-        .filter(|(_, f)| f.parse && matches!(f.kind, FileKind::Inventory | FileKind::DeviceType))
-        .collect();
-    let lowered: Vec<(Inventory, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|(id, f)| {
-            // Digest the text only when there is a cache to look it up in (diff), not on `check`'s path.
-            let key = opts.cache.map(|_| (*id, digest(&f.text)));
-            let parsed = match opts.cache.zip(key.as_ref()).and_then(|(c, k)| c.get(k)) {
-                Some(hit) => hit,
-                None => {
-                    let mut d = Vec::new();
-                    let root = yaml::parse(*id, &f.text, limits, &mut d);
-                    let p = Arc::new((root, d));
-                    if let (Some(c), Some(k)) = (opts.cache, key) {
-                        c.put(k, Arc::clone(&p));
-                    }
-                    p
-                }
-            };
+    (0..times)
+        .map(|_| {
             let mut diags = parsed.1.clone();
             let mut inv = Inventory::default();
             if let Some(root) = &parsed.0 {
@@ -175,8 +217,24 @@ pub fn compile_with(
             }
             (inv, diags)
         })
-        .collect();
-    lap("parse and lower");
+        .collect()
+}
+
+/// The stages after lowering, and the templates compiled; diagnostics not yet sorted.
+fn back(
+    sources: &SourceSet,
+    config: Config,
+    mut diagnostics: Vec<Diagnostic>,
+    lowered: Vec<Lowered>,
+    mut timings: Vec<(&'static str, std::time::Duration)>,
+    opts: &Options<'_>,
+) -> (Compilation, Templates, std::time::Instant) {
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((name, now - clock));
+        clock = now;
+    };
     let mut inventory = Inventory::default();
     for (inv, mut diags) in lowered {
         inventory.append(inv);
@@ -194,13 +252,73 @@ pub fn compile_with(
     let world = World::new(config, inventory, index);
     diagnostics.extend(rules::check(&world));
     lap("rules");
+    // Compiling the templates counts as rendering.
     let templates = Templates::load(sources, &templates_dir, &world, opts.secrets.clone(), &mut diagnostics);
-    let results = templates.render_all(&world, opts.progress.unwrap_or(&|| {}));
-    diagnostics.extend(templates.render_diagnostics(&world, sources, &results));
-    let configs = opts.keep_configs.then(|| results.into_iter().map(|r| r.ok().flatten()).collect());
-    lap("render");
-    diagnostic::sort(&mut diagnostics);
-    Compilation { world, diagnostics, configs, timings }
+    (Compilation { world, diagnostics, configs: None, timings }, templates, clock)
+}
+
+/// One side of [`compile_pair_unrendered`]: its files, configuration and what loading found.
+pub type Side<'a> = (&'a SourceSet, Config, Vec<Diagnostic>);
+
+/// [`compile_unrendered`] of two source sets whose ids come from one registry (the two
+/// sides of a diff): a file both hold with the same text is parsed once, lowered for each
+/// side, and its tree dropped at once (nothing is held for the second side).
+pub fn compile_pair_unrendered(
+    a: Side<'_>,
+    b: Side<'_>,
+    opts: &Options<'_>,
+) -> ((Compilation, Templates), (Compilation, Templates)) {
+    let clock = std::time::Instant::now();
+    let fa: Vec<_> = data_files(a.0).collect();
+    let fb: Vec<_> = data_files(b.0).collect();
+    let in_b: std::collections::HashMap<crate::source::FileId, usize> =
+        fb.iter().enumerate().map(|(k, (id, _))| (*id, k)).collect();
+    // Jobs: (position in a, position in b); a file of both with the same text is one job.
+    let mut paired = vec![false; fb.len()];
+    let mut jobs: Vec<(Option<usize>, Option<usize>)> = Vec::with_capacity(fa.len() + fb.len());
+    for (k, (id, f)) in fa.iter().enumerate() {
+        match in_b.get(id) {
+            Some(&j) if fb[j].1.text == f.text && fb[j].1.kind == f.kind => {
+                paired[j] = true;
+                jobs.push((Some(k), Some(j)));
+            }
+            _ => jobs.push((Some(k), None)),
+        }
+    }
+    jobs.extend((0..fb.len()).filter(|&j| !paired[j]).map(|j| (None, Some(j))));
+    let done: Vec<(Option<usize>, Option<usize>, Vec<Lowered>)> = jobs
+        .into_par_iter()
+        .map(|(ka, kb)| {
+            let (id, f) = match (ka, kb) {
+                (Some(k), _) => fa[k],
+                (None, Some(j)) => fb[j],
+                (None, None) => unreachable!("every job has a side"),
+            };
+            let times = usize::from(ka.is_some()) + usize::from(kb.is_some());
+            (ka, kb, parse_and_lower(id, f, opts.cache, times))
+        })
+        .collect();
+    // Back into each side's file order.
+    let mut la: Vec<Option<Lowered>> = (0..fa.len()).map(|_| None).collect();
+    let mut lb: Vec<Option<Lowered>> = (0..fb.len()).map(|_| None).collect();
+    for (ka, kb, mut lowered) in done {
+        if let Some(j) = kb {
+            lb[j] = lowered.pop();
+        }
+        if let Some(k) = ka {
+            la[k] = lowered.pop();
+        }
+    }
+    let timings = vec![("parse and lower (both sides)", clock.elapsed())];
+    let side = |s: Side<'_>, lowered: Vec<Option<Lowered>>| {
+        let (mut comp, templates, _) =
+            back(s.0, s.1, s.2, lowered.into_iter().flatten().collect(), timings.clone(), opts);
+        diagnostic::sort(&mut comp.diagnostics);
+        (comp, templates)
+    };
+    let ra = side(a, la);
+    let rb = side(b, lb);
+    (ra, rb)
 }
 
 #[cfg(test)]
@@ -236,5 +354,28 @@ mod tests {
         assert_eq!(cb.inventory.sites.len(), 3);
         // The reused file's objects keep their locations: the duplicate is found.
         assert!(cb.diagnostics.iter().any(|d| d.code == crate::diagnostic::Code::DuplicateObject));
+    }
+
+    #[test]
+    fn a_pair_compiles_like_two_compilations() {
+        let ids = IdRegistry::default();
+        let a = set(
+            &ids,
+            &[("inventory/a.yaml", "sites: [{name: L1}]\n"), ("inventory/b.yaml", "sites: [{name: L2}, {nme: x}]\n")],
+        );
+        let b = set(
+            &ids,
+            &[("inventory/a.yaml", "sites: [{name: L1}]\n"), ("inventory/c.yaml", "sites: [{name: L3}, {name: L1}]\n")],
+        );
+        let ((pa, _), (pb, _)) = compile_pair_unrendered(
+            (&a, Config::default(), vec![]),
+            (&b, Config::default(), vec![]),
+            &Options::default(),
+        );
+        for (pair, set) in [(pa, &a), (pb, &b)] {
+            let (one, _) = compile_unrendered(set, Config::default(), vec![], &Options::default());
+            assert_eq!(format!("{:?}", pair.diagnostics), format!("{:?}", one.diagnostics));
+            assert_eq!(format!("{:?}", pair.inventory.sites), format!("{:?}", one.inventory.sites));
+        }
     }
 }

@@ -179,3 +179,44 @@ fn diagnostics_introduced_and_fixed() {
     assert_eq!(r["introduced"][0]["code"], "E0102");
     assert_eq!(r["summary"]["diagnostics_fixed"], 0);
 }
+
+#[test]
+fn a_change_seen_only_through_a_cable_or_an_included_template_is_reported() {
+    let fx = repo();
+    // lon1-r1's config shows its peer's description, through a partial.
+    std::fs::write(
+        fx.root().join("templates/t.j2"),
+        "hostname {{ device.name }}\n{% for i in device.interfaces if i.link_peer %}\n{% include 'peer.j2' %}\n{% endfor %}\n",
+    )
+    .unwrap();
+    std::fs::write(fx.root().join("templates/peer.j2"), "interface {{ i.name }}: {{ i.link_peer.description }}\n")
+        .unwrap();
+    let devices = fx.root().join("inventory/dcim/devices.yaml");
+    let text = std::fs::read_to_string(&devices).unwrap();
+    let with = |d: &str| {
+        text.replace(
+            "{name: lon1-r2, site: lon1,",
+            &format!("{{name: lon1-r2, interfaces: [{{name: e1, description: {d}}}], site: lon1,"),
+        )
+    };
+    std::fs::write(&devices, with("old")).unwrap();
+    commit(fx.root(), "peer descriptions");
+    // Only lon1-r2's interface changes; lon1-r1's config changes through the cable.
+    std::fs::write(&devices, with("new")).unwrap();
+    let (code, out, err) = sot(fx.root(), &["diff", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let changed: Vec<&str> = r["devices"].as_array().unwrap().iter().map(|d| d["device"].as_str().unwrap()).collect();
+    assert_eq!(changed, ["lon1-r1"], "{out}");
+    assert!(
+        r["devices"][0]["config_diff"].as_str().unwrap().contains("-interface e1: old\n+interface e1: new\n"),
+        "{out}"
+    );
+    commit(fx.root(), "new description");
+    // Only the included template changes: every device with a cable is reported.
+    std::fs::write(fx.root().join("templates/peer.j2"), "port {{ i.name }}: {{ i.link_peer.description }}\n").unwrap();
+    let (_, out, _) = sot(fx.root(), &["diff", "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let changed: Vec<&str> = r["devices"].as_array().unwrap().iter().map(|d| d["device"].as_str().unwrap()).collect();
+    assert_eq!(changed, ["lon1-r1", "lon1-r2"], "{out}");
+}

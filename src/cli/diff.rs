@@ -57,40 +57,25 @@ pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
         Some(b) => b.clone(),
         None => default_base(&a.path)?,
     };
-    // One id registry for both sides, and a cache of the files both hold unchanged:
-    // each of those is parsed once.
+    // One id registry for both sides: a file both hold unchanged is parsed once.
     let ids: sot::source::IdRegistry = Default::default();
     let t = std::time::Instant::now();
     let (base_loaded, base_rev_id) = super::load_at_with(&a.path, Some(&base_rev), Some(ids.clone()))?;
     let (head_loaded, head_rev_id) = super::load_at_with(&a.path, a.head.as_deref(), Some(ids.clone()))?;
-    let shared: std::collections::HashSet<_> = sot::compile::FragmentCache::keys(&base_loaded.sources)
-        .intersection(&sot::compile::FragmentCache::keys(&head_loaded.sources))
-        .copied()
-        .collect();
-    let cache = sot::compile::FragmentCache::keeping(shared);
     let t_load = t.elapsed();
-    let opts = sot::compile::Options { keep_configs: true, cache: Some(&cache), ..Default::default() };
-    let compile = |l: sot::load::Loaded| {
-        let comp = sot::compile::compile_with(&l.sources, l.config.clone(), l.diagnostics, &opts);
-        (l.sources, comp)
-    };
-    let (bs, bc) = compile(base_loaded);
-    let t_base = t.elapsed() - t_load;
-    let (hs, hc) = compile(head_loaded);
-    let t_head = t.elapsed() - t_load - t_base;
-    let (bl, hl) = (base_rev_id.revision, head_rev_id.revision);
     if a.timings {
         eprintln!("{:>8.3} s  load both sides", t_load.as_secs_f64());
-        eprintln!("{:>8.3} s  compile base", t_base.as_secs_f64());
-        eprintln!("{:>8.3} s  compile head ({} files parsed once for both)", t_head.as_secs_f64(), cache.hits());
     }
-    let report = sot::diff::diff(
-        &sot::diff::Side { label: bl, comp: &bc, sources: &bs },
-        &sot::diff::Side { label: hl, comp: &hc, sources: &hs },
-    );
+    fn input(l: &sot::load::Loaded, label: String) -> sot::diff::Input<'_> {
+        sot::diff::Input { label, sources: &l.sources, config: l.config.clone(), diagnostics: l.diagnostics.clone() }
+    }
+    let run = sot::diff::run(input(&base_loaded, base_rev_id.revision), input(&head_loaded, head_rev_id.revision));
     if a.timings {
-        eprintln!("{:>8.3} s  compare", (t.elapsed() - t_load - t_base - t_head).as_secs_f64());
+        for (what, took) in &run.timings {
+            eprintln!("{:>8.3} s  {what}", took.as_secs_f64());
+        }
     }
+    let report = run.report;
     let text = match a.format {
         Format::Text => sot::diff::report::text(&report, color && std::io::stdout().is_terminal()),
         Format::Markdown => sot::diff::report::markdown(&report, a.limit),

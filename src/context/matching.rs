@@ -29,7 +29,13 @@ struct Selector {
 pub struct Matcher {
     /// Context ids in merge order (weight, name), active ones only.
     order: Vec<Id<ConfigContext>>,
-    selectors: HashMap<Id<ConfigContext>, Selector>,
+    /// By context id.
+    selectors: Vec<Selector>,
+    /// Positions in `order` of the contexts without a site list: tried for every device.
+    general: Vec<usize>,
+    /// Positions in `order` of the contexts with a site list, by listed site: a fleet has
+    /// a context per site, and trying each on every device would be quadratic.
+    by_site: HashMap<Id<Site>, Vec<usize>>,
 }
 
 fn ids<T>(refs: &[Ref<T>]) -> Option<HashSet<Id<T>>> {
@@ -70,19 +76,30 @@ impl Matcher {
             let (ca, cb) = (&inv.config_contexts[a.index()], &inv.config_contexts[b.index()]);
             (weight(ca), &ca.name.value).cmp(&(weight(cb), &cb.name.value))
         });
-        let selectors =
-            (0..inv.config_contexts.len()).map(|i| (Id::new(i), selector(inv, &inv.config_contexts[i]))).collect();
-        Matcher { order, selectors }
+        let selectors: Vec<Selector> = inv.config_contexts.iter().map(|c| selector(inv, c)).collect();
+        let mut general = Vec::new();
+        let mut by_site: HashMap<Id<Site>, Vec<usize>> = HashMap::new();
+        for (pos, c) in order.iter().enumerate() {
+            match &selectors[c.index()].sites {
+                None => general.push(pos),
+                // A context selects only devices at its sites (none, if none resolved).
+                Some(sites) => sites.iter().for_each(|s| by_site.entry(*s).or_default().push(pos)),
+            }
+        }
+        Matcher { order, selectors, general, by_site }
     }
 
     /// The active data contexts that apply to `d`, in merge order.
     pub fn for_device(&self, inv: &Inventory, d: &Device) -> Vec<Id<ConfigContext>> {
-        self.order.iter().copied().filter(|c| self.matches(*c, inv, d)).collect()
+        let at_site = d.site.id.and_then(|s| self.by_site.get(&s)).map_or(&[][..], Vec::as_slice);
+        let mut positions: Vec<usize> = self.general.iter().chain(at_site).copied().collect();
+        positions.sort_unstable();
+        positions.into_iter().map(|p| self.order[p]).filter(|&c| self.matches(c, inv, d)).collect()
     }
 
     /// Does context `c`'s assignment select device `d`?
     pub fn matches(&self, c: Id<ConfigContext>, inv: &Inventory, d: &Device) -> bool {
-        let s = &self.selectors[&c];
+        let s = &self.selectors[c.index()];
         let site = d.site.id.map(|s| &inv.sites[s.index()]);
         let tenant = d.tenant.as_ref().and_then(|t| t.id);
         fn ok<T>(set: &Option<HashSet<Id<T>>>, v: Option<Id<T>>) -> bool {

@@ -1,25 +1,38 @@
 //! `sot diff`: what a change does to the network.
 //!
-//! Both sides are compiled fully; the report lists objects created, updated
+//! [`run`] compiles both sides up to rendering, digests every device's render inputs
+//! ([`inputs`]) and renders each distinct digest once: a device whose inputs are the same
+//! on both sides is rendered once, for both (every device still has a result, so render
+//! diagnostics are those of a full render). The report lists objects created, updated
 //! (field by field) and deleted by natural key, shaped like NetBox's webhook
 //! events; per device, the merged-context values that changed and which
 //! context did it, and the unified diff of its rendered configuration; and the
 //! diagnostics the change introduces or fixes.
 
+pub mod hash;
+pub mod inputs;
 mod objects;
 pub mod report;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compile::Compilation;
+use crate::compile::{Compilation, Options};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Device, Id};
+use crate::project::Config;
 use crate::source::SourceSet;
+use crate::template::RenderResult;
+use crate::view::World;
 
+pub use inputs::ObjectDigests;
 pub use objects::{Snapshot, snapshot};
 
-/// One compiled side of the comparison.
+/// One compiled side of the comparison (for [`diff`]: compiled with `keep_configs`).
 pub struct Side<'a> {
     /// A commit id, or `working tree`.
     pub label: String,
@@ -115,54 +128,55 @@ fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
         .collect()
 }
 
-fn events(base: &Snapshot<'_>, head: &Snapshot<'_>) -> Vec<Event> {
-    let mut out = Vec::new();
-    for (k, (old_digest, old)) in base {
-        match head.get(k) {
-            None => out.push(Event {
-                event: "deleted",
-                model: k.0,
-                key: k.1.clone(),
-                prechange: Some(old.json()),
-                postchange: None,
-                changes: vec![],
-            }),
-            Some((new_digest, new)) if new_digest != old_digest => {
-                let (old, new) = (old.json(), new.json());
-                let changes = field_changes(&old, &new);
-                if !changes.is_empty() {
-                    out.push(Event {
-                        event: "updated",
-                        model: k.0,
-                        key: k.1.clone(),
-                        prechange: Some(old),
-                        postchange: Some(new),
-                        changes,
-                    });
-                }
+/// The event of one object's change, if it changed.
+fn event(change: objects::Change<'_>) -> Option<Event> {
+    let (model, key, before, after) = change;
+    let (event, prechange, postchange, changes) = match (before, after) {
+        (Some((_, old)), None) => ("deleted", Some(old.json()), None, vec![]),
+        (None, Some((_, new))) => ("created", None, Some(new.json()), vec![]),
+        (Some((old_digest, old)), Some((new_digest, new))) if new_digest != old_digest => {
+            let (old, new) = (old.json(), new.json());
+            let changes = field_changes(&old, &new);
+            if changes.is_empty() {
+                return None;
             }
-            Some(_) => {}
+            ("updated", Some(old), Some(new), changes)
+        }
+        _ => return None,
+    };
+    Some(Event { event, model, key, prechange, postchange, changes })
+}
+
+/// The events between two snapshots, and those of `more` changes found otherwise.
+fn events<'a>(base: Snapshot<'a>, mut head: Snapshot<'a>, more: Vec<objects::Change<'a>>) -> Vec<Event> {
+    let mut changes = more;
+    for (k, old) in base {
+        match head.remove(&k) {
+            Some(new) if new.0 == old.0 => {}
+            new => changes.push((k.0, k.1, Some(old), new)),
         }
     }
-    for (k, (_, new)) in head {
-        if !base.contains_key(k) {
-            out.push(Event {
-                event: "created",
-                model: k.0,
-                key: k.1.clone(),
-                prechange: None,
-                postchange: Some(new.json()),
-                changes: vec![],
-            });
-        }
-    }
+    changes.extend(head.into_iter().map(|((model, key), new)| (model, key, None, Some(new))));
+    let mut out: Vec<Event> = changes.into_par_iter().filter_map(event).collect();
     out.sort_by(|a, b| (a.model, &a.key).cmp(&(b.model, &b.key)));
     out
 }
 
-fn diagnostics(side: &Side<'_>) -> BTreeSet<DiagnosticRef> {
-    side.comp
-        .diagnostics
+/// One side, as the comparison reads it.
+struct Compared<'a> {
+    label: &'a str,
+    world: &'a World,
+    sources: &'a SourceSet,
+    diagnostics: &'a [Diagnostic],
+    /// Each device's rendered configuration (`None`: no template, or it failed).
+    configs: Vec<Option<&'a str>>,
+    /// Each device's merged-context digest.
+    contexts: &'a [u64],
+    objects: &'a ObjectDigests,
+}
+
+fn diagnostics(side: &Compared<'_>) -> BTreeSet<DiagnosticRef> {
+    side.diagnostics
         .iter()
         .map(|d| DiagnosticRef {
             code: d.code.as_str(),
@@ -180,96 +194,213 @@ fn without_line(d: &DiagnosticRef) -> (&'static str, &str, &str) {
 }
 
 /// Merged-context leaves of one device: path → (value, set by).
-fn context_leaves(side: &Side<'_>, id: crate::model::Id<crate::model::Device>) -> BTreeMap<String, (Value, String)> {
-    crate::show::explain(&side.comp.world, side.sources, id)
+fn context_leaves(side: &Compared<'_>, id: Id<Device>) -> BTreeMap<String, (Value, String)> {
+    crate::show::explain(side.world, side.sources, id)
         .into_iter()
         .map(|e| (e.path, (e.value, format!("{} ({})", e.set_by.context, e.set_by.location))))
         .collect()
 }
 
-/// Each device's merged context as JSON, by name.
-fn merged<'s>(side: &'s Side<'_>) -> BTreeMap<&'s str, (crate::model::Id<crate::model::Device>, Value)> {
-    use rayon::prelude::*;
-    let w = &side.comp.world;
-    let ctx = crate::context::Contexts::new(&w.inventory, &w.matcher);
-    w.inventory
-        .devices
-        .par_iter()
-        .enumerate()
-        .map(|(i, d)| (d.name.as_str(), (crate::model::Id::new(i), ctx.merged(d).to_json())))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect()
+/// Each device name's last device.
+fn by_name<'s>(side: &'s Compared<'_>) -> HashMap<&'s str, usize> {
+    side.world.inventory.devices.iter().enumerate().map(|(i, d)| (d.name.value.as_str(), i)).collect()
 }
 
-fn configs<'s>(side: &'s Side<'_>) -> BTreeMap<&'s str, &'s str> {
-    let Some(cfgs) = &side.comp.configs else { return BTreeMap::new() };
-    side.comp
-        .world
+/// Each device name's configuration: that of the last device of the name that has one.
+fn configs<'s>(side: &'s Compared<'_>) -> HashMap<&'s str, &'s str> {
+    side.world
         .inventory
         .devices
         .iter()
-        .zip(cfgs)
-        .filter_map(|(d, c)| c.as_ref().map(|c| (d.name.as_str(), c.as_str())))
+        .zip(&side.configs)
+        .filter_map(|(d, c)| c.map(|c| (d.name.value.as_str(), c)))
         .collect()
 }
 
-/// Compare two compiled sides.
+/// Each device's merged-context digest.
+pub fn context_digests(world: &World) -> Vec<u64> {
+    let ctx = crate::context::Contexts::new(&world.inventory, &world.matcher);
+    world.inventory.devices.par_iter().map(|d| hash::digest(&ctx.merged(d).to_json())).collect()
+}
+
+/// Compare two sides compiled with `keep_configs`.
 pub fn diff(base: &Side<'_>, head: &Side<'_>) -> DiffReport {
-    let events = events(&snapshot(&base.comp.inventory), &snapshot(&head.comp.inventory));
-    let (mb, mh) = (merged(base), merged(head));
+    let (ob, oh) = (ObjectDigests::new(&base.comp.inventory), ObjectDigests::new(&head.comp.inventory));
+    let (xb, xh) = (context_digests(&base.comp.world), context_digests(&head.comp.world));
+    compare(&compiled(base, &ob, &xb), &compiled(head, &oh, &xh))
+}
+
+fn compiled<'a>(s: &'a Side<'_>, objects: &'a ObjectDigests, contexts: &'a [u64]) -> Compared<'a> {
+    let configs = match &s.comp.configs {
+        Some(c) => c.iter().map(Option::as_deref).collect(),
+        None => vec![None; s.comp.inventory.devices.len()],
+    };
+    Compared {
+        label: &s.label,
+        world: &s.comp.world,
+        sources: s.sources,
+        diagnostics: &s.comp.diagnostics,
+        configs,
+        contexts,
+        objects,
+    }
+}
+
+/// One side to compile and compare.
+pub struct Input<'a> {
+    /// A commit id, or `working tree`.
+    pub label: String,
+    pub sources: &'a SourceSet,
+    pub config: Config,
+    /// What loading found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A comparison and what it took.
+pub struct Run {
+    pub report: DiffReport,
+    /// Each step and how long it took, in order.
+    pub timings: Vec<(String, Duration)>,
+    /// Devices on both sides, and how many renderings that took (one per distinct input).
+    pub devices: usize,
+    pub rendered: usize,
+}
+
+/// Compile both sides (a file both hold unchanged is parsed once), render each device
+/// whose inputs differ on each side and every other device once, and compare.
+pub fn run(base: Input<'_>, head: Input<'_>) -> Run {
+    let mut timings: Vec<(String, Duration)> = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |what: String| {
+        timings.push((what, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let ((bc, bt), (hc, ht)) = crate::compile::compile_pair_unrendered(
+        (base.sources, base.config, base.diagnostics),
+        (head.sources, head.config, head.diagnostics),
+        &Options::default(),
+    );
+    lap("compile both sides (without rendering)".into());
+    let (ob, oh) = rayon::join(|| ObjectDigests::new(&bc.inventory), || ObjectDigests::new(&hc.inventory));
+    let (ib, ih) =
+        rayon::join(|| inputs::render_inputs(&bc.world, &bt, &ob), || inputs::render_inputs(&hc.world, &ht, &oh));
+    lap("digest objects and render inputs".into());
+    // Render each distinct input once: on the base side if it has it, else on the head side.
+    let mut first: HashMap<u64, usize> = HashMap::new();
+    let mut jobs: Vec<(bool, usize)> = Vec::new();
+    let mut slot = |d: u64, job: (bool, usize)| {
+        *first.entry(d).or_insert_with(|| {
+            jobs.push(job);
+            jobs.len() - 1
+        })
+    };
+    let sb: Vec<usize> = ib.devices.iter().enumerate().map(|(i, &d)| slot(d, (false, i))).collect();
+    let sh: Vec<usize> = ih.devices.iter().enumerate().map(|(i, &d)| slot(d, (true, i))).collect();
+    let results: Vec<RenderResult> = jobs
+        .par_iter()
+        .map(|&(on_head, i)| if on_head { ht.render(&hc.world, Id::new(i)) } else { bt.render(&bc.world, Id::new(i)) })
+        .collect();
+    let (rb, rh): (Vec<&RenderResult>, Vec<&RenderResult>) =
+        (sb.iter().map(|&k| &results[k]).collect(), sh.iter().map(|&k| &results[k]).collect());
+    let mut db = bc.diagnostics.clone();
+    db.extend(bt.render_diagnostics(&bc.world, base.sources, &rb));
+    let mut dh = hc.diagnostics.clone();
+    dh.extend(ht.render_diagnostics(&hc.world, head.sources, &rh));
+    fn configs<'r>(r: &[&'r RenderResult]) -> Vec<Option<&'r str>> {
+        r.iter().map(|r| r.as_ref().ok().and_then(|c| c.as_deref())).collect()
+    }
+    lap(format!("render {} of {} devices", results.len(), bc.inventory.devices.len() + hc.inventory.devices.len()));
+    let report = compare(
+        &Compared {
+            label: &base.label,
+            world: &bc.world,
+            sources: base.sources,
+            diagnostics: &db,
+            configs: configs(&rb),
+            contexts: &ib.contexts,
+            objects: &ob,
+        },
+        &Compared {
+            label: &head.label,
+            world: &hc.world,
+            sources: head.sources,
+            diagnostics: &dh,
+            configs: configs(&rh),
+            contexts: &ih.contexts,
+            objects: &oh,
+        },
+    );
+    lap("compare".into());
+    let devices = bc.inventory.devices.len() + hc.inventory.devices.len();
+    let rendered = bt.renders() + ht.renders();
+    Run { report, timings, devices, rendered }
+}
+
+/// Compare two sides.
+fn compare(base: &Compared<'_>, head: &Compared<'_>) -> DiffReport {
+    let (events, (names_b, names_h)) = rayon::join(
+        || {
+            let (bi, hi) = (&base.world.inventory, &head.world.inventory);
+            let devices = objects::device_changes(bi, base.objects, hi, head.objects);
+            let all = devices.is_none();
+            let (sb, sh) = rayon::join(|| snapshot(bi, base.objects, all), || snapshot(hi, head.objects, all));
+            events(sb, sh, devices.unwrap_or_default())
+        },
+        || rayon::join(|| by_name(base), || by_name(head)),
+    );
     let (cb, ch) = (configs(base), configs(head));
-    let names: BTreeSet<&str> = mb.keys().chain(mh.keys()).chain(cb.keys()).chain(ch.keys()).copied().collect();
-    let mut devices = Vec::new();
-    for name in names {
-        let mut context = Vec::new();
-        // Only devices on both sides whose merged context differs: explain those.
-        // (A created or deleted device is an object event.)
-        if let (Some((ib, jb)), Some((ih, jh))) = (mb.get(name), mh.get(name))
-            && jb != jh
-        {
-            let (ob, oh) = (context_leaves(base, *ib), context_leaves(head, *ih));
-            let paths: BTreeSet<&String> = ob.keys().chain(oh.keys()).collect();
-            for p in paths {
-                let (a, b) = (ob.get(p), oh.get(p));
-                if a.map(|x| &x.0) != b.map(|x| &x.0) {
-                    let by = b.or(a).map(|x| x.1.clone()).unwrap_or_default();
-                    context.push(ContextChange {
-                        path: p.clone(),
-                        old: a.map(|x| x.0.clone()),
-                        new: b.map(|x| x.0.clone()),
-                        by,
-                    });
+    // Every device has a merged context, so every name is here.
+    let names: BTreeSet<&str> = names_b.keys().chain(names_h.keys()).copied().collect();
+    let devices: Vec<DeviceChange> = names
+        .into_par_iter()
+        .filter_map(|name| {
+            let mut context = Vec::new();
+            // Only devices on both sides whose merged context differs: explain those.
+            // (A created or deleted device is an object event.)
+            if let (Some(&ib), Some(&ih)) = (names_b.get(name), names_h.get(name))
+                && base.contexts[ib] != head.contexts[ih]
+            {
+                let (ob, oh) = (context_leaves(base, Id::new(ib)), context_leaves(head, Id::new(ih)));
+                let paths: BTreeSet<&String> = ob.keys().chain(oh.keys()).collect();
+                for p in paths {
+                    let (a, b) = (ob.get(p), oh.get(p));
+                    if a.map(|x| &x.0) != b.map(|x| &x.0) {
+                        let by = b.or(a).map(|x| x.1.clone()).unwrap_or_default();
+                        context.push(ContextChange {
+                            path: p.clone(),
+                            old: a.map(|x| x.0.clone()),
+                            new: b.map(|x| x.0.clone()),
+                            by,
+                        });
+                    }
                 }
             }
-        }
-        let (old, new) = (cb.get(name).copied().unwrap_or(""), ch.get(name).copied().unwrap_or(""));
-        let (mut config_diff, mut added, mut removed) = (String::new(), 0, 0);
-        if old != new {
-            let td = similar::TextDiff::from_lines(old, new);
-            for change in td.iter_all_changes() {
-                match change.tag() {
-                    similar::ChangeTag::Insert => added += 1,
-                    similar::ChangeTag::Delete => removed += 1,
-                    similar::ChangeTag::Equal => {}
+            let (old, new) = (cb.get(name).copied().unwrap_or(""), ch.get(name).copied().unwrap_or(""));
+            let (mut config_diff, mut added, mut removed) = (String::new(), 0, 0);
+            if old != new {
+                let td = similar::TextDiff::from_lines(old, new);
+                for change in td.iter_all_changes() {
+                    match change.tag() {
+                        similar::ChangeTag::Insert => added += 1,
+                        similar::ChangeTag::Delete => removed += 1,
+                        similar::ChangeTag::Equal => {}
+                    }
                 }
+                config_diff = td
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/configs/{name}.cfg"), &format!("b/configs/{name}.cfg"))
+                    .to_string();
             }
-            config_diff = td
-                .unified_diff()
-                .context_radius(3)
-                .header(&format!("a/configs/{name}.cfg"), &format!("b/configs/{name}.cfg"))
-                .to_string();
-        }
-        if !context.is_empty() || !config_diff.is_empty() {
-            devices.push(DeviceChange {
+            (!context.is_empty() || !config_diff.is_empty()).then(|| DeviceChange {
                 device: name.to_string(),
                 context,
                 config_diff,
                 lines_added: added,
                 lines_removed: removed,
-            });
-        }
-    }
+            })
+        })
+        .collect();
     let (db, dh) = (diagnostics(base), diagnostics(head));
     let kb: BTreeSet<_> = db.iter().map(without_line).collect();
     let kh: BTreeSet<_> = dh.iter().map(without_line).collect();
@@ -285,5 +416,16 @@ pub fn diff(base: &Side<'_>, head: &Side<'_>) -> DiffReport {
         diagnostics_introduced: introduced.len(),
         diagnostics_fixed: fixed.len(),
     };
-    DiffReport { base: base.label.clone(), head: head.label.clone(), summary, events, devices, introduced, fixed }
+    DiffReport {
+        base: base.label.to_string(),
+        head: head.label.to_string(),
+        summary,
+        events,
+        devices,
+        introduced,
+        fixed,
+    }
 }
+
+#[cfg(test)]
+mod tests;

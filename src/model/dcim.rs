@@ -497,7 +497,8 @@ impl InterfaceRef {
 /// A VLAN as written on an interface or prefix.
 #[derive(Debug, Clone)]
 pub struct VlanRef {
-    pub group: Option<Text>,
+    /// Boxed: most references are a bare vid.
+    pub group: Option<Box<Text>>,
     pub vid: Spanned<i64>,
     pub span: Span,
     pub id: Option<Id<Vlan>>,
@@ -516,7 +517,7 @@ impl VlanRef {
 pub fn read_vlan_ref(n: &Node, key: &str, diags: &mut Vec<Diagnostic>) -> Option<VlanRef> {
     if n.as_map().is_some() {
         let mut m = Obj::new(n, "VLAN reference", diags)?;
-        let group = m.str("group");
+        let group = m.str("group").map(Box::new);
         let vid = m.req_int("vid", i64::MIN, i64::MAX);
         m.finish();
         return Some(VlanRef { group, vid: vid?, span: n.span, id: None });
@@ -525,41 +526,116 @@ pub fn read_vlan_ref(n: &Node, key: &str, diags: &mut Vec<Diagnostic>) -> Option
     Some(VlanRef { group: None, vid, span: n.span, id: None })
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+/// An interface of a device.
+///
+/// A fleet holds hundreds of thousands of interfaces, most copied from their device type
+/// with a field or two set, so the struct keeps inline only what most interfaces use; the
+/// fields most leave unset live in [`InterfaceExtra`], boxed and allocated only when one
+/// of them is set. They read as fields of the interface (`iface.mtu`, `iface.vrf`) through
+/// `Deref`: an interface without the box reads them as unset. Write them through
+/// [`Interface::extra_mut`].
+#[derive(Debug, Clone)]
 pub struct Interface {
     pub name: Text,
     /// Position in the device type's components, for interfaces the type defines.
-    #[serde(skip)]
     pub template: Option<u32>,
     /// Written inside the device (possibly refining a template interface).
-    #[serde(skip)]
     pub inline: bool,
     pub interface_type: Option<Text>,
     pub enabled: Option<Spanned<bool>>,
     pub mgmt_only: Option<Spanned<bool>>,
-    pub label: Option<Text>,
     pub description: Option<Text>,
-    pub mtu: Option<Spanned<i64>>,
-    pub mac_address: Option<Text>,
-    pub speed: Option<Spanned<i64>>,
     pub mode: Option<Text>,
     pub untagged_vlan: Option<VlanRef>,
     pub tagged_vlans: Vec<VlanRef>,
-    pub lag: Option<Text>,
-    #[serde(skip)]
     pub lag_id: Option<u32>,
-    pub parent: Option<Text>,
-    #[serde(skip)]
     pub parent_id: Option<u32>,
-    pub vrf: Option<Ref<Vrf>>,
     pub tags: Vec<Ref<Tag>>,
+    /// The addresses assigned to this interface (after resolve).
+    pub ip_addresses: Vec<Id<IpAddress>>,
+    /// The fields most interfaces leave unset; `None` when all are.
+    pub extra: Option<Box<InterfaceExtra>>,
+}
+
+/// The fields of an [`Interface`] that most interfaces leave unset.
+#[derive(Debug, Clone, Default)]
+pub struct InterfaceExtra {
+    pub label: Option<Text>,
+    pub mtu: Option<Spanned<i64>>,
+    pub mac_address: Option<Text>,
+    pub speed: Option<Spanned<i64>>,
+    pub lag: Option<Text>,
+    pub parent: Option<Text>,
+    pub vrf: Option<Ref<Vrf>>,
     pub custom_fields: Vec<CustomValue>,
     /// Addresses written inline; moved to [`Inventory::ip_addresses`] by resolve.
-    #[serde(skip)]
     pub inline_ips: Vec<IpAddress>,
-    /// The addresses assigned to this interface (after resolve).
-    #[serde(skip)]
-    pub ip_addresses: Vec<Id<IpAddress>>,
+}
+
+/// What an interface without extra fields reads.
+static NO_EXTRA: InterfaceExtra = InterfaceExtra {
+    label: None,
+    mtu: None,
+    mac_address: None,
+    speed: None,
+    lag: None,
+    parent: None,
+    vrf: None,
+    custom_fields: Vec::new(),
+    inline_ips: Vec::new(),
+};
+
+impl InterfaceExtra {
+    pub fn is_empty(&self) -> bool {
+        self.label.is_none()
+            && self.mtu.is_none()
+            && self.mac_address.is_none()
+            && self.speed.is_none()
+            && self.lag.is_none()
+            && self.parent.is_none()
+            && self.vrf.is_none()
+            && self.custom_fields.is_empty()
+            && self.inline_ips.is_empty()
+    }
+
+    /// `Some(box)` unless every field is unset.
+    fn boxed(self) -> Option<Box<InterfaceExtra>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+}
+
+impl std::ops::Deref for Interface {
+    type Target = InterfaceExtra;
+    fn deref(&self) -> &InterfaceExtra {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    }
+}
+
+/// Serialised as if every field were inline, in the order NetBox's interface has them
+/// (`sot diff` shows interfaces this way).
+impl serde::Serialize for Interface {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Interface", 17)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("interface_type", &self.interface_type)?;
+        st.serialize_field("enabled", &self.enabled)?;
+        st.serialize_field("mgmt_only", &self.mgmt_only)?;
+        st.serialize_field("label", &self.label)?;
+        st.serialize_field("description", &self.description)?;
+        st.serialize_field("mtu", &self.mtu)?;
+        st.serialize_field("mac_address", &self.mac_address)?;
+        st.serialize_field("speed", &self.speed)?;
+        st.serialize_field("mode", &self.mode)?;
+        st.serialize_field("untagged_vlan", &self.untagged_vlan)?;
+        st.serialize_field("tagged_vlans", &self.tagged_vlans)?;
+        st.serialize_field("lag", &self.lag)?;
+        st.serialize_field("parent", &self.parent)?;
+        st.serialize_field("vrf", &self.vrf)?;
+        st.serialize_field("tags", &self.tags)?;
+        st.serialize_field("custom_fields", &self.custom_fields)?;
+        st.end()
+    }
 }
 
 impl Interface {
@@ -572,23 +648,27 @@ impl Interface {
             interface_type: c.component_type.clone(),
             enabled: c.enabled.map(|b| Spanned::new(b, c.name.span)),
             mgmt_only: Some(Spanned::new(c.mgmt_only, c.name.span)),
-            label: c.label.clone(),
             description: c.description.clone(),
-            mtu: None,
-            mac_address: None,
-            speed: None,
             mode: None,
             untagged_vlan: None,
             tagged_vlans: Vec::new(),
-            lag: None,
             lag_id: None,
-            parent: None,
             parent_id: None,
-            vrf: None,
             tags: Vec::new(),
-            custom_fields: Vec::new(),
-            inline_ips: Vec::new(),
             ip_addresses: Vec::new(),
+            extra: InterfaceExtra { label: c.label.clone(), ..InterfaceExtra::default() }.boxed(),
+        }
+    }
+
+    /// The extra fields, to write them (allocated on first use).
+    pub fn extra_mut(&mut self) -> &mut InterfaceExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Drop the extra fields' box if every one of them is unset.
+    pub fn compact(&mut self) {
+        if self.extra.as_ref().is_some_and(|e| e.is_empty()) {
+            self.extra = None;
         }
     }
 
@@ -601,7 +681,12 @@ impl Interface {
         macro_rules! keep {
             ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = base.$f; } )* };
         }
-        keep!(interface_type, enabled, mgmt_only, label, description);
+        keep!(interface_type, enabled, mgmt_only, description);
+        if self.label.is_none()
+            && let Some(label) = base.extra.and_then(|e| e.label)
+        {
+            self.extra_mut().label = Some(label);
+        }
     }
 }
 
@@ -670,23 +755,15 @@ fn interface_fields(o: &mut Obj<'_, '_>) -> Option<Interface> {
         interface_type,
         enabled,
         mgmt_only,
-        label,
         description,
-        mtu,
-        mac_address,
-        speed,
         mode,
         untagged_vlan,
         tagged_vlans,
-        lag,
         lag_id: None,
-        parent,
         parent_id: None,
-        vrf,
         tags,
-        custom_fields,
-        inline_ips,
         ip_addresses: Vec::new(),
+        extra: InterfaceExtra { label, mtu, mac_address, speed, lag, parent, vrf, custom_fields, inline_ips }.boxed(),
     })
 }
 
@@ -754,8 +831,9 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
     let tags = tags(o);
     let custom_fields = custom_fields(o);
     let local_context_data = o.map("local_context_data").cloned();
-    let mut interfaces: Vec<Interface> = Vec::new();
-    for item in o.list("interfaces") {
+    let items = o.list("interfaces");
+    let mut interfaces: Vec<Interface> = Vec::with_capacity(items.len());
+    for item in items {
         if let Some(i) = lower_interface(item, o.diags) {
             if let Some(first) = interfaces.iter().find(|x| x.name.value == i.name.value) {
                 o.diags.push(

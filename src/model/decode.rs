@@ -64,8 +64,10 @@ pub struct Obj<'a, 'd> {
     entries: &'a [(Node, Node)],
     what: &'static str,
     known: Vec<&'static str>,
-    /// Every field asked for, with its type: the schema of this kind of object.
+    /// Every field asked for, with its type: the schema of this kind of object (recorded
+    /// only by [`describe`]: lowering a fleet asks millions of times).
     pub fields: Vec<FieldSpec>,
+    describing: bool,
     pub diags: &'d mut Vec<Diagnostic>,
     /// Set when a required field is missing or unusable.
     pub incomplete: bool,
@@ -81,9 +83,16 @@ impl<'a, 'd> Obj<'a, 'd> {
     /// Start reading `node` as one `what` (e.g. "device"). `None` (and a diagnostic) if it is not a mapping.
     pub fn new(node: &'a Node, what: &'static str, diags: &'d mut Vec<Diagnostic>) -> Option<Self> {
         match &node.value {
-            Value::Map(entries) => {
-                Some(Obj { node, entries, what, known: Vec::new(), fields: Vec::new(), diags, incomplete: false })
-            }
+            Value::Map(entries) => Some(Obj {
+                node,
+                entries,
+                what,
+                known: Vec::with_capacity(16),
+                fields: Vec::new(),
+                describing: false,
+                diags,
+                incomplete: false,
+            }),
             _ => {
                 diags.push(wrong_type(node, &format!("a mapping (one {what})"), what));
                 None
@@ -101,6 +110,9 @@ impl<'a, 'd> Obj<'a, 'd> {
 
     /// Record what `key` holds (the last accessor to ask decides).
     fn note(&mut self, key: &'static str, ty: FieldType, required: bool) {
+        if !self.describing {
+            return;
+        }
         match self.fields.iter_mut().find(|f| f.name == key) {
             Some(f) => {
                 if ty != FieldType::Any {
@@ -308,6 +320,7 @@ pub fn describe(lower: impl FnOnce(&mut Obj<'_, '_>)) -> Vec<FieldSpec> {
         Node { span: crate::diagnostic::Span::file_start(crate::source::FileId(0)), value: Value::Map(Vec::new()) };
     let mut diags = Vec::new();
     let mut o = Obj::new(&empty, "object", &mut diags).expect("an empty mapping is a mapping");
+    o.describing = true;
     lower(&mut o);
     std::mem::take(&mut o.fields)
 }

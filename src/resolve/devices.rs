@@ -35,7 +35,9 @@ pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnos
             for (i, (iface, (lag, parent))) in dev.interfaces.iter_mut().zip(links).enumerate() {
                 iface.lag_id = lag;
                 iface.parent_id = parent;
-                opt(&mut diags, &mut iface.vrf, &ix_ro.vrfs, "VRF");
+                if let Some(extra) = iface.extra.as_deref_mut() {
+                    opt(&mut diags, &mut extra.vrf, &ix_ro.vrfs, "VRF");
+                }
                 all(&mut diags, &mut iface.tags, &ix_ro.tags, "tag");
                 if let Some(v) = &mut iface.untagged_vlan {
                     link_vlan(&mut diags, v, site, ix_ro, site_slug);
@@ -44,11 +46,14 @@ pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnos
                     link_vlan(&mut diags, v, site, ix_ro, site_slug);
                 }
                 // Inline addresses join the inventory's address list, assigned to their interface.
-                for mut ip in std::mem::take(&mut iface.inline_ips) {
-                    ip_flat(&mut diags, &mut ip, ix_ro);
-                    ip.assigned = Some(InterfaceId { device, index: i as u32 });
-                    ips.push(ip);
+                if let Some(extra) = iface.extra.as_deref_mut() {
+                    for mut ip in std::mem::take(&mut extra.inline_ips) {
+                        ip_flat(&mut diags, &mut ip, ix_ro);
+                        ip.assigned = Some(InterfaceId { device, index: i as u32 });
+                        ips.push(ip);
+                    }
                 }
+                iface.compact();
             }
             (diags, ips)
         })
@@ -137,6 +142,22 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // Each type's interface templates (first of a name) and their positions, built once per type.
+    let templates: Vec<(Vec<usize>, std::collections::HashMap<&str, usize>)> = inv
+        .device_types
+        .iter()
+        .map(|dt| {
+            let mut order = Vec::new();
+            let mut by_name = std::collections::HashMap::new();
+            for (k, c) in dt.components.iter().enumerate() {
+                if c.kind == ComponentKind::Interface && !by_name.contains_key(c.name.as_str()) {
+                    by_name.insert(c.name.as_str(), order.len());
+                    order.push(k);
+                }
+            }
+            (order, by_name)
+        })
+        .collect();
     let types = &inv.device_types;
     let missing: Vec<Vec<Diagnostic>> = inv
         .devices
@@ -145,16 +166,13 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
             let mut diags = Vec::new();
             // Without a known type, interface types cannot be checked against it.
             let Some(dt) = dev.device_type.id else { return diags };
+            let (order, by_name) = &templates[dt.index()];
             let dt = &types[dt.index()];
             let inline = std::mem::take(&mut dev.interfaces);
-            let mut ifaces: Vec<Interface> = Vec::with_capacity(inline.len() + 48);
-            let mut by_name: std::collections::HashMap<&str, usize> = Default::default();
-            for (k, c) in dt.components.iter().enumerate() {
-                if c.kind == ComponentKind::Interface && !by_name.contains_key(c.name.as_str()) {
-                    by_name.insert(c.name.as_str(), ifaces.len());
-                    ifaces.push(Interface::from_template(c, k as u32));
-                }
-            }
+            // Exactly as many slots as interfaces: a fleet holds hundreds of thousands.
+            let extra = inline.iter().filter(|i| !by_name.contains_key(i.name.as_str())).count();
+            let mut ifaces: Vec<Interface> = Vec::with_capacity(order.len() + extra);
+            ifaces.extend(order.iter().map(|&k| Interface::from_template(&dt.components[k], k as u32)));
             for i in inline {
                 match by_name.get(i.name.as_str()) {
                     Some(&k) => ifaces[k].refine(i),

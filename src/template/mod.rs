@@ -5,6 +5,7 @@
 //! cannot read anything outside `templates/` (nor the environment: no function
 //! gives access to it).
 
+pub mod deps;
 mod filters;
 
 use std::collections::{BTreeMap, HashMap};
@@ -24,6 +25,10 @@ pub struct Templates {
     env: Environment<'static>,
     /// Template name (relative to `templates/`) → its file.
     files: HashMap<String, FileId>,
+    /// Template name → its text.
+    texts: Arc<HashMap<String, String>>,
+    /// How many devices [`Templates::render`] was asked to render.
+    renders: std::sync::atomic::AtomicUsize,
 }
 
 /// Resolves a secret reference (`env:NAME`, `file:PATH`) to its value, or says why not.
@@ -50,6 +55,9 @@ fn register_secret(env: &mut Environment<'static>, resolver: Option<SecretResolv
         }
     });
 }
+
+/// What rendering one device gives: its configuration, `None` without a template, or the error.
+pub type RenderResult = Result<Option<String>, minijinja::Error>;
 
 /// Why a device did not render.
 #[derive(Debug, Clone)]
@@ -83,7 +91,7 @@ impl Templates {
         register_secret(&mut env, secrets);
         let loader_texts = Arc::clone(&texts);
         env.set_loader(move |name| Ok(resolve_name_in(&loader_texts, name).map(|n| loader_texts[n].clone())));
-        let t = Templates { env, files };
+        let t = Templates { env, files, texts: Arc::clone(&texts), renders: Default::default() };
         let mut names: Vec<&String> = texts.keys().collect();
         names.sort();
         for name in names {
@@ -151,8 +159,27 @@ impl Templates {
             })
     }
 
+    /// The template file (a key of the template set) a device renders with, if any.
+    pub fn file_for<'s>(&'s self, world: &World, d: &Device) -> Option<&'s str> {
+        resolve_name_in(&self.files, &self.template_for(world, d)?.value)
+    }
+
+    /// How many devices were rendered so far.
+    pub fn renders(&self) -> usize {
+        self.renders.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// What rendering with template file `file` reads of the template set: a digest of the
+    /// texts of `file` and of every template it can include, import or extend (all of
+    /// them when a name is computed), and whether any of those may read beyond the device
+    /// (see [`deps`]).
+    pub fn closure(&self, file: &str) -> deps::Closure {
+        deps::closure(&self.texts, file, |name| resolve_name_in(&self.texts, name))
+    }
+
     /// Render one device. `Ok(None)`: the device has no template.
     pub fn render(&self, world: &Arc<World>, id: Id<Device>) -> Result<Option<String>, minijinja::Error> {
+        self.renders.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let d = &world.inventory.devices[id.index()];
         let Some(name) = self.template_for(world, d) else { return Ok(None) };
         // A name that is no file was reported when references were resolved (E0206).
@@ -184,14 +211,15 @@ impl Templates {
 
     /// Diagnostics for failed renders, one per template position and error,
     /// naming the first device and how many others failed the same way.
-    pub fn render_diagnostics(
+    /// `results` are the devices' results in device order (owned, or borrowed from elsewhere).
+    pub fn render_diagnostics<R: std::borrow::Borrow<RenderResult>>(
         &self,
         world: &World,
         sources: &SourceSet,
-        results: &[Result<Option<String>, minijinja::Error>],
+        results: &[R],
     ) -> Vec<Diagnostic> {
         let mut groups: BTreeMap<(Option<Span>, String), (usize, usize)> = BTreeMap::new();
-        for (i, r) in results.iter().enumerate() {
+        for (i, r) in results.iter().map(R::borrow).enumerate() {
             // Syntax errors were reported once per template when it was compiled.
             if let Err(e) = r
                 && e.kind() != minijinja::ErrorKind::SyntaxError
@@ -204,7 +232,7 @@ impl Templates {
         groups
             .into_values()
             .filter_map(|(first, count)| {
-                let e = results[first].as_ref().err()?;
+                let e = results[first].borrow().as_ref().err()?;
                 let dev = &world.inventory.devices[first].name;
                 let code = if e.kind() == minijinja::ErrorKind::UndefinedError {
                     Code::TemplateUndefined

@@ -1,0 +1,168 @@
+//! `run` against the full comparison (`diff` of two fully rendered sides): the same
+//! report, with fewer renderings.
+
+use super::*;
+use crate::compile::compile_with;
+use crate::source::{FileKind, IdRegistry};
+
+const BASE: &[(&str, &str)] = &[
+    (
+        "templates/t.j2",
+        "hostname {{ device.name }} {{ device.serial }}\n{% for i in device.interfaces if i.link_peer %}\n{% include 'partials/peer.j2' %}\n{% endfor %}\n",
+    ),
+    ("templates/partials/peer.j2", "interface {{ i.name }} to {{ i.link_peer.device.name }} ({{ i.link_peer.description }})\n"),
+    ("templates/other.j2", "unused\n"),
+    (
+        "inventory/dcim.yaml",
+        "sites: [{name: lon1}, {name: ams1}]
+manufacturers: [{name: M}]
+device_types: [{manufacturer: M, model: T, slug: t, u_height: 1, is_full_depth: false, interfaces: [{name: e1, type: 10gbase-x-sfpp}, {name: e2, type: 10gbase-x-sfpp}]}]
+device_roles: [{name: R, config_template: t}]
+",
+    ),
+    (
+        "inventory/devices.yaml",
+        "devices:
+  - {name: a1, site: lon1, role: r, device_type: t}
+  - {name: a2, site: lon1, role: r, device_type: t, interfaces: [{name: e1, description: to-a1}]}
+  - {name: a3, site: lon1, role: r, device_type: t}
+  - {name: b1, site: ams1, role: r, device_type: t}
+  - {name: b2, site: ams1, role: r, device_type: t}
+cables:
+  - {a: \"a1:e1\", b: \"a2:e1\"}
+  - {a: \"b1:e1\", b: \"b2:e1\"}
+",
+    ),
+];
+
+fn sources(ids: &IdRegistry, files: &[(&str, String)]) -> SourceSet {
+    let mut s = SourceSet::with_registry(ids.clone());
+    s.add("sot.yaml", FileKind::Project, "");
+    for (p, t) in files {
+        let kind = if p.starts_with("templates/") { FileKind::Template } else { FileKind::Inventory };
+        s.add(*p, kind, t.as_str());
+    }
+    s
+}
+
+/// `BASE` with `edit` applied to the file at `path`.
+fn changed(path: &str, edit: impl Fn(&str) -> String) -> Vec<(&'static str, String)> {
+    BASE.iter().map(|(p, t)| (*p, if *p == path { edit(t) } else { t.to_string() })).collect()
+}
+
+/// `BASE`, owned.
+fn base() -> Vec<(&'static str, String)> {
+    BASE.iter().map(|(p, t)| (*p, t.to_string())).collect()
+}
+
+/// Compare `BASE` with `head` both ways; check they agree and return the run.
+fn compare(head: &[(&str, String)]) -> Run {
+    compare_with(&base(), head)
+}
+
+/// Compare `base` with `head` with [`run`] and with [`diff`] of fully rendered sides;
+/// check the reports are the same and return the run.
+fn compare_with(base: &[(&str, String)], head: &[(&str, String)]) -> Run {
+    let ids = IdRegistry::default();
+    let (b, h) = (sources(&ids, base), sources(&ids, head));
+    let input = |s| Input { label: "x".into(), sources: s, config: Config::default(), diagnostics: Vec::new() };
+    let run = run(input(&b), input(&h));
+    // Every device rendered on both sides, compared in full.
+    let opts = Options { keep_configs: true, ..Default::default() };
+    let (fb, fh) =
+        (compile_with(&b, Config::default(), vec![], &opts), compile_with(&h, Config::default(), vec![], &opts));
+    let full =
+        diff(&Side { label: "x".into(), comp: &fb, sources: &b }, &Side { label: "x".into(), comp: &fh, sources: &h });
+    assert_eq!(report::json(&run.report), report::json(&full));
+    assert_eq!(report::text(&run.report, false), report::text(&full, false));
+    run
+}
+
+fn devices(run: &Run) -> Vec<&str> {
+    run.report.devices.iter().map(|d| d.device.as_str()).collect()
+}
+
+#[test]
+fn unchanged_devices_are_not_rendered_again() {
+    // Nothing changed: each device is rendered once, for both sides.
+    let r = compare(&base());
+    assert_eq!((r.devices, r.rendered), (10, 5));
+    assert!(r.report.devices.is_empty() && r.report.events.is_empty());
+    // a3 (cabled to nothing) changes: a3 alone is rendered again.
+    let r = compare(&changed("inventory/devices.yaml", |t| {
+        t.replace("{name: a3, site: lon1,", "{name: a3, serial: S3, site: lon1,")
+    }));
+    assert_eq!(r.rendered, 6);
+    assert_eq!(devices(&r), ["a3"]);
+    // A new VLAN and a template no device uses change no device's inputs.
+    let mut head = changed("templates/other.j2", |_| "changed\n".into());
+    head.push(("inventory/vlans.yaml", "vlans: [{vid: 10, name: v10, site: lon1}]\n".into()));
+    let r = compare(&head);
+    assert_eq!(r.rendered, 5);
+    assert_eq!(r.report.summary.objects_created, 1);
+}
+
+#[test]
+fn a_change_seen_through_a_cable_is_reported() {
+    // a1's config shows its peer's description: a2's interface changes a1's config.
+    let r = compare(&changed("inventory/devices.yaml", |t| t.replace("description: to-a1", "description: to-a1-new")));
+    assert_eq!(devices(&r), ["a1"]);
+    assert!(
+        r.report.devices[0].config_diff.contains("+interface e1 to a2 (to-a1-new)"),
+        "{}",
+        r.report.devices[0].config_diff
+    );
+    // a1 and a2 are rendered again (a2 is cabled to a1); ams1's devices are not.
+    assert_eq!(r.rendered, 5 + 2);
+    // A peer's merged context, read through the cable, is an input too.
+    let mut base =
+        changed("templates/partials/peer.j2", |t| t.replace(")\n", ") {{ i.link_peer.device.config_context.x }}\n"));
+    base.push(("inventory/ctx.yaml", "config_contexts: [{name: c, weight: 100, data: {x: 1}}, {name: d, weight: 300, sites: [ams1], data: {x: 2}}]\n".into()));
+    let mut head = base.clone();
+    head.last_mut().expect("pushed").1 = head.last().expect("pushed").1.replace("x: 2", "x: 3");
+    let r = compare_with(&base, &head);
+    assert_eq!(devices(&r), ["b1", "b2"]);
+    assert!(
+        r.report.devices[0].config_diff.contains("+interface e1 to b2 () 3"),
+        "{}",
+        r.report.devices[0].config_diff
+    );
+    assert_eq!(r.rendered, 5 + 2);
+}
+
+#[test]
+fn a_change_to_an_included_template_is_reported() {
+    let r = compare(&changed("templates/partials/peer.j2", |t| t.replace("interface ", "port ")));
+    assert_eq!(devices(&r), ["a1", "a2", "b1", "b2"]);
+    // Every device renders with t.j2, which includes the partial: all rendered again.
+    assert_eq!(r.rendered, 10);
+    // A template naming `inventory` reads every device: any device change renders it again.
+    let head = changed("templates/t.j2", |t| format!("{t}{{{{ inventory.devices | length }}}}\n"));
+    let r = compare(&head);
+    assert_eq!(r.rendered, 10);
+}
+
+#[test]
+fn render_errors_are_diagnosed_as_in_a_full_render() {
+    let err = |t: &str| t.replace("{{ device.serial }}", "{% if device.name != 'a1' %}{{ nope.x }}{% endif %}");
+    let broken = changed("templates/t.j2", err);
+    let r = compare(&broken);
+    assert_eq!((r.report.summary.diagnostics_introduced, r.rendered), (1, 10));
+    // The same error on both sides, unchanged devices rendered once: nothing new.
+    let mut head = broken.clone();
+    head.iter_mut()
+        .filter(|(p, _)| *p == "inventory/devices.yaml")
+        .for_each(|(_, t)| *t = t.replace("{name: a3,", "{name: a3, serial: S,"));
+    let r = compare_with(&broken, &head);
+    assert_eq!((r.report.summary.diagnostics_introduced, r.report.summary.diagnostics_fixed, r.rendered), (0, 0, 6));
+    // b2 removed: the group's count changes (fixed and introduced), though no failing
+    // device's inputs changed: the shared results count on both sides.
+    let mut head = broken.clone();
+    head.iter_mut().filter(|(p, _)| *p == "inventory/devices.yaml").for_each(|(_, t)| {
+        *t = t
+            .replace("  - {name: b2, site: ams1, role: r, device_type: t}\n", "")
+            .replace("  - {a: \"b1:e1\", b: \"b2:e1\"}\n", "")
+    });
+    let r = compare_with(&broken, &head);
+    assert_eq!((r.report.summary.diagnostics_introduced, r.report.summary.diagnostics_fixed), (1, 1));
+}
