@@ -375,6 +375,7 @@ impl Pusher<'_> {
         let existing = self.client.list(model.endpoint(), query(model))?;
         let mut seen_keys: HashSet<String> = HashSet::new();
         let mut unnamed = Vec::new();
+        let mut named: Vec<(u64, String)> = Vec::new();
         for obj in existing {
             let Some(id) = obj.get("id").and_then(Value::as_u64) else { continue };
             match key_of_existing(model, &obj, &self.st) {
@@ -382,6 +383,7 @@ impl Pusher<'_> {
                     if self.is_managed(model, &obj) {
                         self.st.managed.insert((model, id));
                     }
+                    named.push((id, key.clone()));
                     self.st.register(model, key, id);
                 }
                 None => unnamed.push(id),
@@ -482,14 +484,10 @@ impl Pusher<'_> {
             pending = waiting;
         }
         // Managed objects the inventory no longer has.
-        let mut stale: Vec<(Model, u64, String)> = self
-            .st
-            .keys
-            .iter()
-            .filter(|((m, id), key)| {
-                *m == model && self.st.managed.contains(&(model, *id)) && !seen_keys.contains(*key)
-            })
-            .map(|((m, id), key)| (*m, *id, key.clone()))
+        let mut stale: Vec<(Model, u64, String)> = named
+            .into_iter()
+            .filter(|(id, key)| self.st.managed.contains(&(model, *id)) && !seen_keys.contains(key))
+            .map(|(id, key)| (model, id, key))
             .collect();
         stale.extend(
             unnamed
