@@ -113,11 +113,6 @@ pub fn device_json(w: &World, id: Id<Device>) -> Value {
     })
 }
 
-/// Where a source is written, as `path:line:col`.
-fn at(sources: &SourceSet, s: Span) -> String {
-    format!("{}:{}:{}", sources.path(s.file), s.start.line, s.start.col)
-}
-
 #[derive(Debug, Serialize)]
 pub struct SourceRef {
     /// The context's name, or `local_context_data`.
@@ -139,9 +134,11 @@ fn source_ref(inv: &Inventory, sources: &SourceSet, s: Source, span: Span) -> So
     match s {
         Source::Context(c) => {
             let c = &inv.config_contexts[c.index()];
-            SourceRef { context: c.name.value.clone(), weight: Some(weight(c)), location: at(sources, span) }
+            SourceRef { context: c.name.value.clone(), weight: Some(weight(c)), location: sources.location(span) }
         }
-        Source::Local => SourceRef { context: "local_context_data".into(), weight: None, location: at(sources, span) },
+        Source::Local => {
+            SourceRef { context: "local_context_data".into(), weight: None, location: sources.location(span) }
+        }
     }
 }
 

@@ -112,6 +112,11 @@ impl SourceSet {
         self.files.iter().map(|(_, f)| f.text.len()).sum()
     }
 
+    /// Where `span` starts, as `path:line:col`.
+    pub fn location(&self, span: crate::diagnostic::Span) -> String {
+        format!("{}:{}:{}", self.path(span.file), span.start.line, span.start.col)
+    }
+
     /// Does `name` (as written in a `config_template`) name a template file?
     /// The `.j2` suffix may be left out.
     pub fn find_template(&self, name: &str) -> Option<&str> {

@@ -3,7 +3,9 @@
 //! misspelled field (which NetBox silently ignores) or a wrong value fails here;
 //! and `sot build --target netbox` writes the files the docs describe.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::{Map, Value, json};
@@ -194,33 +196,9 @@ fn sot() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sot"))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir") {
-        let e = e.expect("entry");
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
-        }
-    }
-}
-
-fn copy_example(to: &Path) {
-    for d in ["inventory", "templates", "schemas", "device-types"] {
-        let src = root().join(d);
-        if src.exists() {
-            copy_dir(&src, &to.join(d));
-        }
-    }
-    std::fs::copy(root().join("sot.yaml"), to.join("sot.yaml")).expect("copy sot.yaml");
-}
-
 #[test]
 fn build_target_netbox_writes_model_files_csv_and_a_manifest() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    copy_example(tmp.path());
+    let tmp = common::example_copy();
     let out = tmp.path().join("out");
     let st = sot().arg("build").arg(tmp.path()).arg("--out").arg(&out).args(["--target", "netbox"]).output().unwrap();
     assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));

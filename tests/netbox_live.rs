@@ -5,7 +5,9 @@
 //! `SOT_NETBOX_TOKEN_V2`). `.ci/run` does that and runs this target; without
 //! them the test says so and does nothing.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
@@ -56,34 +58,6 @@ impl NetBox {
 
 /// The tests share one NetBox: one at a time.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir") {
-        let e = e.expect("entry");
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
-        }
-    }
-}
-
-fn example() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    for d in ["inventory", "templates", "schemas", "device-types"] {
-        if root().join(d).exists() {
-            copy_dir(&root().join(d), &tmp.path().join(d));
-        }
-    }
-    std::fs::copy(root().join("sot.yaml"), tmp.path().join("sot.yaml")).expect("copy sot.yaml");
-    tmp
-}
 
 fn push(dir: &Path, url: &str, token: &str, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sot"))
@@ -144,7 +118,7 @@ config_contexts:
 fn push_loads_the_example_into_netbox_idempotently_and_prunes_only_its_own() {
     let Some(nb) = netbox() else { return };
     let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let repo = example();
+    let repo = common::example_copy();
     std::fs::write(repo.path().join("inventory/push-test.yaml"), EXTRA).expect("write");
 
     // A dry run plans and changes nothing.
@@ -224,7 +198,7 @@ fn push_loads_the_example_into_netbox_idempotently_and_prunes_only_its_own() {
 fn a_netbox_refusal_names_the_yaml_that_caused_it() {
     let Some(nb) = netbox() else { return };
     let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let repo = example();
+    let repo = common::example_copy();
     // NetBox limits descriptions to 200 characters; sot's own checks do not.
     let long = "x".repeat(300);
     std::fs::write(
@@ -252,7 +226,7 @@ fn a_netbox_refusal_names_the_yaml_that_caused_it() {
 
 #[test]
 fn an_unreachable_netbox_is_an_error_not_a_panic() {
-    let repo = example();
+    let repo = common::example_copy();
     let out = Command::new(env!("CARGO_BIN_EXE_sot"))
         .args(["netbox", "push", "-C"])
         .arg(repo.path())
@@ -266,7 +240,7 @@ fn an_unreachable_netbox_is_an_error_not_a_panic() {
 
 #[test]
 fn an_inventory_with_errors_is_not_pushed() {
-    let repo = example();
+    let repo = common::example_copy();
     std::fs::write(repo.path().join("inventory/broken.yaml"), "sites:\n  - name: Broken\n    region: nowhere\n")
         .expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_sot"))

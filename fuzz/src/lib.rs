@@ -247,30 +247,14 @@ pub fn fuzz_inventory(data: &[u8]) {
     }
 }
 
-const APPLIES_TO: [&str; 22] = [
-    "devices",
-    "interfaces",
-    "prefixes",
-    "ip_addresses",
-    "vlans",
-    "vlan_groups",
-    "vrfs",
-    "circuits",
-    "cables",
-    "sites",
-    "regions",
-    "site_groups",
-    "locations",
-    "racks",
-    "tenants",
-    "device_roles",
-    "platforms",
-    "device_types",
-    "manufacturers",
-    "tags",
-    "config_contexts",
-    "widgets",
-];
+/// What a rule applies to: every collection rules and queries know, and two names
+/// they do not (one a real collection that is not queryable).
+fn applies_to(n: usize) -> &'static str {
+    const UNKNOWN: [&str; 2] = ["config_contexts", "widgets"];
+    let known = sot::view::QUERYABLE;
+    let n = n % (known.len() + UNKNOWN.len());
+    known.get(n).copied().unwrap_or_else(|| UNKNOWN[n - known.len()])
+}
 
 const INVENTORY: &str = r#"tags: [{name: core}, {name: ospf_cost=500}, {name: "route:customer:emea"}]
 tenant_groups: [{name: Customers}]
@@ -388,7 +372,7 @@ pub fn fuzz_rules(data: &[u8]) {
     let template = next().unwrap_or("hostname {{ device.name }}\n").to_string();
     let partial = next().unwrap_or("{% macro label(x) %}{{ x.name if x is mapping else x }}{% endmacro %}").to_string();
 
-    let applies_to = APPLIES_TO[usize::from(flags & 0x1f) % APPLIES_TO.len()];
+    let applies_to = applies_to(usize::from(flags & 0x1f));
     let mut rule = format!("rules:\n  - name: fuzz\n    applies_to: {applies_to}\n    assert: {}\n", dq(&assert));
     if let Some(w) = &where_ {
         rule.push_str(&format!("    where: {}\n", dq(w)));

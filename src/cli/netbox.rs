@@ -75,9 +75,7 @@ fn push(args: PushArgs, color: bool, out: &mut dyn Write) -> Result<u8, Failure>
     let opts = Options { dry_run: args.dry_run, prune: args.prune, batch: args.batch as usize };
     let outcome = sot::netbox::push::push(&client, &bundle, &opts)
         .map_err(|e| Failure::Message(format!("{e}{}", if args.dry_run { "" } else { partial_note() })))?;
-    let at = |o: Option<sot::diagnostic::Span>| {
-        o.map(|s| format!("{}:{}:{}", loaded.sources.path(s.file), s.start.line, s.start.col))
-    };
+    let at = |o: Option<sot::diagnostic::Span>| o.map(|s| loaded.sources.location(s));
     match args.format {
         PushFormat::Json => {
             let changes: Vec<Value> = outcome

@@ -103,8 +103,7 @@ pub fn snapshot<'a>(inv: &'a Inventory, objs: &ObjectDigests, devices: bool) -> 
         .par_iter()
         .zip(&objs.cables)
         .map(|(c, digest)| {
-            let (a, b) = (c.a.display(), c.b.display());
-            let key = if a <= b { format!("{a} <> {b}") } else { format!("{b} <> {a}") };
+            let key = crate::netbox::model::cable_key(&c.a.display(), &c.b.display());
             (("dcim.cable", key), (*digest, Lazy::Fields(c)))
         })
         .collect();

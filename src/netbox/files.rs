@@ -13,7 +13,7 @@ use crate::source::SourceSet;
 
 /// Where a record is written, `path:line:column`.
 pub fn origin(r: &Record, sources: &SourceSet) -> Option<String> {
-    r.origin.map(|s| format!("{}:{}:{}", sources.path(s.file), s.start.line, s.start.col))
+    r.origin.map(|s| sources.location(s))
 }
 
 /// The files of the bundle, paths relative to the output directory.

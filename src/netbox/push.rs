@@ -457,18 +457,10 @@ impl Pusher<'_> {
             self.update(model, updates)?;
             for (r, id, _) in &completes {
                 self.st.created.insert((model, *id));
-                self.out.changes.push(Change {
-                    action: Action::Create,
-                    model: model.name(),
-                    key: r.key.clone(),
-                    fields: Vec::new(),
-                    origin: r.origin,
-                });
+                self.note(Action::Create, r, Vec::new());
             }
-            let completes: Vec<Update<'_>> = completes.into_iter().filter(|(_, _, d)| !d.is_empty()).collect();
-            let reported = self.out.changes.len();
-            self.update(model, completes)?;
-            self.out.changes.truncate(reported);
+            completes.retain(|(_, _, d)| !d.is_empty());
+            self.send_updates(model, &completes)?;
             if waiting.is_empty() {
                 break;
             }
@@ -500,15 +492,14 @@ impl Pusher<'_> {
         Ok(())
     }
 
+    /// Report a change to `r`.
+    fn note(&mut self, action: Action, r: &Record, fields: Vec<FieldChange>) {
+        self.out.changes.push(Change { action, model: r.model.name(), key: r.key.clone(), fields, origin: r.origin });
+    }
+
     fn create(&mut self, model: Model, creates: Vec<(&Record, Map<String, Value>)>) -> Result<(), Error> {
         for (r, _) in &creates {
-            self.out.changes.push(Change {
-                action: Action::Create,
-                model: model.name(),
-                key: r.key.clone(),
-                fields: Vec::new(),
-                origin: r.origin,
-            });
+            self.note(Action::Create, r, Vec::new());
         }
         if self.opts.dry_run {
             for (r, _) in creates {
@@ -519,55 +510,40 @@ impl Pusher<'_> {
             }
             return Ok(());
         }
-        for chunk in creates.chunks(self.opts.batch.max(1)) {
+        self.send_creates(model, &creates)
+    }
+
+    /// POST `items` in bulk. A bulk POST is all or nothing: when NetBox names the
+    /// refused items, they are reported and the rest sent again; otherwise each
+    /// item is sent alone so that only the refused ones fail.
+    fn send_creates(&mut self, model: Model, items: &[(&Record, Map<String, Value>)]) -> Result<(), Error> {
+        for chunk in items.chunks(self.opts.batch.max(1)) {
             let body = Value::Array(chunk.iter().map(|(_, w)| Value::Object(w.clone())).collect());
-            match self.client.post(model.endpoint(), &body) {
-                Ok(Value::Array(created)) => self.created(model, chunk, &created),
-                Ok(other) => self.created(model, chunk, &[other]),
-                Err(Error::Status { status: 400, body: Value::Array(errors), .. }) if errors.len() == chunk.len() => {
-                    // All or nothing: report the refused ones, send the rest again.
-                    let mut good = Vec::new();
-                    for ((r, w), e) in chunk.iter().zip(&errors) {
-                        if e.as_object().is_some_and(|m| !m.is_empty()) {
-                            self.problem(r, format!("NetBox refused it: {}", refusal(e)));
-                        } else {
-                            good.push((*r, w.clone()));
-                        }
-                    }
-                    self.create_one_by_one(model, good)?;
+            let body = match self.client.post(model.endpoint(), &body) {
+                Ok(Value::Array(created)) => {
+                    self.created(model, chunk, &created);
+                    continue;
                 }
-                // NetBox 4.7 names the refused items: `{"detail", "errors": [{"index", "errors"}]}`.
-                Err(Error::Status { status: 400, body, .. }) if body.get("errors").is_some_and(Value::is_array) => {
-                    let mut refused = HashSet::new();
-                    for e in body["errors"].as_array().into_iter().flatten() {
-                        if let Some(i) = e.get("index").and_then(Value::as_u64).map(|i| i as usize)
-                            && let Some((r, _)) = chunk.get(i)
-                        {
-                            refused.insert(i);
-                            self.problem(r, format!("NetBox refused it: {}", refusal(&e["errors"])));
-                        }
-                    }
-                    let rest: Vec<_> = chunk
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| !refused.contains(i))
-                        .map(|(_, c)| c.clone())
-                        .collect();
-                    if refused.is_empty() {
-                        self.create_one_by_one(model, rest)?;
-                    } else if !rest.is_empty() {
-                        self.create(model, rest)?;
-                        // `create` reported them again; keep one entry per object.
-                        let n = self.out.changes.len();
-                        let dup = chunk.len() - refused.len();
-                        self.out.changes.drain(n - dup..n);
-                    }
+                Ok(other) => {
+                    self.created(model, chunk, &[other]);
+                    continue;
                 }
-                Err(Error::Status { status: 400, .. }) => {
-                    self.create_one_by_one(model, chunk.to_vec())?;
-                }
+                Err(Error::Status { status: 400, body, .. }) => body,
                 Err(e) => return Err(e),
+            };
+            let refused = refused_items(&body, chunk.len());
+            if refused.is_empty() {
+                self.create_one_by_one(model, chunk.to_vec())?;
+                continue;
             }
+            let mut rest = Vec::new();
+            for (i, (r, w)) in chunk.iter().enumerate() {
+                match refused.get(&i) {
+                    Some(e) => self.problem(r, format!("NetBox refused it: {}", refusal(e))),
+                    None => rest.push((*r, w.clone())),
+                }
+            }
+            self.send_creates(model, &rest)?;
         }
         Ok(())
     }
@@ -598,14 +574,13 @@ impl Pusher<'_> {
 
     fn update(&mut self, model: Model, updates: Vec<Update<'_>>) -> Result<(), Error> {
         for (r, _, diff) in &updates {
-            self.out.changes.push(Change {
-                action: Action::Update,
-                model: model.name(),
-                key: r.key.clone(),
-                fields: diff.clone(),
-                origin: r.origin,
-            });
+            self.note(Action::Update, r, diff.clone());
         }
+        self.send_updates(model, &updates)
+    }
+
+    /// PATCH the differing fields in bulk; when NetBox refuses, one object at a time.
+    fn send_updates(&mut self, model: Model, updates: &[Update<'_>]) -> Result<(), Error> {
         if self.opts.dry_run {
             return Ok(());
         }
@@ -666,9 +641,7 @@ impl Pusher<'_> {
             // A created object's late fields are part of its creation, not an update.
             let (fresh, old): (Vec<_>, Vec<_>) =
                 updates.into_iter().partition(|(_, id, _)| self.st.created.contains(&(model, *id)));
-            let n = self.out.changes.len();
-            self.update(model, fresh)?;
-            self.out.changes.truncate(n);
+            self.send_updates(model, &fresh)?;
             self.update(model, old)?;
         }
         Ok(())
@@ -723,6 +696,28 @@ impl Pusher<'_> {
             i = j;
         }
         Ok(())
+    }
+}
+
+/// The items of a refused bulk POST that NetBox names, by index: NetBox 4.7 says
+/// `{"detail", "errors": [{"index", "errors"}]}`, older versions a list with one
+/// (possibly empty) error per item.
+fn refused_items(body: &Value, len: usize) -> HashMap<usize, Value> {
+    match body {
+        Value::Array(errors) if errors.len() == len => errors
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.as_object().is_some_and(|m| !m.is_empty()))
+            .map(|(i, e)| (i, e.clone()))
+            .collect(),
+        _ => body
+            .get("errors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| Some((e.get("index")?.as_u64()? as usize, e.get("errors")?.clone())))
+            .filter(|(i, _)| *i < len)
+            .collect(),
     }
 }
 
@@ -786,6 +781,20 @@ mod tests {
         let have = json!({"name": "r1", "status": {"value": "planned", "label": "Planned"}, "serial": ""});
         let d = differences(&want, &have, &[]);
         assert_eq!(d, vec![("status".to_string(), json!("planned"), json!("active"))]);
+    }
+
+    #[test]
+    fn a_refused_bulk_post_names_its_items_in_either_form() {
+        let new = json!({"detail": "1 of 3 objects could not be created.",
+                         "errors": [{"index": 1, "errors": {"status": ["nope is not a valid choice."]}}]});
+        let r = refused_items(&new, 3);
+        assert_eq!(r.keys().copied().collect::<Vec<_>>(), vec![1]);
+        assert_eq!(refusal(&r[&1]), "status: nope is not a valid choice.");
+        let old = json!([{}, {"slug": ["exists"]}, {}]);
+        assert_eq!(refused_items(&old, 3).keys().copied().collect::<Vec<_>>(), vec![1]);
+        // An answer that names nothing (or an index out of range) leaves one-by-one sending.
+        assert!(refused_items(&json!({"detail": "no"}), 3).is_empty());
+        assert!(refused_items(&json!({"errors": [{"index": 7, "errors": {}}]}), 3).is_empty());
     }
 
     #[test]

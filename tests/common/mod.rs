@@ -140,3 +140,30 @@ pub fn fixtures(dir: &str) -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
+        }
+    }
+}
+
+/// A copy of the project's example inventory (sot.yaml, inventory, templates,
+/// schemas, device types) in a temporary directory.
+pub fn example_copy() -> tempfile::TempDir {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for d in ["inventory", "templates", "schemas", "device-types"] {
+        if root.join(d).exists() {
+            copy_dir(&root.join(d), &tmp.path().join(d));
+        }
+    }
+    std::fs::copy(root.join("sot.yaml"), tmp.path().join("sot.yaml")).expect("copy sot.yaml");
+    tmp
+}
