@@ -196,7 +196,7 @@ pub fn outputs(repo: &Repo, comp: &Compilation) {
 }
 
 /// The `yaml` target: bytes into the YAML layer (`sot::yaml`). Parse with the
-/// default limits, lower the tree as a data file and as a device-type file, and
+/// default limits (checking that the fast path agrees with the general parser), lower the tree as a data file and as a device-type file, and
 /// check that what `to_yaml` writes (used by `sot show` and the `to_yaml` filter)
 /// reads back as the same value.
 pub fn fuzz_yaml(data: &[u8]) {
@@ -206,6 +206,10 @@ pub fn fuzz_yaml(data: &[u8]) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut diags = Vec::new();
     let root = sot::yaml::parse(FileId(0), text, sot::yaml::Limits::default(), &mut diags);
+    // The fast path gives exactly what the general parser gives.
+    let mut general_diags = Vec::new();
+    let general = sot::yaml::parse_general(FileId(0), text, sot::yaml::Limits::default(), &mut general_diags);
+    assert!(root == general && diags == general_diags, "the fast path and the general parser differ on {text:?}");
     for d in &diags {
         assert!(d.primary.span.start.line >= 1 && d.primary.span.start.col >= 1, "1-based positions: {d:?}");
     }

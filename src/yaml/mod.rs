@@ -7,6 +7,7 @@
 //! the run: a file that does not parse yields `None` and a diagnostic.
 
 pub mod emit;
+mod fast;
 mod node;
 
 pub use node::{Node, Scalar, Typed, Value};
@@ -35,16 +36,23 @@ impl Default for Limits {
 
 /// Parse one file. Returns the document's root (a null node for an empty file),
 /// or `None` when the file is not usable; the reasons go to `diags`.
+///
+/// Files in the subset inventories are written in take the fast path ([`fast`]); any other
+/// file, and every file with an error, goes through the general YAML parser. Both give the
+/// same tree, spans and diagnostics.
 pub fn parse(file: FileId, text: &str, limits: Limits, diags: &mut Vec<Diagnostic>) -> Option<Node> {
-    let mut b = Builder {
-        limits,
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        alias_nodes: 0,
-        root: None,
-        docs: 0,
-        dups: Vec::new(),
-    };
+    let mut b = Builder::new(limits);
+    if fast::parse(file, text, &mut b).is_ok() {
+        diags.append(&mut b.dups);
+        return Some(b.finish(file));
+    }
+    parse_general(file, text, limits, diags)
+}
+
+/// [`parse`] with the general YAML parser only. For tests that compare the two paths.
+#[doc(hidden)]
+pub fn parse_general(file: FileId, text: &str, limits: Limits, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+    let mut b = Builder::new(limits);
     let mut parser = Parser::new_from_str(text);
     loop {
         let (event, span) = match parser.next_event() {
@@ -68,7 +76,13 @@ pub fn parse(file: FileId, text: &str, limits: Limits, diags: &mut Vec<Diagnosti
             }
         }
     }
-    Some(b.root.unwrap_or(Node { span: Span::file_start(file), value: Value::Null }))
+    Some(b.finish(file))
+}
+
+/// Whether [`parse`] takes its fast path for `text`. For tests and benchmarks.
+#[doc(hidden)]
+pub fn takes_fast_path(text: &str) -> bool {
+    fast::parse(FileId(0), text, &mut Builder::new(Limits::default())).is_ok()
 }
 
 fn pos(m: Marker) -> Pos {
@@ -115,6 +129,25 @@ struct Builder {
     docs: usize,
     /// Duplicate keys found so far; they do not stop the file.
     dups: Vec<Diagnostic>,
+}
+
+impl Builder {
+    fn new(limits: Limits) -> Self {
+        Builder {
+            limits,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            root: None,
+            docs: 0,
+            dups: Vec::new(),
+        }
+    }
+
+    /// The document's root; a null node for an empty file.
+    fn finish(self, file: FileId) -> Node {
+        self.root.unwrap_or(Node { span: Span::file_start(file), value: Value::Null })
+    }
 }
 
 /// Maps at or above this many keys index their keys for the duplicate check.

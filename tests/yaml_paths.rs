@@ -1,0 +1,476 @@
+//! The YAML layer's two paths give the same answer.
+//!
+//! `sot::yaml::parse` reads the subset inventories are written in with its own scanner and
+//! hands every other file to the general YAML parser. Whatever path a file takes, the tree,
+//! every span in it and the diagnostics must be the general parser's. These tests compare the
+//! two on every YAML file the project holds (the example inventory, the test fixtures, the
+//! fuzz corpus), on hand-written corner cases, and on random documents built from the
+//! pieces inventories are made of.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use sot::source::FileId;
+use sot::yaml::{Limits, parse, parse_general, takes_fast_path};
+
+/// Both paths on `text`: panics with both answers if they differ. Returns whether the fast
+/// path took the text.
+fn same(text: &str, what: &str) -> bool {
+    let (mut d1, mut d2) = (Vec::new(), Vec::new());
+    let a = parse(FileId(0), text, Limits::default(), &mut d1);
+    let b = parse_general(FileId(0), text, Limits::default(), &mut d2);
+    if a != b || d1 != d2 {
+        let (fa, fb) = (flat(a.as_ref(), &d1), flat(b.as_ref(), &d2));
+        let at = fa.iter().zip(&fb).position(|(x, y)| x != y).unwrap_or(fa.len().min(fb.len()));
+        panic!(
+            "{what}: the paths differ on\n{text:?}\nfirst difference (fast / general):\n  {}\n  {}",
+            fa.get(at).map_or("(nothing)", String::as_str),
+            fb.get(at).map_or("(nothing)", String::as_str)
+        );
+    }
+    takes_fast_path(text)
+}
+
+/// A tree and its diagnostics as lines: each node's kind, span and text, in document order.
+fn flat(node: Option<&sot::yaml::Node>, diags: &[sot::diagnostic::Diagnostic]) -> Vec<String> {
+    fn walk(n: &sot::yaml::Node, out: &mut Vec<String>) {
+        use sot::yaml::Value;
+        let s = n.span;
+        let at = format!("{}:{}-{}:{}", s.start.line, s.start.col, s.end.line, s.end.col);
+        match &n.value {
+            Value::Null => out.push(format!("null {at}")),
+            Value::Scalar(sc) => out.push(format!("scalar {at} {:?} quoted={}", sc.text, sc.quoted)),
+            Value::Seq(items) => {
+                out.push(format!("seq {at} ({} items)", items.len()));
+                items.iter().for_each(|i| walk(i, out));
+            }
+            Value::Map(entries) => {
+                out.push(format!("map {at} ({} entries)", entries.len()));
+                for (k, v) in entries {
+                    walk(k, out);
+                    walk(v, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    match node {
+        Some(n) => walk(n, &mut out),
+        None => out.push("no tree".to_string()),
+    }
+    for d in diags {
+        let s = d.primary.span;
+        out.push(format!("{} {}:{} {}", d.code.as_str(), s.start.line, s.start.col, d.message));
+    }
+    out
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            files_under(&p, out);
+        } else if ft.is_file() {
+            out.push(p);
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file below `dirs` that is UTF-8 (a BOM stripped as the loader does), with its path.
+fn texts(dirs: &[&str], only_yaml: bool) -> Vec<(PathBuf, String)> {
+    let mut paths = Vec::new();
+    for d in dirs {
+        files_under(&root().join(d), &mut paths);
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .filter(|p| !only_yaml || p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .filter_map(|p| {
+            let bytes = std::fs::read(&p).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
+            let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+            Some((p, text))
+        })
+        .collect()
+}
+
+#[test]
+fn the_example_inventory_takes_the_fast_path_with_the_same_result() {
+    let files = texts(&["inventory", "device-types"], true);
+    assert!(files.len() > 10, "the example inventory is there");
+    let slow: Vec<_> = files.iter().filter(|(p, t)| !same(t, &p.display().to_string())).map(|(p, _)| p).collect();
+    assert!(slow.is_empty(), "files of the example inventory left to the general parser: {slow:?}");
+}
+
+#[test]
+fn every_yaml_file_of_the_project_reads_the_same_on_both_paths() {
+    let files = texts(&["tests/fixtures", "schemas", "docs", "examples", ".github", "sot.yaml"], true);
+    let fast = files.iter().filter(|(p, t)| same(t, &p.display().to_string())).count();
+    assert!(files.len() > 100 && fast > files.len() / 2, "{fast} of {} files on the fast path", files.len());
+}
+
+#[test]
+fn the_fuzz_corpus_reads_the_same_on_both_paths() {
+    // The yaml target's inputs are YAML files; the inventory target's hold several files each.
+    let mut n = 0;
+    for (p, t) in texts(&["fuzz/corpus/yaml", "fuzz/regressions"], false) {
+        same(&t, &p.display().to_string());
+        n += 1;
+    }
+    for (p, t) in texts(&["fuzz/corpus/inventory"], false) {
+        for part in t.split("\n--- ") {
+            let body = part.split_once('\n').map_or("", |(_, b)| b);
+            same(body, &p.display().to_string());
+            n += 1;
+        }
+    }
+    assert!(n > 1000, "the corpus is there ({n} inputs)");
+}
+
+/// Corner cases of spans and of the subset's edges; each says whether the fast path takes it.
+#[test]
+fn corner_cases() {
+    let cases: &[(&str, bool)] = &[
+        ("", true),
+        ("# only a comment\n", true),
+        ("\n\n   \n", true),
+        ("foo\n", true),
+        ("a: 1\n", true),
+        ("a: 1", true),
+        ("g:   # comment\nh: 2\n", true),
+        ("g:\nh:\n", true),
+        ("top:\n- a: 1\n  b: 2\n-\n- x\nnext: 1\n", true),
+        ("top:\n-   # c\n- x\n", true),
+        ("top:\n- # c\n  a: 1\n", true),
+        ("m:\n  - \n  - y\n", true),
+        ("- - 2\n  - 3\n- 4\n", true),
+        ("-   a: 1\n    b: 2\n", true),
+        ("\"q k\": 1\n'p''s': 2\n", true),
+        ("ws:    val   \n", true),
+        ("n:\n    deep: 1\n", true),
+        ("  k: v\n  j: [a, {b: c}, \"d\" ]\n", true),
+        ("a: [a, b, ]\n", true),
+        ("a: {}\nb: []\nc: [[], {}]\n", true),
+        ("a: {\"k\": 1, 'j': x}\n", true),
+        ("---\na: 1\n", true),
+        ("# schema modeline\n--- # c\na: 1\n", true),
+        ("a: \"\\t\\u00e9\\x41\\U0001F600\\\\\\\"\"\n", true),
+        ("name: Zürich — 東京 😀\nx: [é, ü]\n", true),
+        ("a: b # c\nd: e#f\n", true),
+        ("url: http://x.example/a#b\n", true),
+        ("a: -1\nb: -x\nc: 1:2\n", true),
+        ("a: 1\na: 2\n", true),
+        ("a: null\nb: ~\nc: Null\n", true),
+        ("a: 'x' # c\n", true),
+        ("a:\n  b:\n    c:\n      - d\n", true),
+        // Left to the general parser.
+        ("a: &x 1\nb: *x\n", false),
+        ("a: !!str 1\n", false),
+        ("a: |\n  text\n", false),
+        ("a: >\n  text\n", false),
+        ("a: b\n  c\n", false),
+        ("a: [b,\n  c]\n", false),
+        ("a: 'b\n  c'\n", false),
+        ("---\n", false),
+        ("--- a: 1\n", false),
+        ("a: 1\n---\nb: 2\n", false),
+        ("a: {\"k\":1}\n", false),
+        ("a: 1\n...\n", false),
+        ("a:\tb\n", false),
+        ("a: 1\r\nb: 2\r\n", false),
+        ("a: [b: c]\n", false),
+        ("a: {b}\n", false),
+        ("a: {b: }\n", false),
+        ("? a\n: b\n", false),
+        ("a: b: c\n", false),
+        ("a: 1\n b: 2\n", false),
+        ("- a\nb: 1\n", false),
+        ("a: [b]c\n", false),
+        ("a: \"b\"c\n", false),
+        ("a: [b]#c\n", false),
+        ("a: [a:b]\n", false),
+        ("a: \"\\q\"\n", false),
+        ("[a, b]: c\n", false),
+        ("a: 1\n  # indented comment\nb: [x\n", false),
+        ("a\u{2028}b: 1\n", false),
+    ];
+    let mut wrong = Vec::new();
+    for (text, fast) in cases {
+        if same(text, "corner case") != *fast {
+            wrong.push((text, *fast));
+        }
+    }
+    assert!(wrong.is_empty(), "expected path not taken (text, expected fast): {wrong:#?}");
+}
+
+#[test]
+fn long_keys_are_left_to_the_general_parser() {
+    let long = "k".repeat(1100);
+    assert!(!same(&format!("{long}: 1\n"), "long key"));
+    assert!(!same(&format!("a: {{{long}: 1}}\n"), "long flow key"));
+    assert!(same(&format!("a: {long}\n"), "long value"));
+}
+
+#[test]
+fn nesting_past_the_limit_is_reported_as_the_general_parser_does() {
+    let deep = format!("a: {}{}\n", "[".repeat(200), "]".repeat(200));
+    assert!(!same(&deep, "deep flow"));
+    let mut block = String::new();
+    for i in 0..200 {
+        block.push_str(&" ".repeat(i));
+        block.push_str("k:\n");
+    }
+    assert!(!same(&block, "deep block"));
+}
+
+/// A random tree, written out below in a random mix of the styles inventories use.
+#[derive(Clone, Debug)]
+enum Tree {
+    Scalar(&'static str),
+    Seq(Vec<Tree>),
+    Map(Vec<(&'static str, Tree)>),
+}
+
+fn tree() -> impl Strategy<Value = Tree> {
+    let leaf = prop::sample::select(vec![
+        "a",
+        "Ethernet1",
+        "10.0.0.1/31",
+        "-1",
+        "x y",
+        "it's",
+        "é ü",
+        "a#b",
+        "",
+        "~",
+        "true",
+        "9214",
+        "say \"hi\"",
+    ])
+    .prop_map(Tree::Scalar);
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        let key = prop::sample::select(vec!["name", "k", "a b", "x", "y", "é", "name"]);
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Tree::Seq),
+            prop::collection::vec((key, inner), 0..5).prop_map(Tree::Map),
+        ]
+    })
+}
+
+/// Writes a tree as YAML, taking each style decision from `choices` in turn.
+struct Writer<'a> {
+    choices: &'a [u8],
+    next: usize,
+    out: String,
+}
+
+impl Writer<'_> {
+    fn pick(&mut self, n: u8) -> u8 {
+        let c = self.choices[self.next % self.choices.len()];
+        self.next += 1;
+        c % n
+    }
+
+    fn scalar(&mut self, s: &str, flow: bool) {
+        let plain_ok = !(s.is_empty() || s.contains('"') || flow && s.contains(' '));
+        match self.pick(4) {
+            0 | 1 if plain_ok => self.out.push_str(s),
+            2 => self.out.push_str(&format!("'{}'", s.replace('\'', "''"))),
+            _ => self.out.push_str(&format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))),
+        }
+    }
+
+    fn flow(&mut self, t: &Tree) {
+        match t {
+            Tree::Scalar(s) => self.scalar(s, true),
+            Tree::Seq(items) => {
+                self.out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        let sep = if self.pick(2) == 0 { ", " } else { ",  " };
+                        self.out.push_str(sep);
+                    }
+                    self.flow(item);
+                }
+                self.out.push(']');
+            }
+            Tree::Map(entries) => {
+                let open = if self.pick(2) == 0 { "{" } else { "{ " };
+                self.out.push_str(open);
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    self.scalar(k, true);
+                    self.out.push_str(": ");
+                    self.flow(v);
+                }
+                self.out.push('}');
+            }
+        }
+    }
+
+    fn end_line(&mut self) {
+        match self.pick(5) {
+            0 => self.out.push_str("  # note"),
+            1 => self.out.push(' '),
+            _ => {}
+        }
+        self.out.push('\n');
+        if self.pick(8) == 0 {
+            self.out.push_str("\n# between\n");
+        }
+    }
+
+    /// `t` as a block node whose first line continues the current one; `indent` is the
+    /// column of the collection it belongs to.
+    fn block(&mut self, t: &Tree, indent: usize, in_seq: bool) {
+        let flow = matches!(t, Tree::Scalar(_)) || self.pick(3) == 0;
+        let empty = matches!(t, Tree::Seq(v) if v.is_empty()) || matches!(t, Tree::Map(v) if v.is_empty());
+        if flow || empty {
+            if !in_seq || matches!(t, Tree::Scalar(_)) || self.pick(2) == 0 {
+                self.out.push(' ');
+            }
+            self.flow(t);
+            self.end_line();
+            return;
+        }
+        match t {
+            Tree::Seq(items) => {
+                let own = indent + if in_seq || self.pick(2) == 0 { 2 } else { 0 };
+                self.end_line();
+                for item in items {
+                    self.out.push_str(&" ".repeat(own));
+                    self.out.push('-');
+                    self.block(item, own, true);
+                }
+            }
+            Tree::Map(entries) => {
+                let own = indent + 2;
+                let compact = in_seq && self.pick(2) == 0;
+                if compact {
+                    self.out.push(' ');
+                } else {
+                    self.end_line();
+                }
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 || !compact {
+                        self.out.push_str(&" ".repeat(own));
+                    }
+                    self.scalar(k, false);
+                    self.out.push(':');
+                    self.block(v, own, false);
+                }
+            }
+            Tree::Scalar(_) => unreachable!(),
+        }
+    }
+}
+
+fn write(t: &Tree, choices: &[u8]) -> String {
+    let mut w = Writer { choices, next: 0, out: String::new() };
+    if w.pick(4) == 0 {
+        w.out.push_str("# modeline\n---\n");
+    }
+    match t {
+        Tree::Map(entries) if !entries.is_empty() => {
+            for (k, v) in entries {
+                w.scalar(k, false);
+                w.out.push(':');
+                w.block(v, 0, false);
+            }
+        }
+        _ => {
+            w.flow(t);
+            w.out.push('\n');
+        }
+    }
+    w.out
+}
+
+/// Runs `check` on `cases` random values of `strategy`; returns how many took the fast path.
+fn run<S: Strategy>(strategy: S, cases: u32, check: impl Fn(S::Value) -> bool) -> (u32, u32) {
+    let fast = std::cell::Cell::new(0);
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(
+        ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() },
+        proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+    );
+    let result = runner.run(&strategy, |v| {
+        if check(v) {
+            fast.set(fast.get() + 1);
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    (fast.get(), cases)
+}
+
+#[test]
+fn random_trees_written_in_inventory_styles_read_the_same_on_both_paths() {
+    let (fast, all) = run((tree(), prop::collection::vec(any::<u8>(), 1..64)), 4000, |(t, choices)| {
+        same(&write(&t, &choices), "random tree")
+    });
+    // Nearly all of these are in the subset; if few were, this test would prove little.
+    assert!(fast * 10 > all * 8, "only {fast} of {all} random trees took the fast path");
+}
+
+/// Random documents made of the pieces inventories use (and some they should not), laid out
+/// with random indentation, so the paths meet every combination of them.
+fn piece() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "a",
+        "name",
+        "10.0.0.1/31",
+        "-1",
+        "x y",
+        "'q'",
+        "'it''s'",
+        "\"d\\n\"",
+        "\"\"",
+        "~",
+        "é",
+        "a#b",
+        "a:b",
+        "",
+    ])
+    .prop_flat_map(|a| {
+        prop::sample::select(vec![
+            ": ", ":", " : ", "- ", "-", ", ", ",", "[", "]", "{", "}", " # c", "\n", "\n  ", "\n    ", "\n- ",
+            "\n  - ", " ", "&a ", "*a", "|\n  ", "---\n",
+        ])
+        .prop_map(move |b| format!("{a}{b}"))
+    })
+}
+
+#[test]
+fn random_token_soup_reads_the_same_on_both_paths() {
+    let (fast, all) =
+        run(prop::collection::vec(piece(), 0..40), 6000, |pieces| same(&pieces.concat(), "random document"));
+    assert!(fast * 20 > all, "only {fast} of {all} random documents took the fast path");
+}
+
+#[test]
+fn random_indented_lines_read_the_same_on_both_paths() {
+    let line = (0usize..4, piece(), piece(), piece());
+    let (fast, all) = run(prop::collection::vec(line, 0..20), 6000, |lines| {
+        let mut text = String::new();
+        for (indent, a, b, c) in lines {
+            text.push_str(&"  ".repeat(indent));
+            text.push_str(&a);
+            text.push_str(&b);
+            text.push_str(&c);
+            text.push('\n');
+        }
+        same(&text, "random lines")
+    });
+    assert!(fast * 20 > all, "only {fast} of {all} random documents took the fast path");
+}
