@@ -29,7 +29,29 @@ pub struct Compilation {
     /// kept when [`Options::keep_configs`] asks for it.
     pub configs: Option<Vec<Option<String>>>,
     /// How long each stage took, in order.
-    pub timings: Vec<(&'static str, std::time::Duration)>,
+    pub timings: Vec<Lap>,
+}
+
+/// One stage's time, and the process's resident memory when it ended (for `--timings`).
+#[derive(Clone, Debug)]
+pub struct Lap {
+    pub stage: &'static str,
+    pub took: std::time::Duration,
+    /// Resident set size in bytes (Linux only).
+    pub resident: Option<u64>,
+}
+
+impl Lap {
+    pub fn new(stage: &'static str, took: std::time::Duration) -> Lap {
+        Lap { stage, took, resident: resident_bytes() }
+    }
+}
+
+/// The process's resident set size, from `/proc/self/statm` (`None` elsewhere).
+pub fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
 }
 
 /// How much of the work to keep.
@@ -136,7 +158,7 @@ pub fn compile_with(
     let results = templates.render_all(&comp.world, opts.progress.unwrap_or(&|| {}));
     comp.diagnostics.extend(templates.render_diagnostics(&comp.world, sources, &results));
     comp.configs = opts.keep_configs.then(|| results.into_iter().map(|r| r.ok().flatten()).collect());
-    comp.timings.push(("render", clock.elapsed()));
+    comp.timings.push(Lap::new("render", clock.elapsed()));
     diagnostic::sort(&mut comp.diagnostics);
     comp
 }
@@ -167,7 +189,7 @@ fn front(
     let files: Vec<_> = data_files(sources).collect();
     let lowered: Vec<Lowered> =
         files.par_iter().map(|(id, f)| parse_and_lower(*id, f, opts.cache, 1).remove(0)).collect();
-    let timings = vec![("parse and lower", clock.elapsed())];
+    let timings = vec![Lap::new("parse and lower", clock.elapsed())];
     back(sources, config, diagnostics, lowered, timings, opts)
 }
 
@@ -226,16 +248,18 @@ fn back(
     config: Config,
     mut diagnostics: Vec<Diagnostic>,
     lowered: Vec<Lowered>,
-    mut timings: Vec<(&'static str, std::time::Duration)>,
+    mut timings: Vec<Lap>,
     opts: &Options<'_>,
 ) -> (Compilation, Templates, std::time::Instant) {
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str| {
         let now = std::time::Instant::now();
-        timings.push((name, now - clock));
+        timings.push(Lap::new(name, now - clock));
         clock = now;
     };
     let mut inventory = Inventory::default();
+    inventory.reserve_for(lowered.iter().map(|(inv, _)| inv));
+    diagnostics.reserve(lowered.iter().map(|(_, d)| d.len()).sum());
     for (inv, mut diags) in lowered {
         inventory.append(inv);
         diagnostics.append(&mut diags);
@@ -309,7 +333,7 @@ pub fn compile_pair_unrendered(
             la[k] = lowered.pop();
         }
     }
-    let timings = vec![("parse and lower (both sides)", clock.elapsed())];
+    let timings = vec![Lap::new("parse and lower (both sides)", clock.elapsed())];
     let side = |s: Side<'_>, lowered: Vec<Option<Lowered>>| {
         let (mut comp, templates, _) =
             back(s.0, s.1, s.2, lowered.into_iter().flatten().collect(), timings.clone(), opts);

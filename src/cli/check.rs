@@ -36,8 +36,9 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     let files = loaded.sources.len();
     let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
     if args.timings {
-        for (stage, t) in &comp.timings {
-            eprintln!("{:>8.3} s  {stage}", t.as_secs_f64());
+        for lap in &comp.timings {
+            let mib = lap.resident.map(|b| format!("{:>7} MiB  ", b >> 20)).unwrap_or_default();
+            eprintln!("{:>8.3} s  {mib}{}", lap.took.as_secs_f64(), lap.stage);
         }
     }
     let summary = Summary { files, objects: comp.inventory.object_count() };

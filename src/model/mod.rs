@@ -120,6 +120,12 @@ macro_rules! inventory {
                 $( self.$field.append(&mut other.$field); )*
             }
 
+            /// Make room for `others`' objects at once: growing a collection of hundreds of
+            /// megabytes step by step copies it into fresh memory each time.
+            pub fn reserve_for<'a>(&mut self, others: impl Iterator<Item = &'a Inventory> + Clone) {
+                $( self.$field.reserve(others.clone().map(|o| o.$field.len()).sum()); )*
+            }
+
             /// The fields of one collection's objects, read from its lowering code.
             pub fn describe(name: &str) -> Option<Vec<decode::FieldSpec>> {
                 match name {
@@ -131,6 +137,7 @@ macro_rules! inventory {
             fn lower_collection(&mut self, name: &str, items: &[Node], diags: &mut Vec<Diagnostic>) -> bool {
                 match name {
                     $( stringify!($field) => {
+                        self.$field.reserve(items.len());
                         for item in items {
                             if let Some(mut obj) = Obj::new(item, $what, diags) {
                                 let v = $lower(&mut obj);

@@ -58,6 +58,7 @@ pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnos
             (diags, ips)
         })
         .collect();
+    inv.ip_addresses.reserve(per_device.iter().map(|(_, ips)| ips.len()).sum());
     for (mut d, ips) in per_device {
         diags.append(&mut d);
         inv.ip_addresses.extend(ips);

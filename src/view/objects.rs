@@ -502,30 +502,63 @@ fn termination_value(w: &World, c: Id<Circuit>, side: TermSide) -> Value {
     ])
 }
 
-pub(super) fn ip_value(w: &World, id: Id<IpAddress>) -> Value {
-    let ip = &w.inventory.ip_addresses[id.index()];
-    let s = w.shared.get();
-    let (device, interface) = match ip.assigned {
-        Some(a) => {
-            let d = &w.inventory.devices[a.device.index()];
-            (Value::from(d.name.value.clone()), Value::from(d.interfaces[a.index as usize].name.value.clone()))
-        }
-        None => (none(), none()),
-    };
-    map([
-        ("address", Value::from_object(Address(ip.address.value))),
-        ("vrf", s.map_or_else(|| key(&ip.vrf), |s| pick(&s.vrfs, opt_id(&ip.vrf)))),
-        ("status", Value::from(ip.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
-        ("role", text(&ip.role)),
-        ("dns_name", Value::from(ip.dns_name.as_ref().map_or("", |t| t.as_str()).to_string())),
-        ("description", text(&ip.description)),
-        ("tenant", key(&ip.tenant)),
-        ("tags", tags(w, &ip.tags)),
-        ("custom_fields", w.custom_fields("ipam.ipaddress", &ip.custom_fields)),
-        ("device", device),
-        ("interface", interface),
-        ("family", Value::from(if ip.address.value.addr().is_ipv4() { 4 } else { 6 })),
-    ])
+/// An IP address as templates see it. Lazy, as interfaces are: a device's template reads two
+/// or three fields of each of its addresses, and an address's whole map costs a dozen values.
+pub(super) fn ip_value(w: &Arc<World>, id: Id<IpAddress>) -> Value {
+    Value::from_object(IpView { world: Arc::clone(w), id })
+}
+
+#[derive(Debug)]
+struct IpView {
+    world: Arc<World>,
+    id: Id<IpAddress>,
+}
+
+const IP_FIELDS: &[&str] = &[
+    "address",
+    "vrf",
+    "status",
+    "role",
+    "dns_name",
+    "description",
+    "tenant",
+    "tags",
+    "custom_fields",
+    "device",
+    "interface",
+    "family",
+];
+
+impl Object for IpView {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, field: &Value) -> Option<Value> {
+        let w = &self.world;
+        let ip = &w.inventory.ip_addresses[self.id.index()];
+        w.shared(); // tags and VRFs are read from the shared values
+        let assigned = || ip.assigned.map(|a| (&w.inventory.devices[a.device.index()], a.index as usize));
+        Some(match field.as_str()? {
+            "address" => Value::from_object(Address(ip.address.value)),
+            "vrf" => pick(&w.shared().vrfs, opt_id(&ip.vrf)),
+            "status" => Value::from(ip.status.as_ref().map_or("active", |x| x.as_str()).to_string()),
+            "role" => text(&ip.role),
+            "dns_name" => Value::from(ip.dns_name.as_ref().map_or("", |t| t.as_str()).to_string()),
+            "description" => text(&ip.description),
+            "tenant" => key(&ip.tenant),
+            "tags" => tags(w, &ip.tags),
+            "custom_fields" => w.custom_fields("ipam.ipaddress", &ip.custom_fields),
+            "device" => assigned().map_or_else(none, |(d, _)| Value::from(d.name.value.clone())),
+            "interface" => assigned().map_or_else(none, |(d, i)| Value::from(d.interfaces[i].name.value.clone())),
+            "family" => Value::from(if ip.address.value.addr().is_ipv4() { 4 } else { 6 }),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(IP_FIELDS)
+    }
 }
 
 fn prefix_value(w: &Arc<World>, p: &Prefix) -> Value {
