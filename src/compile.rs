@@ -79,20 +79,20 @@ pub type FileKey = (crate::source::FileId, u64);
 /// sides of a diff is parsed once; each side lowers it from the shared tree.
 #[derive(Default)]
 pub struct FragmentCache {
-    map: std::sync::Mutex<std::collections::HashMap<FileKey, Arc<Parsed>>>,
+    map: std::sync::Mutex<crate::hash::HashMap<FileKey, Arc<Parsed>>>,
     /// Only these files are kept (those both sides hold); all when `None`.
-    keep: Option<std::collections::HashSet<FileKey>>,
+    keep: Option<crate::hash::HashSet<FileKey>>,
     hits: std::sync::atomic::AtomicUsize,
 }
 
 impl FragmentCache {
     /// A cache that keeps only the files in `keep`.
-    pub fn keeping(keep: std::collections::HashSet<FileKey>) -> Self {
+    pub fn keeping(keep: crate::hash::HashSet<FileKey>) -> Self {
         FragmentCache { keep: Some(keep), ..FragmentCache::default() }
     }
 
     /// The keys of the parseable data files of `sources`.
-    pub fn keys(sources: &SourceSet) -> std::collections::HashSet<FileKey> {
+    pub fn keys(sources: &SourceSet) -> crate::hash::HashSet<FileKey> {
         sources
             .iter()
             .filter(|(_, f)| f.parse && matches!(f.kind, FileKind::Inventory | FileKind::DeviceType))
@@ -295,7 +295,7 @@ pub fn compile_pair_unrendered(
     let clock = std::time::Instant::now();
     let fa: Vec<_> = data_files(a.0).collect();
     let fb: Vec<_> = data_files(b.0).collect();
-    let in_b: std::collections::HashMap<crate::source::FileId, usize> =
+    let in_b: crate::hash::HashMap<crate::source::FileId, usize> =
         fb.iter().enumerate().map(|(k, (id, _))| (*id, k)).collect();
     // Jobs: (position in a, position in b); a file of both with the same text is one job.
     let mut paired = vec![false; fb.len()];
@@ -340,9 +340,9 @@ pub fn compile_pair_unrendered(
         diagnostic::sort(&mut comp.diagnostics);
         (comp, templates)
     };
-    let ra = side(a, la);
-    let rb = side(b, lb);
-    (ra, rb)
+    // The sides are independent, and several of their stages run on one thread: run them
+    // side by side.
+    rayon::join(|| side(a, la), || side(b, lb))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! IPAM queries over a compiled inventory: free addresses, free child
 //! prefixes, and utilisation, computed as NetBox computes them.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::net::IpAddr;
 
 use ipnet::IpNet;

@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod graph;
+pub mod hash;
 pub mod ipam;
 pub mod jinja;
 pub mod load;

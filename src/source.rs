@@ -4,7 +4,7 @@
 //! (today [`crate::load`] from the working tree; a git revision can fill it the
 //! same way) and handed to [`crate::compile`].
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Opaque handle of one file in a [`SourceSet`].

@@ -1,7 +1,7 @@
 //! The context stage of `sot check`: merge every device once and report what
 //! the weights really do.
 
-use std::collections::HashMap;
+use crate::hash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 

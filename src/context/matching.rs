@@ -5,7 +5,7 @@
 //! match their descendants. Only active contexts apply. The result is in merge
 //! order: weight, then name.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashMapExt, HashSet};
 
 use crate::model::*;
 

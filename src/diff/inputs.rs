@@ -383,7 +383,7 @@ pub fn render_inputs(world: &World, templates: &Templates, objs: &ObjectDigests)
         h.finish()
     };
     // Templates: each file's closure once.
-    let mut closures: std::collections::HashMap<&str, crate::template::deps::Closure> = Default::default();
+    let mut closures: crate::hash::HashMap<&str, crate::template::deps::Closure> = Default::default();
     let files: Vec<Option<&str>> = inv.devices.iter().map(|d| templates.file_for(world, d)).collect();
     for f in files.iter().flatten() {
         closures.entry(f).or_insert_with(|| templates.closure(f));

@@ -4,7 +4,7 @@
 //! A snapshot holds only digests (a fleet has millions of interfaces); JSON is
 //! built for the objects that differ.
 
-use std::collections::HashMap;
+use crate::hash::{HashMap, HashMapExt};
 use std::hash::Hasher;
 
 use rayon::prelude::*;

@@ -84,7 +84,7 @@ impl LineIndex {
 /// A cache of line indexes per file.
 #[derive(Default)]
 pub(crate) struct Lines {
-    map: std::collections::HashMap<FileId, LineIndex>,
+    map: crate::hash::HashMap<FileId, LineIndex>,
 }
 
 impl Lines {

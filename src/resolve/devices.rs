@@ -86,7 +86,7 @@ pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnos
 /// Give every device its type's interfaces; inline interfaces refine or extend them.
 fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
     for dt in &inv.device_types {
-        let mut seen: std::collections::HashMap<(ComponentKind, &str), &Text> = Default::default();
+        let mut seen: crate::hash::HashMap<(ComponentKind, &str), &Text> = Default::default();
         for c in &dt.components {
             if let Some(first) = seen.get(&(c.kind, c.name.as_str())) {
                 diags.push(
@@ -144,12 +144,12 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
         }
     }
     // Each type's interface templates (first of a name) and their positions, built once per type.
-    let templates: Vec<(Vec<usize>, std::collections::HashMap<&str, usize>)> = inv
+    let templates: Vec<(Vec<usize>, crate::hash::HashMap<&str, usize>)> = inv
         .device_types
         .iter()
         .map(|dt| {
             let mut order = Vec::new();
-            let mut by_name = std::collections::HashMap::new();
+            let mut by_name = crate::hash::HashMap::default();
             for (k, c) in dt.components.iter().enumerate() {
                 if c.kind == ComponentKind::Interface && !by_name.contains_key(c.name.as_str()) {
                     by_name.insert(c.name.as_str(), order.len());

@@ -1,6 +1,6 @@
 //! Natural-key maps, built once; duplicates are reported at the later object.
 
-use std::collections::HashMap;
+use crate::hash::{HashMap, HashMapExt};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;

@@ -1,6 +1,6 @@
 //! Linking references to the objects they name.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use super::index::{Index, KeyMap};
 use crate::diagnostic::{Code, Diagnostic, Span, did_you_mean};

@@ -2,7 +2,7 @@
 //! virtual, LAG and wireless interfaces are not cabled. A circuit termination
 //! written on `device:interface` is that interface's connection.
 
-use std::collections::HashMap;
+use crate::hash::{HashMap, HashMapExt};
 
 use super::Rule;
 use crate::diagnostic::{Code, Diagnostic, Span};

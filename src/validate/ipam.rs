@@ -1,7 +1,7 @@
 //! IPAM: unique addresses and prefixes where the VRF enforces it, addresses
 //! inside a prefix of their VRF, and no network ID on an interface.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashMapExt, HashSet};
 use std::net::IpAddr;
 
 use ipnet::IpNet;

@@ -1,7 +1,7 @@
 //! Rack placement: units inside the rack, one device per unit and face,
 //! `position` and `face` only with a rack, and the rack in the device's location.
 
-use std::collections::HashMap;
+use crate::hash::{HashMap, HashMapExt};
 
 use super::Rule;
 use crate::diagnostic::{Code, Diagnostic};

@@ -10,7 +10,7 @@ mod address;
 mod objects;
 mod tags;
 
-use std::collections::HashMap;
+use crate::hash::{HashMap, HashMapExt};
 use std::sync::{Arc, OnceLock};
 
 use minijinja::Value;

@@ -12,7 +12,7 @@ mod node;
 
 pub use node::{Node, Scalar, Typed, Value};
 
-use std::collections::HashMap;
+use crate::hash::{HashMap, HashMapExt};
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
 
@@ -301,7 +301,7 @@ fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
     }
     let (merges, mut own): (Vec<_>, Vec<_>) =
         entries.into_iter().partition(|(k, _)| k.key_text() == "<<" && !k.is_quoted());
-    let mut seen: std::collections::HashSet<String> = own.iter().map(|(k, _)| k.key_text().to_string()).collect();
+    let mut seen: crate::hash::HashSet<String> = own.iter().map(|(k, _)| k.key_text().to_string()).collect();
     for (_, src) in merges {
         let maps: Vec<Node> = match src.value {
             Value::Seq(items) => items,
