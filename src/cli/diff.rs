@@ -75,6 +75,8 @@ pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
             eprintln!("{:>8.3} s  {what}", took.as_secs_f64());
         }
     }
+    // The process ends after the report: freeing both compiled sides would only delay it.
+    std::mem::forget(run.compiled);
     let report = run.report;
     let text = match a.format {
         Format::Text => sot::diff::report::text(&report, color && std::io::stdout().is_terminal()),

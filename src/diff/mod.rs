@@ -264,6 +264,9 @@ pub struct Run {
     /// Devices on both sides, and how many renderings that took (one per distinct input).
     pub devices: usize,
     pub rendered: usize,
+    /// Both compiled sides and what was computed from them. Dropping them frees over a
+    /// gigabyte piece by piece at fleet scale; a process about to exit may forget them instead.
+    pub compiled: Box<dyn std::any::Any + Send>,
 }
 
 /// Compile both sides (a file both hold unchanged is parsed once), render each device
@@ -333,7 +336,9 @@ pub fn run(base: Input<'_>, head: Input<'_>) -> Run {
     lap("compare".into());
     let devices = bc.inventory.devices.len() + hc.inventory.devices.len();
     let rendered = bt.renders() + ht.renders();
-    Run { report, timings, devices, rendered }
+    drop((rb, rh, db, dh));
+    let compiled = Box::new((bc, hc, bt, ht, ob, oh, ib, ih, results));
+    Run { report, timings, devices, rendered, compiled }
 }
 
 /// Compare two sides.
