@@ -106,6 +106,7 @@ fn string(s: &str) -> String {
         && !s.chars().any(|c| c.is_control() || c == '\u{feff}')
         && reads_as_string(s)
         && !s.ends_with(':')
+        && !s.starts_with("...")
         && s != "<<";
     if plain_ok {
         s.to_string()
@@ -159,5 +160,16 @@ mod tests {
         let node = crate::yaml::parse(FileId(0), &text, crate::yaml::Limits::default(), &mut diags);
         assert!(diags.is_empty(), "{diags:?}\n{text}");
         assert_eq!(node.unwrap().to_json(), v, "{text}");
+    }
+
+    #[test]
+    fn a_string_that_looks_like_a_document_end_round_trips() {
+        for v in [serde_json::json!("..."), serde_json::json!("... x"), serde_json::json!(["..."])] {
+            let text = to_yaml(&v);
+            let mut diags = Vec::new();
+            let node = crate::yaml::parse(FileId(0), &text, crate::yaml::Limits::default(), &mut diags);
+            assert!(diags.is_empty(), "{diags:?}\n{text}");
+            assert_eq!(node.unwrap().to_json(), v, "{text}");
+        }
     }
 }
