@@ -222,24 +222,27 @@ fn parse_and_lower(
             p
         }
     };
-    (0..times)
-        .map(|_| {
-            let mut diags = parsed.1.clone();
-            let mut inv = Inventory::default();
-            if let Some(root) = &parsed.0 {
-                match f.kind {
-                    FileKind::Inventory => inv = model::lower_file(root, &mut diags),
-                    FileKind::DeviceType => {
-                        if let Some(dt) = model::lower_device_type_file(root, &mut diags) {
-                            inv.device_types.push(dt);
-                        }
-                    }
-                    FileKind::Project | FileKind::Schema | FileKind::Template => {}
+    let mut diags = parsed.1.clone();
+    let mut inv = Inventory::default();
+    if let Some(root) = &parsed.0 {
+        match f.kind {
+            FileKind::Inventory => inv = model::lower_file(root, &mut diags),
+            FileKind::DeviceType => {
+                if let Some(dt) = model::lower_device_type_file(root, &mut diags) {
+                    inv.device_types.push(dt);
                 }
             }
-            (inv, diags)
-        })
-        .collect()
+            FileKind::Project | FileKind::Schema | FileKind::Template => {}
+        }
+    }
+    // Lowering is a pure function of the tree: further copies are clones (cheaper than
+    // lowering again).
+    let mut out = Vec::with_capacity(times);
+    for _ in 1..times {
+        out.push((inv.clone(), diags.clone()));
+    }
+    out.push((inv, diags));
+    out
 }
 
 /// The stages after lowering, and the templates compiled; diagnostics not yet sorted.
