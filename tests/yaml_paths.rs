@@ -196,6 +196,11 @@ fn corner_cases() {
         ("a: \"b\"c\n", false),
         ("a: [b]#c\n", false),
         ("a: [a:b]\n", false),
+        ("e: [-]\n", false),
+        ("e: [-, a]\n", false),
+        ("e: {a: -}\n", false),
+        ("e: [-1, -a]\n", true),
+        ("e: -]\n", true),
         ("a: \"\\q\"\n", false),
         ("[a, b]: c\n", false),
         ("a: 1\n  # indented comment\nb: [x\n", false),
@@ -445,7 +450,7 @@ fn piece() -> impl Strategy<Value = String> {
     .prop_flat_map(|a| {
         prop::sample::select(vec![
             ": ", ":", " : ", "- ", "-", ", ", ",", "[", "]", "{", "}", " # c", "\n", "\n  ", "\n    ", "\n- ",
-            "\n  - ", " ", "&a ", "*a", "|\n  ", "---\n",
+            "\n  - ", " ", "&a ", "*a", "|\n  ", "---\n", "[-]", "-,", "{-", "-}", ":]", "?",
         ])
         .prop_map(move |b| format!("{a}{b}"))
     })

@@ -375,7 +375,7 @@ impl<'a> Scanner<'a, '_> {
         match self.peek() {
             b'"' => self.double_quoted(),
             b'\'' => self.single_quoted(),
-            c if plain_may_start(c, self.at(self.pos + 1)) => {
+            c if plain_may_start(c, self.at(self.pos + 1), false) => {
                 let start = self.pos;
                 let mut i = self.pos;
                 let mut end = i;
@@ -468,7 +468,7 @@ impl<'a> Scanner<'a, '_> {
                 let (text, style, end) = self.single_quoted()?;
                 return self.scalar(text, style, start, end);
             }
-            c if plain_may_start(c, self.at(self.pos + 1)) => {}
+            c if plain_may_start(c, self.at(self.pos + 1), true) => {}
             _ => return Err(Bail),
         }
         let mut i = self.pos;
@@ -622,10 +622,11 @@ fn key_length(start: usize, colon: usize) -> R<()> {
 }
 
 /// Whether a plain scalar may start with `c` (followed by `next`). Indicators cannot start
-/// one; `-` can when a non-blank follows (`-1`). `?` and `:` are left to the general parser.
-fn plain_may_start(c: u8, next: u8) -> bool {
+/// one; `-` can when a non-blank follows (`-1`), and in a flow collection only when that is
+/// not flow punctuation (`[-]` is not a scalar). `?` and `:` are left to the general parser.
+fn plain_may_start(c: u8, next: u8, flow: bool) -> bool {
     match c {
-        b'-' => !matches!(next, b' ' | b'\n' | 0),
+        b'-' => !matches!(next, b' ' | b'\n' | 0) && !(flow && matches!(next, b',' | b'[' | b']' | b'{' | b'}')),
         b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"'
         | b'%' | b'@' | b'`' | b' ' | b'\n' | 0 => false,
         _ => true,
