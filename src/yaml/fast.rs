@@ -373,8 +373,7 @@ impl<'a> Scanner<'a, '_> {
     /// Returns its value, style and end; `pos` is after it.
     fn block_scalar(&mut self) -> R<(Cow<'a, str>, ScalarStyle, usize)> {
         match self.peek() {
-            b'"' => self.double_quoted(),
-            b'\'' => self.single_quoted(),
+            b'"' | b'\'' => self.quoted(),
             c if plain_may_start(c, self.at(self.pos + 1), false) => {
                 let start = self.pos;
                 let mut i = self.pos;
@@ -460,12 +459,8 @@ impl<'a> Scanner<'a, '_> {
         let start = self.pos;
         match self.peek() {
             b'[' | b'{' => return self.flow_node(),
-            b'"' => {
-                let (text, style, end) = self.double_quoted()?;
-                return self.scalar(text, style, start, end);
-            }
-            b'\'' => {
-                let (text, style, end) = self.single_quoted()?;
+            b'"' | b'\'' => {
+                let (text, style, end) = self.quoted()?;
                 return self.scalar(text, style, start, end);
             }
             c if plain_may_start(c, self.at(self.pos + 1), true) => {}
@@ -501,46 +496,22 @@ impl<'a> Scanner<'a, '_> {
         self.scalar(Cow::Borrowed(&self.text[start..end]), ScalarStyle::Plain, start, end)
     }
 
-    fn single_quoted(&mut self) -> R<(Cow<'a, str>, ScalarStyle, usize)> {
+    /// A quoted scalar on one line, `pos` at its opening quote: `'…'` (where `''` stands for
+    /// a quote) or `"…"` (with backslash escapes). Returns its value, style and end.
+    fn quoted(&mut self) -> R<(Cow<'a, str>, ScalarStyle, usize)> {
+        let quote = self.peek();
         let start = self.pos + 1;
-        let mut i = start;
+        let (mut i, mut from) = (start, start);
         let mut owned: Option<String> = None;
-        let mut from = start;
         loop {
             match self.at(i) {
-                b'\'' if self.at(i + 1) == b'\'' => {
-                    let o = owned.get_or_insert_with(String::new);
-                    o.push_str(&self.text[from..=i]);
+                b'\n' | 0 => return Err(Bail),
+                b'\'' if quote == b'\'' && self.at(i + 1) == b'\'' => {
+                    owned.get_or_insert_with(String::new).push_str(&self.text[from..=i]);
                     i += 2;
                     from = i;
                 }
-                b'\'' => break,
-                b'\n' | 0 => return Err(Bail),
-                _ => i += 1,
-            }
-        }
-        let text = match owned {
-            Some(mut o) => {
-                o.push_str(&self.text[from..i]);
-                Cow::Owned(o)
-            }
-            None => Cow::Borrowed(&self.text[start..i]),
-        };
-        self.pos = i + 1;
-        let end = self.after_quote()?;
-        Ok((text, ScalarStyle::SingleQuoted, end))
-    }
-
-    fn double_quoted(&mut self) -> R<(Cow<'a, str>, ScalarStyle, usize)> {
-        let start = self.pos + 1;
-        let mut i = start;
-        let mut owned: Option<String> = None;
-        let mut from = start;
-        loop {
-            match self.at(i) {
-                b'"' => break,
-                b'\n' | 0 => return Err(Bail),
-                b'\\' => {
+                b'\\' if quote == b'"' => {
                     let o = owned.get_or_insert_with(String::new);
                     o.push_str(&self.text[from..i]);
                     let (ch, len) = self.escape(i + 1)?;
@@ -548,6 +519,7 @@ impl<'a> Scanner<'a, '_> {
                     i += 1 + len;
                     from = i;
                 }
+                c if c == quote => break,
                 _ => i += 1,
             }
         }
@@ -560,7 +532,8 @@ impl<'a> Scanner<'a, '_> {
         };
         self.pos = i + 1;
         let end = self.after_quote()?;
-        Ok((text, ScalarStyle::DoubleQuoted, end))
+        let style = if quote == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
+        Ok((text, style, end))
     }
 
     /// The character an escape stands for and the bytes it takes after the backslash.
