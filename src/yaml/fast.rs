@@ -599,7 +599,7 @@ fn key_length(start: usize, colon: usize) -> R<()> {
 /// not flow punctuation (`[-]` is not a scalar). `?` and `:` are left to the general parser.
 fn plain_may_start(c: u8, next: u8, flow: bool) -> bool {
     match c {
-        b'-' => !matches!(next, b' ' | b'\n' | 0) && !(flow && matches!(next, b',' | b'[' | b']' | b'{' | b'}')),
+        b'-' => !(matches!(next, b' ' | b'\n' | 0) || flow && matches!(next, b',' | b'[' | b']' | b'{' | b'}')),
         b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"'
         | b'%' | b'@' | b'`' | b' ' | b'\n' | 0 => false,
         _ => true,
