@@ -226,7 +226,7 @@ impl<'a> Scanner<'a, '_> {
     /// line with content is (its indentation), or `None` at the end of the text.
     fn block_node(&mut self, indent: usize) -> R<Option<usize>> {
         match self.peek() {
-            b'-' if self.blank_at(self.pos + 1) => self.block_seq(indent, None),
+            b'-' if self.blank_at(self.pos + 1) => self.block_seq(indent, false),
             b'[' | b'{' => {
                 self.flow_node()?;
                 self.end_of_line()?;
@@ -269,7 +269,7 @@ impl<'a> Scanner<'a, '_> {
                     match self.next_line()? {
                         Some(i) if i > indent => self.block_node(i)?,
                         Some(i) if i == indent && self.peek() == b'-' && self.blank_at(self.pos + 1) => {
-                            self.block_seq(indent, Some(()))?
+                            self.block_seq(indent, true)?
                         }
                         other => {
                             self.empty_scalar(colon)?;
@@ -324,9 +324,9 @@ impl<'a> Scanner<'a, '_> {
         self.end_of_line()
     }
 
-    /// A block sequence whose first `-` is at `pos`, in column `indent`. An indentless one
-    /// (`Some`) is a mapping's value written at the mapping's own indentation.
-    fn block_seq(&mut self, indent: usize, indentless: Option<()>) -> R<Option<usize>> {
+    /// A block sequence whose first `-` is at `pos`, in column `indent`. An `indentless` one
+    /// is a mapping's value written at the mapping's own indentation.
+    fn block_seq(&mut self, indent: usize, indentless: bool) -> R<Option<usize>> {
         let mut first = true;
         loop {
             let dash = self.pos;
@@ -341,7 +341,7 @@ impl<'a> Scanner<'a, '_> {
             let item = self.mark(self.pos);
             if first {
                 first = false;
-                let at = if indentless.is_some() { item } else { self.mark(dash) };
+                let at = if indentless { item } else { self.mark(dash) };
                 self.emit(Event::SequenceStart(0, None), Span { file: self.file, start: at, end: at })?;
             }
             let next = if on_line {
@@ -358,7 +358,7 @@ impl<'a> Scanner<'a, '_> {
             };
             match next {
                 Some(i) if i == indent && self.peek() == b'-' && self.blank_at(self.pos + 1) => {}
-                Some(i) if i == indent && indentless.is_none() => return Err(Bail),
+                Some(i) if i == indent && !indentless => return Err(Bail),
                 Some(i) if i > indent => return Err(Bail),
                 other => {
                     let span = self.span(self.pos, self.pos);
