@@ -63,68 +63,6 @@ pub struct Options<'a> {
     pub progress: Option<&'a (dyn Fn() + Sync)>,
     /// How templates' `secret("env:NAME")` calls resolve; `None` renders placeholders.
     pub secrets: Option<crate::template::SecretResolver>,
-    /// Parsed files to reuse (and fill), shared by compilations whose source sets
-    /// take their ids from one registry, compiled one after the other (`sot diff` uses
-    /// [`compile_pair_unrendered`] instead, which holds no parsed tree).
-    pub cache: Option<&'a FragmentCache>,
-}
-
-/// One parsed file: its tree (none if it did not parse) and the parser's diagnostics.
-type Parsed = (Option<crate::yaml::Node>, Vec<Diagnostic>);
-
-/// A file's cache key: its id and a digest of its content.
-pub type FileKey = (crate::source::FileId, u64);
-
-/// Parsed files by (file id, content digest): a file unchanged between the two
-/// sides of a diff is parsed once; each side lowers it from the shared tree.
-#[derive(Default)]
-pub struct FragmentCache {
-    map: std::sync::Mutex<crate::hash::HashMap<FileKey, Arc<Parsed>>>,
-    /// Only these files are kept (those both sides hold); all when `None`.
-    keep: Option<crate::hash::HashSet<FileKey>>,
-    hits: std::sync::atomic::AtomicUsize,
-}
-
-impl FragmentCache {
-    /// A cache that keeps only the files in `keep`.
-    pub fn keeping(keep: crate::hash::HashSet<FileKey>) -> Self {
-        FragmentCache { keep: Some(keep), ..FragmentCache::default() }
-    }
-
-    /// The keys of the parseable data files of `sources`.
-    pub fn keys(sources: &SourceSet) -> crate::hash::HashSet<FileKey> {
-        sources
-            .iter()
-            .filter(|(_, f)| f.parse && matches!(f.kind, FileKind::Inventory | FileKind::DeviceType))
-            .map(|(id, f)| (id, digest(&f.text)))
-            .collect()
-    }
-
-    /// How many files were taken from the cache instead of being parsed.
-    pub fn hits(&self) -> usize {
-        self.hits.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    fn get(&self, key: &FileKey) -> Option<Arc<Parsed>> {
-        let hit = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned();
-        if hit.is_some() {
-            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        hit
-    }
-
-    fn put(&self, key: FileKey, v: Arc<Parsed>) {
-        if self.keep.as_ref().is_none_or(|k| k.contains(&key)) {
-            self.map.lock().unwrap_or_else(|e| e.into_inner()).insert(key, v);
-        }
-    }
-}
-
-fn digest(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
 }
 
 impl std::ops::Deref for Compilation {
@@ -163,20 +101,6 @@ pub fn compile_with(
     comp
 }
 
-/// [`compile_with`] up to rendering: the compilation (every diagnostic but those of
-/// rendering, sorted; no configurations) and the compiled templates, to render devices
-/// with later ([`Templates::render`], [`Templates::render_diagnostics`]).
-pub fn compile_unrendered(
-    sources: &SourceSet,
-    config: Config,
-    diagnostics: Vec<Diagnostic>,
-    opts: &Options<'_>,
-) -> (Compilation, Templates) {
-    let (mut comp, templates, _) = front(sources, config, diagnostics, opts);
-    diagnostic::sort(&mut comp.diagnostics);
-    (comp, templates)
-}
-
 /// Every stage before rendering, and the templates compiled; diagnostics not yet sorted.
 /// Returns when the last lap ended.
 fn front(
@@ -187,8 +111,7 @@ fn front(
 ) -> (Compilation, Templates, std::time::Instant) {
     let clock = std::time::Instant::now();
     let files: Vec<_> = data_files(sources).collect();
-    let lowered: Vec<Lowered> =
-        files.par_iter().map(|(id, f)| parse_and_lower(*id, f, opts.cache, 1).remove(0)).collect();
+    let lowered: Vec<Lowered> = files.par_iter().map(|(id, f)| parse_and_lower(*id, f, 1).remove(0)).collect();
     let timings = vec![Lap::new("parse and lower", clock.elapsed())];
     back(sources, config, diagnostics, lowered, timings, opts)
 }
@@ -201,30 +124,12 @@ fn data_files(sources: &SourceSet) -> impl Iterator<Item = (crate::source::FileI
     sources.iter().filter(|(_, f)| f.parse && matches!(f.kind, FileKind::Inventory | FileKind::DeviceType))
 }
 
-/// Parse one file (or take its tree from `cache`) and lower it `times` times.
-fn parse_and_lower(
-    id: crate::source::FileId,
-    f: &crate::source::SourceFile,
-    cache: Option<&FragmentCache>,
-    times: usize,
-) -> Vec<Lowered> {
-    // Digest the text only when there is a cache to look it up in, not on `check`'s path.
-    let key = cache.map(|_| (id, digest(&f.text)));
-    let parsed = match cache.zip(key.as_ref()).and_then(|(c, k)| c.get(k)) {
-        Some(hit) => hit,
-        None => {
-            let mut d = Vec::new();
-            let root = yaml::parse(id, &f.text, Limits::default(), &mut d);
-            let p = Arc::new((root, d));
-            if let (Some(c), Some(k)) = (cache, key) {
-                c.put(k, Arc::clone(&p));
-            }
-            p
-        }
-    };
-    let mut diags = parsed.1.clone();
+/// Parse one file and lower it; `times` copies of the result.
+fn parse_and_lower(id: crate::source::FileId, f: &crate::source::SourceFile, times: usize) -> Vec<Lowered> {
+    let mut diags = Vec::new();
+    let root = yaml::parse(id, &f.text, Limits::default(), &mut diags);
     let mut inv = Inventory::default();
-    if let Some(root) = &parsed.0 {
+    if let Some(root) = &root {
         match f.kind {
             FileKind::Inventory => inv = model::lower_file(root, &mut diags),
             FileKind::DeviceType => {
@@ -287,7 +192,7 @@ fn back(
 /// One side of [`compile_pair_unrendered`]: its files, configuration and what loading found.
 pub type Side<'a> = (&'a SourceSet, Config, Vec<Diagnostic>);
 
-/// [`compile_unrendered`] of two source sets whose ids come from one registry (the two
+/// [`compile_with`] up to rendering, of two source sets whose ids come from one registry (the two
 /// sides of a diff): a file both hold with the same text is parsed once, lowered for each
 /// side, and its tree dropped at once (nothing is held for the second side).
 pub fn compile_pair_unrendered(
@@ -322,7 +227,7 @@ pub fn compile_pair_unrendered(
                 (None, None) => unreachable!("every job has a side"),
             };
             let times = usize::from(ka.is_some()) + usize::from(kb.is_some());
-            (ka, kb, parse_and_lower(id, f, opts.cache, times))
+            (ka, kb, parse_and_lower(id, f, times))
         })
         .collect();
     // Back into each side's file order.
@@ -363,27 +268,6 @@ mod tests {
     }
 
     #[test]
-    fn unchanged_files_are_parsed_once_across_two_revisions() {
-        let ids = IdRegistry::default();
-        let cache = FragmentCache::default();
-        let opts = Options { cache: Some(&cache), ..Default::default() };
-        let a =
-            set(&ids, &[("inventory/a.yaml", "sites: [{name: L1}]\n"), ("inventory/b.yaml", "sites: [{name: L2}]\n")]);
-        let b = set(
-            &ids,
-            &[("inventory/a.yaml", "sites: [{name: L1}]\n"), ("inventory/b.yaml", "sites: [{name: L3}, {name: L1}]\n")],
-        );
-        let ca = compile_with(&a, Config::default(), Vec::new(), &opts);
-        assert_eq!(cache.hits(), 0);
-        let cb = compile_with(&b, Config::default(), Vec::new(), &opts);
-        assert_eq!(cache.hits(), 1, "a.yaml is reused, b.yaml changed");
-        assert_eq!(ca.inventory.sites.len(), 2);
-        assert_eq!(cb.inventory.sites.len(), 3);
-        // The reused file's objects keep their locations: the duplicate is found.
-        assert!(cb.diagnostics.iter().any(|d| d.code == crate::diagnostic::Code::DuplicateObject));
-    }
-
-    #[test]
     fn a_pair_compiles_like_two_compilations() {
         let ids = IdRegistry::default();
         let a = set(
@@ -400,7 +284,7 @@ mod tests {
             &Options::default(),
         );
         for (pair, set) in [(pa, &a), (pb, &b)] {
-            let (one, _) = compile_unrendered(set, Config::default(), vec![], &Options::default());
+            let one = compile_with(set, Config::default(), vec![], &Options::default());
             assert_eq!(format!("{:?}", pair.diagnostics), format!("{:?}", one.diagnostics));
             assert_eq!(format!("{:?}", pair.inventory.sites), format!("{:?}", one.inventory.sites));
         }

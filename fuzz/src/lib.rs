@@ -16,8 +16,6 @@
 //! Anything before the first `--- ` header is ignored. Files are classified by
 //! the directories `sot.yaml` configures, as `sot::load` does.
 
-use std::io::Write;
-
 use sot::compile::{Compilation, Options};
 use sot::diagnostic::{Code, Diagnostic, Pos, Span};
 use sot::project::Config;
@@ -149,7 +147,7 @@ pub fn fake_secrets() -> sot::template::SecretResolver {
 
 /// Compile `repo` as `sot build` does (configs kept, secrets resolved).
 pub fn compile(repo: &Repo) -> Compilation {
-    let opts = Options { keep_configs: true, progress: None, secrets: Some(fake_secrets()), cache: None };
+    let opts = Options { keep_configs: true, progress: None, secrets: Some(fake_secrets()) };
     sot::compile::compile_with(&repo.sources, repo.config.clone(), repo.diagnostics.clone(), &opts)
 }
 
@@ -179,7 +177,6 @@ pub fn outputs(repo: &Repo, comp: &Compilation) {
     let rev = sot::emit::SourceRevision { revision: "fuzz".into(), dirty: None };
     let plan =
         sot::emit::plan(comp, &repo.sources, &rev, &[sot::emit::Target::Ansible, sot::emit::Target::Nornir], &[]);
-    let _ = std::io::sink().write_all(&plan.artifacts.last().map(|a| a.bytes.clone()).unwrap_or_default());
     if comp.count(sot::diagnostic::Severity::Error) == 0 {
         // What `build` would write: every artifact path stays inside the output directory.
         for a in &plan.artifacts {

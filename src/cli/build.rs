@@ -79,7 +79,6 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
         keep_configs: true,
         progress: Some(&tick),
         secrets: Some(resolver(args.secrets_dir.clone())),
-        cache: None,
     };
     let comp = sot::compile::compile_with(&loaded.sources, loaded.config.clone(), loaded.diagnostics, &opts);
     if let Some(b) = &bar {

@@ -23,7 +23,6 @@ use std::hash::Hasher;
 use rayon::prelude::*;
 
 use super::hash::{digest, feed, hasher};
-use crate::context::Contexts;
 use crate::model::*;
 use crate::template::Templates;
 use crate::view::{Peer, World};
@@ -344,8 +343,7 @@ pub fn render_inputs(world: &World, templates: &Templates, objs: &ObjectDigests)
     let inv = &world.inventory;
     let n = inv.devices.len();
     let shared = Shared::new(inv, objs);
-    let ctx = Contexts::new(inv, &world.matcher);
-    let contexts: Vec<u64> = inv.devices.par_iter().map(|d| digest(&ctx.merged(d).to_json())).collect();
+    let contexts = super::context_digests(world);
     let (locals, edges): (Vec<u64>, Vec<Vec<(u32, InterfaceId)>>) =
         (0..n).into_par_iter().map(|i| local(world, &shared, objs, i, contexts[i])).unzip();
     // Each component, canonically: its members ordered by their own digests (ties by

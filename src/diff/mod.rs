@@ -14,7 +14,9 @@ pub mod inputs;
 mod objects;
 pub mod report;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::hash::{HashMap, HashMapExt};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -278,7 +280,7 @@ pub fn run(base: Input<'_>, head: Input<'_>) -> Run {
         timings.push((what, clock.elapsed()));
         clock = Instant::now();
     };
-    let ((bc, bt), (hc, ht)) = crate::compile::compile_pair_unrendered(
+    let ((mut bc, bt), (mut hc, ht)) = crate::compile::compile_pair_unrendered(
         (base.sources, base.config, base.diagnostics),
         (head.sources, head.config, head.diagnostics),
         &Options::default(),
@@ -305,9 +307,9 @@ pub fn run(base: Input<'_>, head: Input<'_>) -> Run {
         .collect();
     let (rb, rh): (Vec<&RenderResult>, Vec<&RenderResult>) =
         (sb.iter().map(|&k| &results[k]).collect(), sh.iter().map(|&k| &results[k]).collect());
-    let mut db = bc.diagnostics.clone();
+    let mut db = std::mem::take(&mut bc.diagnostics);
     db.extend(bt.render_diagnostics(&bc.world, base.sources, &rb));
-    let mut dh = hc.diagnostics.clone();
+    let mut dh = std::mem::take(&mut hc.diagnostics);
     dh.extend(ht.render_diagnostics(&hc.world, head.sources, &rh));
     fn configs<'r>(r: &[&'r RenderResult]) -> Vec<Option<&'r str>> {
         r.iter().map(|r| r.as_ref().ok().and_then(|c| c.as_deref())).collect()
@@ -335,7 +337,7 @@ pub fn run(base: Input<'_>, head: Input<'_>) -> Run {
     );
     lap("compare".into());
     let devices = bc.inventory.devices.len() + hc.inventory.devices.len();
-    let rendered = bt.renders() + ht.renders();
+    let rendered = results.len();
     drop((rb, rh, db, dh));
     let compiled = Box::new((bc, hc, bt, ht, ob, oh, ib, ih, results));
     Run { report, timings, devices, rendered, compiled }

@@ -293,13 +293,6 @@ pub fn push(client: &Client, bundle: &Bundle, opts: &Options) -> Result<Outcome,
     }
     p.late(bundle)?;
     p.prune()?;
-    // A refused object was not created or updated.
-    let refused: HashSet<(&str, &str)> = p.out.problems.iter().map(|x| (x.model, x.key.as_str())).collect();
-    let changes = std::mem::take(&mut p.out.changes);
-    p.out.changes = changes
-        .into_iter()
-        .filter(|c| c.action == Action::Delete || !refused.contains(&(c.model, c.key.as_str())))
-        .collect();
     Ok(p.out)
 }
 
@@ -363,6 +356,15 @@ impl Pusher<'_> {
 
     fn problem(&mut self, r: &Record, message: String) {
         self.out.problems.push(Problem { model: r.model.name(), key: r.key.clone(), message, origin: r.origin });
+    }
+
+    /// NetBox refused `r`'s `action`: report it, and take back the change noted for it (the
+    /// object was not created, or not updated). Other changes to `r` stand: an object
+    /// whose late fields are refused was still created.
+    fn refused(&mut self, r: &Record, action: Action, message: String) {
+        let (model, key) = (r.model.name(), &r.key);
+        self.out.changes.retain(|c| !(c.action == action && c.model == model && &c.key == key));
+        self.problem(r, message);
     }
 
     fn missing(&mut self, r: &Record, m: Missing) {
@@ -539,7 +541,7 @@ impl Pusher<'_> {
             let mut rest = Vec::new();
             for (i, (r, w)) in chunk.iter().enumerate() {
                 match refused.get(&i) {
-                    Some(e) => self.problem(r, format!("NetBox refused it: {}", refusal(e))),
+                    Some(e) => self.refused(r, Action::Create, format!("NetBox refused it: {}", refusal(e))),
                     None => rest.push((*r, w.clone())),
                 }
             }
@@ -553,7 +555,7 @@ impl Pusher<'_> {
             match self.client.post(model.endpoint(), &Value::Object(w)) {
                 Ok(obj) => self.created(model, &[(r, Map::new())], &[obj]),
                 Err(Error::Status { status: 400, body, .. }) => {
-                    self.problem(r, format!("NetBox refused it: {}", refusal(&body)))
+                    self.refused(r, Action::Create, format!("NetBox refused it: {}", refusal(&body)))
                 }
                 Err(e) => return Err(e),
             }
@@ -602,7 +604,8 @@ impl Pusher<'_> {
                         match self.client.patch(&format!("{}{id}/", model.endpoint()), &one) {
                             Ok(_) => {}
                             Err(Error::Status { status: 400, body, .. }) => {
-                                self.problem(r, format!("NetBox refused the update: {}", refusal(&body)))
+                                let msg = format!("NetBox refused the update: {}", refusal(&body));
+                                self.refused(r, Action::Update, msg)
                             }
                             Err(e) => return Err(e),
                         }

@@ -27,8 +27,6 @@ pub struct Templates {
     files: HashMap<String, FileId>,
     /// Template name → its text.
     texts: Arc<HashMap<String, String>>,
-    /// How many devices [`Templates::render`] was asked to render.
-    renders: std::sync::atomic::AtomicUsize,
 }
 
 /// Resolves a secret reference (`env:NAME`, `file:PATH`) to its value, or says why not.
@@ -91,7 +89,7 @@ impl Templates {
         register_secret(&mut env, secrets);
         let loader_texts = Arc::clone(&texts);
         env.set_loader(move |name| Ok(resolve_name_in(&loader_texts, name).map(|n| loader_texts[n].clone())));
-        let t = Templates { env, files, texts: Arc::clone(&texts), renders: Default::default() };
+        let t = Templates { env, files, texts: Arc::clone(&texts) };
         let mut names: Vec<&String> = texts.keys().collect();
         names.sort();
         for name in names {
@@ -164,11 +162,6 @@ impl Templates {
         resolve_name_in(&self.files, &self.template_for(world, d)?.value)
     }
 
-    /// How many devices were rendered so far.
-    pub fn renders(&self) -> usize {
-        self.renders.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
     /// What rendering with template file `file` reads of the template set: a digest of the
     /// texts of `file` and of every template it can include, import or extend (all of
     /// them when a name is computed), and whether any of those may read beyond the device
@@ -178,12 +171,10 @@ impl Templates {
     }
 
     /// Render one device. `Ok(None)`: the device has no template.
-    pub fn render(&self, world: &Arc<World>, id: Id<Device>) -> Result<Option<String>, minijinja::Error> {
-        self.renders.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    pub fn render(&self, world: &Arc<World>, id: Id<Device>) -> RenderResult {
         let d = &world.inventory.devices[id.index()];
-        let Some(name) = self.template_for(world, d) else { return Ok(None) };
         // A name that is no file was reported when references were resolved (E0206).
-        let Some(file) = resolve_name_in(&self.files, &name.value) else { return Ok(None) };
+        let Some(file) = self.file_for(world, d) else { return Ok(None) };
         let tmpl = self.env.get_template(file)?;
         let explicit = BTreeMap::from([
             ("device", Value::from_object(DeviceView { world: Arc::clone(world), id })),
