@@ -21,6 +21,9 @@
 //! directory beside it); and a failing build leaves the output of an earlier
 //! good build byte-identical. No run may panic.
 
+mod common;
+use common::{copy_dir, entries};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -63,19 +66,6 @@ fn parse_expect(text: &str) -> Expect {
     e
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// Every file below `dir` (relative path → bytes), and every directory (→ None).
 fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     let mut out = BTreeMap::new();
@@ -94,13 +84,6 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     }
     walk(dir, dir, &mut out);
     out
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    v.sort();
-    v
 }
 
 /// Run `sot` with `args`; a run that takes a minute is a hang (and is killed).

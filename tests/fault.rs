@@ -5,6 +5,9 @@
 //! nothing. Stale staging directories of killed builds do not break, and are
 //! cleaned by, the next build.
 
+mod common;
+use common::entries;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -73,13 +76,6 @@ fn restore(dir: &Path, tree: &Tree) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, bytes).unwrap();
     }
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    v.sort();
-    v
 }
 
 fn spawn_build(repo: &Path, out: &Path) -> Child {

@@ -141,7 +141,8 @@ pub fn fixtures(dir: &str) -> Vec<PathBuf> {
     v
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copy the directory tree `from` to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for e in std::fs::read_dir(from).expect("read_dir") {
         let e = e.expect("entry");
@@ -152,6 +153,14 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&p, to.join(e.file_name())).expect("copy");
         }
     }
+}
+
+/// The names of `dir`'s entries, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
 }
 
 /// A copy of the project's example inventory (sot.yaml, inventory, templates,
