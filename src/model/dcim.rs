@@ -66,8 +66,7 @@ pub fn lower_site(o: &mut Obj<'_, '_>) -> Option<Site> {
     let facility = o.str("facility");
     let time_zone = o.str("time_zone");
     let description = o.str("description");
-    let asns =
-        o.list("asns").iter().filter_map(|n| decode::read_int(n, "asns", 1, i64::from(u32::MAX), o.diags)).collect();
+    let asns = decode::each(o.list("asns"), |n| decode::read_int(n, "asns", 1, i64::from(u32::MAX), o.diags));
     let tags = tags(o);
     let custom_fields = custom_fields(o);
     let (name, slug) = ns?;
@@ -740,14 +739,13 @@ fn interface_fields(o: &mut Obj<'_, '_>) -> Option<Interface> {
     let speed = o.int("speed", 0, i64::from(u32::MAX));
     let mode = o.str("mode");
     let untagged_vlan = o.node("untagged_vlan").and_then(|v| read_vlan_ref(v, "untagged_vlan", o.diags));
-    let tagged_vlans =
-        o.list("tagged_vlans").iter().filter_map(|v| read_vlan_ref(v, "tagged_vlans", o.diags)).collect();
+    let tagged_vlans = decode::each(o.list("tagged_vlans"), |v| read_vlan_ref(v, "tagged_vlans", o.diags));
     let lag = o.str("lag");
     let parent = o.str("parent");
     let vrf = opt_ref(o, "vrf");
     let tags = tags(o);
     let custom_fields = custom_fields(o);
-    let inline_ips = o.list("ip_addresses").iter().filter_map(|v| ipam::lower_inline_ip(v, o.diags)).collect();
+    let inline_ips = decode::each(o.list("ip_addresses"), |v| ipam::lower_inline_ip(v, o.diags));
     Some(Interface {
         name: name?,
         template: None,

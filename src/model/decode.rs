@@ -287,6 +287,15 @@ impl<'a, 'd> Obj<'a, 'd> {
 }
 
 /// The text of a scalar usable as a string: strings and numbers as written; not booleans.
+/// `lower` applied to each of `items`, keeping the successes. The vector is sized for the
+/// list (a collected `filter_map` starts at four elements: an interface's one inline
+/// address took four addresses' room).
+pub fn each<T>(items: &[Node], mut lower: impl FnMut(&Node) -> Option<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    out.extend(items.iter().filter_map(&mut lower));
+    out
+}
+
 pub fn scalar_text(n: &Node) -> Option<&str> {
     match &n.value {
         Value::Scalar(s) if !matches!(s.typed(), Typed::Bool(_)) => Some(&s.text),
