@@ -125,22 +125,93 @@ pub fn lower_prefix(o: &mut Obj<'_, '_>) -> Option<Prefix> {
     Some(Prefix { prefix: prefix?, vrf, site, vlan, status, role, is_pool, tenant, description, tags, custom_fields })
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct IpAddress {
     pub address: Spanned<IpNet>,
     pub vrf: Option<Ref<Vrf>>,
+    /// The interface it is assigned to (after resolve; set for inline addresses too).
+    pub assigned: Option<InterfaceId>,
+    pub tags: Vec<Ref<Tag>>,
+    /// The fields most addresses leave unset; `None` when all are. Reads go through
+    /// `Deref` (`ip.status`); writes through [`IpAddress::extra_mut`].
+    pub extra: Option<Box<IpAddressExtra>>,
+}
+
+/// The fields of an [`IpAddress`] that most addresses leave unset (an address written on
+/// an interface is usually just the address: boxing these keeps each of the fleet's
+/// addresses at a third of the size).
+#[derive(Debug, Clone, Default)]
+pub struct IpAddressExtra {
     /// `device:interface` as written in the `ip_addresses` collection.
     pub interface: Option<InterfaceRef>,
-    /// The interface it is assigned to (after resolve; set for inline addresses too).
-    #[serde(skip)]
-    pub assigned: Option<InterfaceId>,
     pub status: Option<Text>,
     pub role: Option<Text>,
     pub dns_name: Option<Text>,
     pub tenant: Option<Ref<Tenant>>,
     pub description: Option<Text>,
-    pub tags: Vec<Ref<Tag>>,
     pub custom_fields: Vec<CustomValue>,
+}
+
+/// What an address without extra fields reads.
+static NO_IP_EXTRA: IpAddressExtra = IpAddressExtra {
+    interface: None,
+    status: None,
+    role: None,
+    dns_name: None,
+    tenant: None,
+    description: None,
+    custom_fields: Vec::new(),
+};
+
+impl IpAddressExtra {
+    fn is_empty(&self) -> bool {
+        self.interface.is_none()
+            && self.status.is_none()
+            && self.role.is_none()
+            && self.dns_name.is_none()
+            && self.tenant.is_none()
+            && self.description.is_none()
+            && self.custom_fields.is_empty()
+    }
+}
+
+impl std::ops::Deref for IpAddress {
+    type Target = IpAddressExtra;
+    fn deref(&self) -> &IpAddressExtra {
+        self.extra.as_deref().unwrap_or(&NO_IP_EXTRA)
+    }
+}
+
+impl IpAddress {
+    /// An address with nothing but its address.
+    pub fn new(address: Spanned<IpNet>) -> IpAddress {
+        IpAddress { address, vrf: None, assigned: None, tags: Vec::new(), extra: None }
+    }
+
+    /// The extra fields, to write them (allocated on first use).
+    pub fn extra_mut(&mut self) -> &mut IpAddressExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+}
+
+/// Serialised as if every field were inline, in the order they are written (`sot diff`
+/// and the exports show addresses this way); `assigned` is derived and left out.
+impl serde::Serialize for IpAddress {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("IpAddress", 10)?;
+        st.serialize_field("address", &self.address)?;
+        st.serialize_field("vrf", &self.vrf)?;
+        st.serialize_field("interface", &self.interface)?;
+        st.serialize_field("status", &self.status)?;
+        st.serialize_field("role", &self.role)?;
+        st.serialize_field("dns_name", &self.dns_name)?;
+        st.serialize_field("tenant", &self.tenant)?;
+        st.serialize_field("description", &self.description)?;
+        st.serialize_field("tags", &self.tags)?;
+        st.serialize_field("custom_fields", &self.custom_fields)?;
+        st.end()
+    }
 }
 
 pub fn lower_ip_address(o: &mut Obj<'_, '_>) -> Option<IpAddress> {
@@ -162,7 +233,9 @@ pub fn lower_ip_address(o: &mut Obj<'_, '_>) -> Option<IpAddress> {
         });
     let mut ip = ip_fields(o, address?);
     ip.vrf = vrf;
-    ip.interface = interface;
+    if interface.is_some() {
+        ip.extra_mut().interface = interface;
+    }
     Some(ip)
 }
 
@@ -172,38 +245,23 @@ pub fn describe_ip_fields(o: &mut Obj<'_, '_>) -> IpAddress {
 }
 
 fn ip_fields(o: &mut Obj<'_, '_>, address: Spanned<IpNet>) -> IpAddress {
-    IpAddress {
-        address,
-        vrf: None,
-        interface: None,
-        assigned: None,
-        status: o.str("status"),
-        role: o.str("role"),
-        dns_name: o.str("dns_name"),
-        tenant: opt_ref(o, "tenant"),
-        description: o.str("description"),
-        tags: tags(o),
-        custom_fields: custom_fields(o),
-    }
+    // Read in the order `sot schema` lists them.
+    let status = o.str("status");
+    let role = o.str("role");
+    let dns_name = o.str("dns_name");
+    let tenant = opt_ref(o, "tenant");
+    let description = o.str("description");
+    let tags = tags(o);
+    let custom_fields = custom_fields(o);
+    let extra = IpAddressExtra { interface: None, status, role, dns_name, tenant, description, custom_fields };
+    IpAddress { tags, extra: (!extra.is_empty()).then(|| Box::new(extra)), ..IpAddress::new(address) }
 }
 
 /// An address written on an interface: a string, or `{address, role, status, ...}`.
 pub fn lower_inline_ip(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<IpAddress> {
     if n.as_map().is_none() {
         let address = read_ipnet(n, "ip_addresses", CidrKind::Address, diags)?;
-        return Some(IpAddress {
-            address,
-            vrf: None,
-            interface: None,
-            assigned: None,
-            status: None,
-            role: None,
-            dns_name: None,
-            tenant: None,
-            description: None,
-            tags: Vec::new(),
-            custom_fields: Vec::new(),
-        });
+        return Some(IpAddress::new(address));
     }
     let mut o = Obj::new(n, "IP address", diags)?;
     let address = o.required("address").and_then(|a| read_ipnet(a, "address", CidrKind::Address, o.diags));

@@ -64,10 +64,10 @@ pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnos
         inv.ip_addresses.extend(ips);
     }
     for i in 0..inv.ip_addresses.len() {
-        if let Some(mut r) = inv.ip_addresses[i].interface.take() {
+        if let Some(mut r) = inv.ip_addresses[i].extra.as_deref_mut().and_then(|e| e.interface.take()) {
             link_interface(diags, &mut r, inv, ix);
             inv.ip_addresses[i].assigned = r.id;
-            inv.ip_addresses[i].interface = Some(r);
+            inv.ip_addresses[i].extra_mut().interface = Some(r);
         }
     }
     for (i, ip) in inv.ip_addresses.iter().enumerate() {

@@ -137,7 +137,9 @@ pub fn schema_ref(diags: &mut Vec<Diagnostic>, t: &Option<Text>, sources: &Sourc
 /// Link an IP address's references that need no device.
 pub fn ip_flat(diags: &mut Vec<Diagnostic>, ip: &mut IpAddress, ix: &Index) {
     opt(diags, &mut ip.vrf, &ix.vrfs, "VRF");
-    opt(diags, &mut ip.tenant, &ix.tenants, "tenant");
+    if let Some(extra) = ip.extra.as_deref_mut() {
+        opt(diags, &mut extra.tenant, &ix.tenants, "tenant");
+    }
     all(diags, &mut ip.tags, &ix.tags, "tag");
 }
 
