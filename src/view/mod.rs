@@ -134,7 +134,7 @@ impl World {
                 .map(|v| &v.value)
                 .or(def.default.as_ref())
                 .map_or(Value::from(()), |n| Value::from(minijinja::value::Serde(n.to_json())));
-            map.insert(Value::from(def.name.value.clone()), v);
+            map.insert(Value::from(def.name.as_str()), v);
         }
         Value::from_object(map)
     }
@@ -157,11 +157,11 @@ pub(crate) fn map(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Val
 }
 
 pub(crate) fn text(t: &Option<Text>) -> Value {
-    t.as_ref().map_or(Value::from(()), |t| Value::from(t.value.clone()))
+    t.as_ref().map_or(Value::from(()), |t| Value::from(t.as_str()))
 }
 
 pub(crate) fn key<T>(r: &Option<Ref<T>>) -> Value {
-    r.as_ref().map_or(Value::from(()), |r| Value::from(r.key.value.clone()))
+    r.as_ref().map_or(Value::from(()), |r| Value::from(r.key.as_str()))
 }
 
 #[cfg(test)]

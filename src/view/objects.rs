@@ -79,8 +79,8 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         |r| opt_id(&r.parent),
         |r, parent| {
             map([
-                ("name", Value::from(r.name.value.clone())),
-                ("slug", Value::from(r.slug.value.clone())),
+                ("name", Value::from(r.name.as_str())),
+                ("slug", Value::from(r.slug.as_str())),
                 ("parent", parent),
                 ("description", text(&r.description)),
             ])
@@ -91,8 +91,8 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         |r| opt_id(&r.parent),
         |r, parent| {
             map([
-                ("name", Value::from(r.name.value.clone())),
-                ("slug", Value::from(r.slug.value.clone())),
+                ("name", Value::from(r.name.as_str())),
+                ("slug", Value::from(r.slug.as_str())),
                 ("parent", parent),
                 ("description", text(&r.description)),
             ])
@@ -102,11 +102,7 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         &inv.tenant_groups,
         |r| opt_id(&r.parent),
         |r, parent| {
-            map([
-                ("name", Value::from(r.name.value.clone())),
-                ("slug", Value::from(r.slug.value.clone())),
-                ("parent", parent),
-            ])
+            map([("name", Value::from(r.name.as_str())), ("slug", Value::from(r.slug.as_str())), ("parent", parent)])
         },
     );
     let tenants: Vec<Value> = inv
@@ -114,8 +110,8 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         .iter()
         .map(|t| {
             map([
-                ("name", Value::from(t.name.value.clone())),
-                ("slug", Value::from(t.slug.value.clone())),
+                ("name", Value::from(t.name.as_str())),
+                ("slug", Value::from(t.slug.as_str())),
                 ("group", pick(&tenant_groups, opt_id(&t.group))),
                 ("description", text(&t.description)),
                 ("tags", tag_list(&t.tags)),
@@ -128,9 +124,9 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         .iter()
         .map(|s| {
             map([
-                ("name", Value::from(s.name.value.clone())),
-                ("slug", Value::from(s.slug.value.clone())),
-                ("status", Value::from(s.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
+                ("name", Value::from(s.name.as_str())),
+                ("slug", Value::from(s.slug.as_str())),
+                ("status", Value::from(s.status.as_ref().map_or("active", |x| x.as_str()))),
                 ("region", pick(&regions, opt_id(&s.region))),
                 ("group", pick(&site_groups, opt_id(&s.group))),
                 ("tenant", pick(&tenants, opt_id(&s.tenant))),
@@ -148,9 +144,9 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         |l| opt_id(&l.parent),
         |l, parent| {
             map([
-                ("name", Value::from(l.name.value.clone())),
-                ("slug", Value::from(l.slug.value.clone())),
-                ("site", Value::from(l.site.key.value.clone())),
+                ("name", Value::from(l.name.as_str())),
+                ("slug", Value::from(l.slug.as_str())),
+                ("site", Value::from(l.site.key.as_str())),
                 ("parent", parent),
                 ("status", text(&l.status)),
                 ("description", text(&l.description)),
@@ -162,10 +158,10 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         .iter()
         .map(|r| {
             map([
-                ("name", Value::from(r.name.value.clone())),
+                ("name", Value::from(r.name.as_str())),
                 ("site", pick(&sites, r.site.id)),
                 ("location", pick(&locations, opt_id(&r.location))),
-                ("status", Value::from(r.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
+                ("status", Value::from(r.status.as_ref().map_or("active", |x| x.as_str()))),
                 ("role", key(&r.role)),
                 ("tenant", pick(&tenants, opt_id(&r.tenant))),
                 ("u_height", Value::from(r.u_height.as_ref().map_or(Rack::DEFAULT_U_HEIGHT, |u| u.value))),
@@ -180,15 +176,15 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
     let manufacturers: Vec<Value> = inv
         .manufacturers
         .iter()
-        .map(|m| map([("name", Value::from(m.name.value.clone())), ("slug", Value::from(m.slug.value.clone()))]))
+        .map(|m| map([("name", Value::from(m.name.as_str())), ("slug", Value::from(m.slug.as_str()))]))
         .collect();
     let roles: Vec<Value> = inv
         .device_roles
         .iter()
         .map(|r| {
             map([
-                ("name", Value::from(r.name.value.clone())),
-                ("slug", Value::from(r.slug.value.clone())),
+                ("name", Value::from(r.name.as_str())),
+                ("slug", Value::from(r.slug.as_str())),
                 ("color", text(&r.color)),
                 ("description", text(&r.description)),
             ])
@@ -199,8 +195,8 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         .iter()
         .map(|p| {
             map([
-                ("name", Value::from(p.name.value.clone())),
-                ("slug", Value::from(p.slug.value.clone())),
+                ("name", Value::from(p.name.as_str())),
+                ("slug", Value::from(p.slug.as_str())),
                 ("manufacturer", pick(&manufacturers, opt_id(&p.manufacturer))),
                 ("description", text(&p.description)),
             ])
@@ -211,8 +207,8 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         .iter()
         .map(|t| {
             map([
-                ("model", Value::from(t.model.value.clone())),
-                ("slug", Value::from(t.slug.value.clone())),
+                ("model", Value::from(t.model.as_str())),
+                ("slug", Value::from(t.slug.as_str())),
                 ("manufacturer", pick(&manufacturers, t.manufacturer.id)),
                 ("part_number", text(&t.part_number)),
                 ("u_height", num(&t.u_height)),
@@ -226,7 +222,7 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         .iter()
         .map(|v| {
             map([
-                ("name", Value::from(v.name.value.clone())),
+                ("name", Value::from(v.name.as_str())),
                 ("rd", text(&v.rd)),
                 ("tenant", pick(&tenants, opt_id(&v.tenant))),
                 ("enforce_unique", Value::from(v.enforce_unique)),
@@ -240,8 +236,8 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         .iter()
         .map(|g| {
             map([
-                ("name", Value::from(g.name.value.clone())),
-                ("slug", Value::from(g.slug.value.clone())),
+                ("name", Value::from(g.name.as_str())),
+                ("slug", Value::from(g.slug.as_str())),
                 ("site", pick(&sites, opt_id(&g.site))),
                 ("min_vid", Value::from(g.min_vid.as_ref().map_or(1, |v| v.value))),
                 ("max_vid", Value::from(g.max_vid.as_ref().map_or(4094, |v| v.value))),
@@ -254,10 +250,10 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         .map(|v| {
             map([
                 ("vid", Value::from(v.vid.value)),
-                ("name", Value::from(v.name.value.clone())),
+                ("name", Value::from(v.name.as_str())),
                 ("site", pick(&sites, opt_id(&v.site))),
                 ("group", pick(&vlan_groups, opt_id(&v.group))),
-                ("status", Value::from(v.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
+                ("status", Value::from(v.status.as_ref().map_or("active", |x| x.as_str()))),
                 ("tenant", pick(&tenants, opt_id(&v.tenant))),
                 ("role", key(&v.role)),
                 ("description", text(&v.description)),
@@ -334,7 +330,7 @@ impl Object for DeviceView {
         let s = w.shared();
         let d = &w.inventory.devices[self.id.index()];
         Some(match key.as_str()? {
-            "name" => Value::from(d.name.value.clone()),
+            "name" => Value::from(d.name.as_str()),
             "device_type" => pick(&s.device_types, d.device_type.id),
             "role" => pick(&s.roles, d.role.id),
             "platform" => pick(&s.platforms, opt_id(&d.platform)),
@@ -343,7 +339,7 @@ impl Object for DeviceView {
             "rack" => pick(&s.racks, opt_id(&d.rack)),
             "position" => num(&d.position),
             "face" => text(&d.face),
-            "status" => Value::from(d.status.as_ref().map_or("active", |x| x.as_str()).to_string()),
+            "status" => Value::from(d.status.as_ref().map_or("active", |x| x.as_str())),
             "tenant" => pick(&s.tenants, opt_id(&d.tenant)),
             "serial" => text(&d.serial),
             "asset_tag" => text(&d.asset_tag),
@@ -430,13 +426,13 @@ impl Object for InterfaceView {
             })
         };
         Some(match key.as_str()? {
-            "name" => Value::from(i.name.value.clone()),
+            "name" => Value::from(i.name.as_str()),
             "device" => Value::from_object(DeviceView { world: Arc::clone(w), id: self.id.device }),
             "type" => text(&i.interface_type),
             "enabled" => Value::from(i.enabled.as_ref().is_none_or(|b| b.value)),
             "mgmt_only" => Value::from(i.mgmt_only.as_ref().is_some_and(|b| b.value)),
             "label" => text(&i.label),
-            "description" => Value::from(i.description.as_ref().map_or("", |t| t.as_str()).to_string()),
+            "description" => Value::from(i.description.as_ref().map_or("", |t| t.as_str())),
             "mtu" => num(&i.mtu),
             "mac_address" => text(&i.mac_address),
             "speed" => num(&i.speed),
@@ -482,7 +478,7 @@ fn cable_value(w: &World, c: Id<Cable>) -> Value {
         ("a", Value::from(c.a.display())),
         ("b", Value::from(c.b.display())),
         ("type", text(&c.cable_type)),
-        ("status", Value::from(c.status.as_ref().map_or("connected", |x| x.as_str()).to_string())),
+        ("status", Value::from(c.status.as_ref().map_or("connected", |x| x.as_str()))),
         ("label", text(&c.label)),
         ("color", text(&c.color)),
         ("length", num(&c.length)),
@@ -494,9 +490,9 @@ fn cable_value(w: &World, c: Id<Cable>) -> Value {
 fn termination_value(w: &World, c: Id<Circuit>, side: TermSide) -> Value {
     let circuit = &w.inventory.circuits[c.index()];
     map([
-        ("circuit", Value::from(circuit.cid.value.clone())),
-        ("cid", Value::from(circuit.cid.value.clone())),
-        ("provider", Value::from(circuit.provider.key.value.clone())),
+        ("circuit", Value::from(circuit.cid.as_str())),
+        ("cid", Value::from(circuit.cid.as_str())),
+        ("provider", Value::from(circuit.provider.key.as_str())),
         ("term_side", Value::from(side.as_str())),
         ("description", text(&circuit.description)),
     ])
@@ -542,15 +538,15 @@ impl Object for IpView {
         Some(match field.as_str()? {
             "address" => Value::from_object(Address(ip.address.value)),
             "vrf" => pick(&w.shared().vrfs, opt_id(&ip.vrf)),
-            "status" => Value::from(ip.status.as_ref().map_or("active", |x| x.as_str()).to_string()),
+            "status" => Value::from(ip.status.as_ref().map_or("active", |x| x.as_str())),
             "role" => text(&ip.role),
-            "dns_name" => Value::from(ip.dns_name.as_ref().map_or("", |t| t.as_str()).to_string()),
+            "dns_name" => Value::from(ip.dns_name.as_ref().map_or("", |t| t.as_str())),
             "description" => text(&ip.description),
             "tenant" => key(&ip.tenant),
             "tags" => tags(w, &ip.tags),
             "custom_fields" => w.custom_fields("ipam.ipaddress", &ip.custom_fields),
-            "device" => assigned().map_or_else(none, |(d, _)| Value::from(d.name.value.clone())),
-            "interface" => assigned().map_or_else(none, |(d, i)| Value::from(d.interfaces[i].name.value.clone())),
+            "device" => assigned().map_or_else(none, |(d, _)| Value::from(d.name.as_str())),
+            "interface" => assigned().map_or_else(none, |(d, i)| Value::from(d.interfaces[i].name.as_str())),
             "family" => Value::from(if ip.address.value.addr().is_ipv4() { 4 } else { 6 }),
             _ => return None,
         })
@@ -568,7 +564,7 @@ fn prefix_value(w: &Arc<World>, p: &Prefix) -> Value {
         ("vrf", pick(&s.vrfs, opt_id(&p.vrf))),
         ("site", pick(&s.sites, opt_id(&p.site))),
         ("vlan", pick(&s.vlans, p.vlan.as_ref().and_then(|v| v.id))),
-        ("status", Value::from(p.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
+        ("status", Value::from(p.status.as_ref().map_or("active", |x| x.as_str()))),
         ("role", key(&p.role)),
         ("is_pool", Value::from(p.is_pool)),
         ("tenant", pick(&s.tenants, opt_id(&p.tenant))),
@@ -582,10 +578,10 @@ fn prefix_value(w: &Arc<World>, p: &Prefix) -> Value {
 fn circuit_value(w: &Arc<World>, c: &Circuit) -> Value {
     let s = w.shared();
     map([
-        ("cid", Value::from(c.cid.value.clone())),
-        ("provider", Value::from(c.provider.key.value.clone())),
-        ("type", Value::from(c.circuit_type.key.value.clone())),
-        ("status", Value::from(c.status.as_ref().map_or("active", |x| x.as_str()).to_string())),
+        ("cid", Value::from(c.cid.as_str())),
+        ("provider", Value::from(c.provider.key.as_str())),
+        ("type", Value::from(c.circuit_type.key.as_str())),
+        ("status", Value::from(c.status.as_ref().map_or("active", |x| x.as_str()))),
         ("tenant", pick(&s.tenants, opt_id(&c.tenant))),
         ("commit_rate", num(&c.commit_rate)),
         ("description", text(&c.description)),
