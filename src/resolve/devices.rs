@@ -230,13 +230,23 @@ fn same_device(
 
 /// Link `device:interface`.
 pub fn link_interface(diags: &mut Vec<Diagnostic>, r: &mut InterfaceRef, inv: &Inventory, ix: &Index) {
+    r.id = find_interface(diags, r, inv, ix);
+}
+
+/// The interface `device:interface` names (reported if there is none).
+pub fn find_interface(
+    diags: &mut Vec<Diagnostic>,
+    r: &InterfaceRef,
+    inv: &Inventory,
+    ix: &Index,
+) -> Option<InterfaceId> {
     let Some(&dev) = ix.devices.get(&r.device.value) else {
         diags.push(unknown(r.device.span, "device", &r.device.value, ix.devices.keys().map(String::as_str)));
-        return;
+        return None;
     };
     let d = &inv.devices[dev.index()];
     match d.interface(&r.interface.value) {
-        Some(i) => r.id = Some(InterfaceId { device: dev, index: i }),
+        Some(i) => return Some(InterfaceId { device: dev, index: i }),
         None => diags.push(
             Diagnostic::new(
                 Code::UnknownReference,
@@ -248,6 +258,7 @@ pub fn link_interface(diags: &mut Vec<Diagnostic>, r: &mut InterfaceRef, inv: &I
             .help_opt(did_you_mean(&r.interface.value, d.interfaces.iter().map(|i| i.name.as_str()))),
         ),
     }
+    None
 }
 
 /// Link a VLAN written as a vid (resolved at `site`: site VLANs, then groups

@@ -1,19 +1,30 @@
 //! Choice fields hold NetBox's values (status, types, modes, faces, units, roles).
 
+use std::sync::LazyLock;
+
 use super::Rule;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::hash::HashSet;
 use crate::model::choices::*;
 use crate::model::{ComponentKind, Inventory, Text, decode::scalar_text};
 use crate::resolve::Index;
 
 pub struct Choices;
 
+/// Interface types as a set: the list has 216 values, and every interface written in a
+/// device (one that refines its type's interface included) is checked against it.
+static INTERFACE_TYPES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| INTERFACE_TYPE.iter().copied().collect());
+
 /// Report `t` unless it is one of `allowed`.
 pub fn check(out: &mut Vec<Diagnostic>, t: Option<&Text>, allowed: &[&str], what: &str) {
     let Some(t) = t else { return };
-    if allowed.contains(&t.as_str()) {
-        return;
+    if !allowed.contains(&t.as_str()) {
+        report(out, t, allowed, what);
     }
+}
+
+/// Report that `t` is not one of `allowed`.
+fn report(out: &mut Vec<Diagnostic>, t: &Text, allowed: &[&str], what: &str) {
     let help = did_you_mean(&t.value, allowed.iter().copied()).unwrap_or_else(|| {
         if allowed.len() <= 12 {
             format!("one of: {}", allowed.join(", "))
@@ -79,7 +90,11 @@ impl Rule for Choices {
             check(out, d.face.as_ref(), DEVICE_FACE, "rack face");
             check(out, d.airflow.as_ref(), DEVICE_AIRFLOW, "airflow");
             for i in d.interfaces.iter().filter(|i| i.inline) {
-                check(out, i.interface_type.as_ref(), INTERFACE_TYPE, "interface type");
+                if let Some(t) = &i.interface_type
+                    && !INTERFACE_TYPES.contains(t.as_str())
+                {
+                    report(out, t, INTERFACE_TYPE, "interface type");
+                }
                 check(out, i.mode.as_ref(), INTERFACE_MODE, "interface mode");
             }
         }
