@@ -8,6 +8,7 @@
 //! used (not UTF-8, unreadable, a symlink leading outside the repository)
 //! become diagnostics, never panics or silent skips.
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic, Pos, Span};
@@ -99,6 +100,9 @@ pub fn load_revision(root: &Path, rev: &str) -> Result<(Loaded, String), LoadErr
 /// [`load_revision`], with file ids from a shared registry.
 pub fn load_revision_with(root: &Path, rev: &str, ids: Option<IdRegistry>) -> Result<(Loaded, String), LoadError> {
     let root = root.canonicalize().map_err(|source| LoadError::Io { path: root.to_path_buf(), source })?;
+    // Objects are read from the local repository: libgit2's default of hashing every
+    // object it reads again (SHA-1 over the whole inventory) bought nothing here.
+    git2::opts::strict_hash_verification(false);
     let repo = git2::Repository::discover(&root)?;
     let commit = repo
         .revparse_single(rev)
@@ -298,38 +302,54 @@ impl Tree for GitTree<'_> {
     }
 
     fn files(&self, dir: &str, exts: &[&str], max: u64) -> Vec<(String, Found)> {
-        let mut out = Vec::new();
         let dir = dir.trim_end_matches('/');
-        let Ok(entry) = self.tree.get_path(Path::new(&self.full(dir))) else { return out };
-        let Ok(sub) = entry.to_object(self.repo).and_then(|o| o.peel_to_tree()) else { return out };
+        let Ok(entry) = self.tree.get_path(Path::new(&self.full(dir))) else { return Vec::new() };
+        let Ok(sub) = entry.to_object(self.repo).and_then(|o| o.peel_to_tree()) else { return Vec::new() };
+        // The walk lists the blobs; they are read in parallel (inflating them is most of
+        // the time), each worker through its own handle on the repository.
+        let mut blobs: Vec<(String, git2::Oid, bool)> = Vec::new();
         let _ = sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
-            let name = e.name().unwrap_or_default();
-            let rel = format!("{dir}/{parent}{name}");
-            let mode = e.filemode();
+            let rel = format!("{dir}/{parent}{}", e.name().unwrap_or_default());
             if e.kind() == Some(git2::ObjectType::Blob) && ext_ok(&rel, exts) {
-                let blob = e.to_object(self.repo).ok();
-                if let Some(size) =
-                    blob.as_ref().and_then(|o| o.as_blob().map(|b| b.size() as u64)).filter(|&s| s > max)
-                {
-                    out.push((rel, Found::TooLarge(size)));
-                    return git2::TreeWalkResult::Ok;
-                }
-                let content = blob.and_then(|o| o.as_blob().map(|b| b.content().to_vec()));
-                let found = if mode == 0o120000 {
-                    // A symlink: follow it only to a file inside the project.
-                    let target = content.as_deref().map(String::from_utf8_lossy).unwrap_or_default().to_string();
-                    match resolve_link(&rel, &target).and_then(|t| self.blob_at(&self.full(&t))) {
-                        Some(bytes) => Found::File(bytes),
-                        None => Found::Unusable("symlink leads outside the repository; it is not followed".into()),
-                    }
-                } else {
-                    content.map_or_else(|| Found::Unusable("unreadable git object".into()), Found::File)
-                };
-                out.push((rel, found));
+                blobs.push((rel, e.id(), e.filemode() == 0o120000));
             }
             git2::TreeWalkResult::Ok
         });
-        out
+        let git_dir = self.repo.path().to_path_buf();
+        let read: Vec<Option<Result<Vec<u8>, u64>>> = blobs
+            .par_iter()
+            .map_init(
+                || git2::Repository::open(&git_dir).ok(),
+                |repo, (_, oid, _)| {
+                    let odb = repo.as_ref()?.odb().ok()?;
+                    let (size, _) = odb.read_header(*oid).ok()?;
+                    if size as u64 > max {
+                        return Some(Err(size as u64));
+                    }
+                    Some(Ok(odb.read(*oid).ok()?.data().to_vec()))
+                },
+            )
+            .collect();
+        blobs
+            .into_iter()
+            .zip(read)
+            .map(|((rel, _, symlink), content)| {
+                let found = match content {
+                    Some(Err(size)) => Found::TooLarge(size),
+                    None => Found::Unusable("unreadable git object".into()),
+                    Some(Ok(bytes)) if symlink => {
+                        // A symlink: follow it only to a file inside the project.
+                        let target = String::from_utf8_lossy(&bytes).to_string();
+                        match resolve_link(&rel, &target).and_then(|t| self.blob_at(&self.full(&t))) {
+                            Some(bytes) => Found::File(bytes),
+                            None => Found::Unusable("symlink leads outside the repository; it is not followed".into()),
+                        }
+                    }
+                    Some(Ok(bytes)) => Found::File(bytes),
+                };
+                (rel, found)
+            })
+            .collect()
     }
 }
 

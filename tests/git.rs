@@ -220,3 +220,24 @@ fn a_change_seen_only_through_a_cable_or_an_included_template_is_reported() {
     let changed: Vec<&str> = r["devices"].as_array().unwrap().iter().map(|d| d["device"].as_str().unwrap()).collect();
     assert_eq!(changed, ["lon1-r1", "lon1-r2"], "{out}");
 }
+
+#[test]
+fn a_revision_follows_symlinks_inside_the_project_and_no_others() {
+    let fx = repo();
+    let root = fx.root();
+    std::fs::create_dir_all(root.join("shared")).unwrap();
+    std::fs::write(root.join("shared/vlans.yaml"), "vlans: [{vid: 5000, name: big}]\n").unwrap();
+    std::os::unix::fs::symlink("../shared/vlans.yaml", root.join("inventory/vlans.yaml")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", root.join("inventory/evil.yaml")).unwrap();
+    commit(root, "links");
+    // The revision and the working tree read the same files, with the same findings.
+    let (code, at_rev, _) = sot(root, &["check", "--rev", "HEAD"]);
+    assert_eq!(code, 1, "{at_rev}");
+    assert!(at_rev.contains("inventory/vlans.yaml:1:"), "the linked file is read through its link: {at_rev}");
+    assert!(at_rev.contains("5000"), "{at_rev}");
+    assert!(at_rev.contains("inventory/evil.yaml") && at_rev.contains("symlink"), "{at_rev}");
+    let (_, in_tree, _) = sot(root, &["check"]);
+    let codes = |s: &str| s.lines().filter(|l| l.contains("E0")).map(str::to_string).collect::<Vec<_>>();
+    assert!(codes(&at_rev).len() >= 2, "{at_rev}");
+    assert_eq!(codes(&at_rev), codes(&in_tree));
+}

@@ -14,6 +14,16 @@ fn none() -> Value {
     Value::from(())
 }
 
+/// An empty list, without allocating one: most interfaces have no addresses, and
+/// templates ask each interface for them. One per thread, so that cloning it does not
+/// contend on a shared reference count.
+fn empty_list() -> Value {
+    thread_local! {
+        static EMPTY: Value = Value::from(Vec::<Value>::new());
+    }
+    EMPTY.with(Value::clone)
+}
+
 fn opt_id<T>(r: &Option<Ref<T>>) -> Option<Id<T>> {
     r.as_ref().and_then(|r| r.id)
 }
@@ -444,6 +454,7 @@ impl Object for InterfaceView {
             "vrf" => pick(&s.vrfs, opt_id(&i.vrf)),
             "tags" => tags(w, &i.tags),
             "custom_fields" => w.custom_fields("dcim.interface", &i.custom_fields),
+            "ip_addresses" if i.ip_addresses.is_empty() => empty_list(),
             "ip_addresses" => i.ip_addresses.iter().map(|&ip| ip_value(w, ip)).collect(),
             "cable" => match w.peer(self.id) {
                 Some(Peer::Interface { cable, .. }) | Some(Peer::Circuit { cable: Some(cable), .. }) => {
