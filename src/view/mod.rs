@@ -11,7 +11,7 @@ mod objects;
 mod tags;
 
 use crate::hash::{HashMap, HashMapExt};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use minijinja::Value;
 
@@ -38,6 +38,10 @@ pub struct World {
     pub index: Index,
     pub matcher: Matcher,
     merged: Vec<OnceLock<Value>>,
+    /// Merged contexts by the list of contexts that apply, for devices without local
+    /// context data: their merged context is a function of that list alone, and a fleet's
+    /// devices share a few hundred lists, so each is merged once.
+    by_contexts: Mutex<HashMap<Vec<Id<ConfigContext>>, Value>>,
     peers: HashMap<InterfaceId, Peer>,
     shared: OnceLock<Shared>,
     /// Custom fields by NetBox object type, in definition order.
@@ -100,7 +104,17 @@ impl World {
                 cf_by_type.entry(t.value.clone()).or_default().push(Id::new(i));
             }
         }
-        Arc::new(World { config, inventory, index, matcher, merged, peers, shared: OnceLock::new(), cf_by_type })
+        Arc::new(World {
+            config,
+            inventory,
+            index,
+            matcher,
+            merged,
+            by_contexts: Mutex::new(HashMap::new()),
+            peers,
+            shared: OnceLock::new(),
+            cf_by_type,
+        })
     }
 
     /// The merged config context of a device, as a template value (computed once).
@@ -108,8 +122,23 @@ impl World {
         self.merged[d.index()]
             .get_or_init(|| {
                 let dev = &self.inventory.devices[d.index()];
-                let json = Contexts::new(&self.inventory, &self.matcher).merged(dev).to_json();
-                Value::from(minijinja::value::Serde(&json))
+                let ctx = Contexts::new(&self.inventory, &self.matcher);
+                let applied = ctx.applicable(dev);
+                let merge = |applied: &[Id<ConfigContext>]| {
+                    let json = ctx.merged_with_overrides(dev, applied).0.to_json();
+                    Value::from(minijinja::value::Serde(&json))
+                };
+                if dev.local_context_data.is_some() {
+                    return merge(&applied);
+                }
+                let cache = || self.by_contexts.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(v) = cache().get(&applied) {
+                    return v.clone();
+                }
+                // Merged outside the lock; another thread may merge the same list meanwhile
+                // (the values are equal, the first one stored is kept).
+                let v = merge(&applied);
+                cache().entry(applied).or_insert(v).clone()
             })
             .clone()
     }

@@ -52,3 +52,23 @@ fn an_address_view_reads_as_its_map() {
         }
     }
 }
+
+/// Devices to which the same contexts apply share one merged context; a device with local
+/// context data gets its own, whichever is merged first.
+#[test]
+fn devices_with_the_same_contexts_share_their_merge_and_local_data_stays_local() {
+    let w = world(
+        "sites: [{name: L1, slug: l1}, {name: L2, slug: l2}]\ndevice_roles: [{name: leaf}]\nmanufacturers: [{name: M}]\n\
+         device_types: [{model: T, slug: t, manufacturer: M, u_height: 1, is_full_depth: true}]\n\
+         config_contexts:\n  - {name: all, weight: 100, data: {ntp: [1.1.1.1], asn: 1}}\n  \
+         - {name: l1, weight: 200, sites: [l1], data: {asn: 2}}\n\
+         devices:\n  - {name: a, site: l1, role: leaf, device_type: t, local_context_data: {asn: 9}}\n  \
+         - {name: b, site: l1, role: leaf, device_type: t}\n  - {name: c, site: l1, role: leaf, device_type: t}\n  \
+         - {name: d, site: l2, role: leaf, device_type: t}\n",
+    );
+    let asn = |d: usize| w.config_context(Id::new(d)).get_attr("asn").unwrap().to_string();
+    // `a` is merged first: its local data must not leak into the list it shares with b and c.
+    assert_eq!([asn(0), asn(1), asn(2), asn(3)], ["9", "2", "2", "1"]);
+    assert_eq!(w.config_context(Id::new(3)).get_attr("ntp").unwrap().to_string(), "['1.1.1.1']");
+    assert_eq!(w.config_context(Id::new(1)), w.config_context(Id::new(2)));
+}
