@@ -96,7 +96,7 @@ pub fn check(inv: &Inventory, config: &Config, schemas: &SchemaSet) -> Vec<Diagn
             let applied = ctx.applicable(d);
             let (merged, overrides) = ctx.merged_with_overrides(d, &applied);
             let mut effective: Vec<Id<ConfigContext>> = Vec::new();
-            for (_, e) in merged.leaves() {
+            for e in merged.leaf_entries() {
                 if let Source::Context(c) = e.source
                     && !effective.contains(&c)
                 {

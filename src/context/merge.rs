@@ -94,6 +94,21 @@ impl<'a> Merged<'a> {
         walk(&self.root, "", &mut out);
         out
     }
+
+    /// Every leaf, in the order of [`Merged::leaves`], without building its path.
+    pub fn leaf_entries(&self) -> Vec<&Entry<'a>> {
+        fn walk<'m, 'a>(m: &'m IndexMap<&'a str, Entry<'a>>, out: &mut Vec<&'m Entry<'a>>) {
+            for e in m.values() {
+                match &e.value {
+                    MValue::Map(inner) if !inner.is_empty() => walk(inner, out),
+                    _ => out.push(e),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.root, &mut out);
+        out
+    }
 }
 
 fn walk<'m, 'a>(m: &'m IndexMap<&'a str, Entry<'a>>, prefix: &str, out: &mut Vec<(String, &'m Entry<'a>)>) {

@@ -90,6 +90,17 @@ config_contexts:
     let ctx = Contexts::new(&comp.inventory, &matcher);
     let m = ctx.merged(&comp.inventory.devices[0]).to_json();
     assert_eq!(m, serde_json::json!({"bgp": {"asn": 1, "peers": ["z"], "timers": {"hold": 9}}}));
+    // The leaves without their paths are the leaves with them, in the same order, each
+    // set by the context that won it.
+    let merged = ctx.merged(&comp.inventory.devices[0]);
+    let with_paths = merged.leaves();
+    let paths: Vec<&str> = with_paths.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["bgp.asn", "bgp.peers", "bgp.timers.hold"]);
+    let entries = merged.leaf_entries();
+    assert_eq!(entries.len(), with_paths.len());
+    for (e, (_, w)) in entries.iter().zip(&with_paths) {
+        assert!(std::ptr::eq(*e, *w));
+    }
 }
 
 #[test]

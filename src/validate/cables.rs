@@ -21,8 +21,31 @@ enum End {
 /// One connection: a cable, or a circuit termination on an interface.
 struct Connection {
     span: Span,
-    what: String,
+    what: What,
     ends: Vec<(End, Span)>,
+}
+
+/// What a connection is, named only when a diagnostic needs it (a fleet has tens of
+/// thousands of cables, and nearly every one is fine).
+#[derive(Clone, Copy)]
+enum What {
+    Cable(usize),
+    Term(usize, usize),
+}
+
+impl What {
+    fn name(self, inv: &Inventory) -> String {
+        match self {
+            What::Cable(i) => {
+                let c = &inv.cables[i];
+                format!("cable {} — {}", c.a.display(), c.b.display())
+            }
+            What::Term(c, t) => {
+                let (c, t) = (&inv.circuits[c], &inv.circuits[c].terminations[t]);
+                format!("circuit {} term {}", c.cid.value, t.side.value.as_str())
+            }
+        }
+    }
 }
 
 /// NetBox refuses cables on these interface types.
@@ -39,7 +62,7 @@ impl Rule for Cables {
 
     fn check(&self, inv: &Inventory, _: &Index, out: &mut Vec<Diagnostic>) {
         let mut conns: Vec<Connection> = Vec::with_capacity(inv.cables.len());
-        for c in &inv.cables {
+        for (ci, c) in inv.cables.iter().enumerate() {
             let ends: Vec<(End, Span)> =
                 [&c.a, &c.b].into_iter().filter_map(|e| end(e).map(|x| (x, e.span()))).collect();
             if let [(a, _), (b, sb)] = ends.as_slice()
@@ -57,19 +80,17 @@ impl Rule for Cables {
                     not_cablable(inv, r, out);
                 }
             }
-            conns.push(Connection {
-                span: c.span, what: format!("cable {} — {}", c.a.display(), c.b.display()), ends
-            });
+            conns.push(Connection { span: c.span, what: What::Cable(ci), ends });
         }
         for (ci, c) in inv.circuits.iter().enumerate() {
-            for t in &c.terminations {
+            for (ti, t) in c.terminations.iter().enumerate() {
                 if let TermTarget::Interface(r) = &t.target
                     && let Some(id) = r.id
                 {
                     not_cablable(inv, r, out);
                     conns.push(Connection {
                         span: t.side.span,
-                        what: format!("circuit {} term {}", c.cid.value, t.side.value.as_str()),
+                        what: What::Term(ci, ti),
                         ends: vec![(End::Interface(id), r.span), (End::Term(Id::new(ci), t.side.value), t.side.span)],
                     });
                 }
@@ -88,8 +109,8 @@ impl Rule for Cables {
                                 *span,
                                 format!("{} is already connected", describe(inv, *e)),
                             )
-                            .label(format!("{} uses it again", c.what))
-                            .related(f.span, format!("{} uses it first", f.what))
+                            .label(format!("{} uses it again", c.what.name(inv)))
+                            .related(f.span, format!("{} uses it first", f.what.name(inv)))
                             .help("an interface or circuit termination takes one cable"),
                         );
                     }
