@@ -64,6 +64,9 @@ pub struct Obj<'a, 'd> {
     entries: &'a [(Node, Node)],
     what: &'static str,
     known: Vec<&'static str>,
+    /// Bit `n % 64` set: some key is `n` bytes long. Most fields an object is asked for are
+    /// absent, and a key length no key has is answered without scanning the keys.
+    lengths: u64,
     /// Every field asked for, with its type: the schema of this kind of object (recorded
     /// only by [`describe`]: lowering a fleet asks millions of times).
     pub fields: Vec<FieldSpec>,
@@ -86,6 +89,7 @@ impl<'a, 'd> Obj<'a, 'd> {
             Value::Map(entries) => Some(Obj {
                 node,
                 entries,
+                lengths: entries.iter().fold(0, |m, (k, _)| m | 1 << (k.key_text().len() % 64)),
                 what,
                 known: Vec::with_capacity(16),
                 fields: Vec::new(),
@@ -128,6 +132,9 @@ impl<'a, 'd> Obj<'a, 'd> {
     pub fn node(&mut self, key: &'static str) -> Option<&'a Node> {
         self.known.push(key);
         self.note(key, FieldType::Any, false);
+        if self.lengths & 1 << (key.len() % 64) == 0 {
+            return None;
+        }
         self.entries.iter().find(|(k, _)| k.key_text() == key).map(|(_, v)| v).filter(|v| v.value != Value::Null)
     }
 
