@@ -8,7 +8,7 @@ use crate::model::*;
 use rayon::prelude::*;
 
 pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnostic>) {
-    materialise_interfaces(inv, diags);
+    ix.type_interfaces = materialise_interfaces(inv, diags);
     let ix_ro: &Index = ix;
     let sites = &inv.sites;
     // Devices are independent here: link their interfaces in parallel, in device order.
@@ -75,16 +75,24 @@ pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnos
             inv.devices[a.device.index()].interfaces[a.index as usize].ip_addresses.push(Id::new(i));
         }
     }
-    for d in &mut inv.devices {
-        let found4 = primary(diags, d, &inv.ip_addresses, false);
-        let found6 = primary(diags, d, &inv.ip_addresses, true);
-        d.primary_ip4_id = found4;
-        d.primary_ip6_id = found6;
-    }
+    // Each device looks through its own interfaces: in parallel, diagnostics in device order.
+    let ips = &inv.ip_addresses;
+    let found: Vec<Vec<Diagnostic>> = inv
+        .devices
+        .par_iter_mut()
+        .map(|d| {
+            let mut diags = Vec::new();
+            d.primary_ip4_id = primary(&mut diags, d, ips, false);
+            d.primary_ip6_id = primary(&mut diags, d, ips, true);
+            diags
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
 }
 
 /// Give every device its type's interfaces; inline interfaces refine or extend them.
-fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
+/// Returns each type's interface positions by name.
+fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) -> Vec<crate::hash::HashMap<String, u32>> {
     for dt in &inv.device_types {
         let mut seen: crate::hash::HashMap<(ComponentKind, &str), &Text> = Default::default();
         for c in &dt.components {
@@ -190,6 +198,7 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
         })
         .collect();
     diags.extend(missing.into_iter().flatten());
+    templates.iter().map(|(_, by_name)| by_name.iter().map(|(&n, &k)| (n.to_string(), k as u32)).collect()).collect()
 }
 
 fn missing_type(i: &Interface, device: &str, dt: &str) -> Diagnostic {
@@ -245,7 +254,11 @@ pub fn find_interface(
         return None;
     };
     let d = &inv.devices[dev.index()];
-    match d.interface(&r.interface.value) {
+    let name = r.interface.as_str();
+    // The type's map answers for its interfaces; a name it lacks is looked for in the list.
+    let from_type = d.device_type.id.and_then(|t| ix.type_interfaces.get(t.index())?.get(name).copied());
+    let at = from_type.filter(|&k| d.interfaces.get(k as usize).is_some_and(|i| i.name.value == name));
+    match at.or_else(|| d.interface(name)) {
         Some(i) => return Some(InterfaceId { device: dev, index: i }),
         None => diags.push(
             Diagnostic::new(

@@ -53,6 +53,9 @@ pub struct Index {
     /// VLAN groups scoped to each site, and those with no scope.
     pub vlan_groups_by_site: HashMap<Id<Site>, Vec<Id<VlanGroup>>>,
     pub vlan_groups_global: Vec<Id<VlanGroup>>,
+    /// Each device type's interfaces by name, and their position: a device's interfaces
+    /// start with its type's, in order (filled when devices get their interfaces).
+    pub type_interfaces: Vec<HashMap<String, u32>>,
 }
 
 /// Build a unique map; a repeated key is reported at the later object.
