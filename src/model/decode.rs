@@ -305,7 +305,7 @@ pub fn each<T>(items: &[Node], mut lower: impl FnMut(&Node) -> Option<T>) -> Vec
 
 pub fn scalar_text(n: &Node) -> Option<&str> {
     match &n.value {
-        Value::Scalar(s) if !matches!(s.typed(), Typed::Bool(_)) => Some(&s.text),
+        Value::Scalar(s) if !s.is_bool() => Some(&s.text),
         _ => None,
     }
 }

@@ -33,15 +33,31 @@ pub enum Typed<'a> {
     Bool(bool),
 }
 
+/// A plain scalar's boolean value under the core schema.
+fn plain_bool(t: &str) -> Option<bool> {
+    match t {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
 impl Scalar {
+    /// Whether the core schema reads this scalar as a boolean (as [`Scalar::typed`] would
+    /// say, without trying the number forms).
+    pub fn is_bool(&self) -> bool {
+        !self.quoted && plain_bool(&self.text).is_some()
+    }
+
     pub fn typed(&self) -> Typed<'_> {
         if self.quoted {
             return Typed::Str(&self.text);
         }
         let t = &*self.text;
+        if let Some(b) = plain_bool(t) {
+            return Typed::Bool(b);
+        }
         match t {
-            "true" | "True" | "TRUE" => return Typed::Bool(true),
-            "false" | "False" | "FALSE" => return Typed::Bool(false),
             ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Typed::Float(f64::INFINITY),
             "-.inf" | "-.Inf" | "-.INF" => return Typed::Float(f64::NEG_INFINITY),
             ".nan" | ".NaN" | ".NAN" => return Typed::Float(f64::NAN),
