@@ -67,6 +67,9 @@ pub struct Obj<'a, 'd> {
     /// Bit `n % 64` set: some key is `n` bytes long. Most fields an object is asked for are
     /// absent, and a key length no key has is answered without scanning the keys.
     lengths: u64,
+    /// Bit `i` set: entry `i` was asked for (the first 64 entries; [`Obj::finish`] falls
+    /// back to the names asked for beyond them, and for repeated keys).
+    used: u64,
     /// Every field asked for, with its type: the schema of this kind of object (recorded
     /// only by [`describe`]: lowering a fleet asks millions of times).
     pub fields: Vec<FieldSpec>,
@@ -90,6 +93,7 @@ impl<'a, 'd> Obj<'a, 'd> {
                 node,
                 entries,
                 lengths: entries.iter().fold(0, |m, (k, _)| m | 1 << (k.key_text().len() % 64)),
+                used: 0,
                 what,
                 known: Vec::with_capacity(16),
                 fields: Vec::new(),
@@ -135,7 +139,9 @@ impl<'a, 'd> Obj<'a, 'd> {
         if self.lengths & 1 << (key.len() % 64) == 0 {
             return None;
         }
-        self.entries.iter().find(|(k, _)| k.key_text() == key).map(|(_, v)| v).filter(|v| v.value != Value::Null)
+        let at = self.entries.iter().position(|(k, _)| k.key_text() == key)?;
+        self.used |= 1u64.checked_shl(at as u32).unwrap_or(0);
+        Some(&self.entries[at].1).filter(|v| v.value != Value::Null)
     }
 
     /// Like [`Obj::node`], but a missing field is an error.
@@ -276,9 +282,10 @@ impl<'a, 'd> Obj<'a, 'd> {
 
     /// Report every key that no accessor asked for.
     pub fn finish(self) {
-        for (k, _) in self.entries {
+        for (i, (k, _)) in self.entries.iter().enumerate() {
             let name = k.key_text();
-            if !self.known.contains(&name) {
+            let asked = (i < 64 && self.used & 1 << i != 0) || self.known.contains(&name);
+            if !asked {
                 let what = self.what;
                 self.diags.push(
                     Diagnostic::new(Code::UnknownField, k.span, format!("unknown field `{name}` on {what}"))
