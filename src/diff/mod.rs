@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::compile::{Compilation, Options};
 use crate::diagnostic::Diagnostic;
-use crate::model::{ConfigContext, Device, Id};
+use crate::model::{Device, Id};
 use crate::project::Config;
 use crate::source::SourceSet;
 use crate::template::RenderResult;
@@ -219,33 +219,12 @@ fn configs<'s>(side: &'s Compared<'_>) -> HashMap<&'s str, &'s str> {
         .collect()
 }
 
-/// Each device's merged-context digest.
+/// Each device's merged-context digest: of the merged context templates see, which the
+/// world merges once for the devices that share their contexts.
 pub fn context_digests(world: &World) -> Vec<u64> {
-    let ctx = crate::context::Contexts::new(&world.inventory, &world.matcher);
-    let devices = &world.inventory.devices;
-    let digest =
-        |d: &Device, applied: &[Id<ConfigContext>]| hash::digest(&ctx.merged_with_overrides(d, applied).0.to_json());
-    // A device without local context data merges the contexts that apply to it and nothing
-    // else: each distinct list is merged and digested once.
-    let applied: Vec<Vec<Id<ConfigContext>>> = devices.par_iter().map(|d| ctx.applicable(d)).collect();
-    let mut lists: HashMap<&[Id<ConfigContext>], usize> = HashMap::new();
-    let mut first: Vec<usize> = Vec::new();
-    for (i, (d, a)) in devices.iter().zip(&applied).enumerate() {
-        if d.local_context_data.is_none() {
-            lists.entry(a).or_insert_with(|| {
-                first.push(i);
-                first.len() - 1
-            });
-        }
-    }
-    let shared: Vec<u64> = first.par_iter().map(|&i| digest(&devices[i], &applied[i])).collect();
-    devices
-        .par_iter()
-        .zip(&applied)
-        .map(|(d, a)| match d.local_context_data {
-            Some(_) => digest(d, a),
-            None => shared[lists[a.as_slice()]],
-        })
+    (0..world.inventory.devices.len())
+        .into_par_iter()
+        .map(|i| hash::digest(&world.config_context(Id::new(i))))
         .collect()
 }
 

@@ -260,13 +260,7 @@ impl<'a, 'd> Obj<'a, 'd> {
     pub fn str_list(&mut self, key: &'static str) -> Vec<Text> {
         let items = self.list(key);
         self.note(key, FieldType::StrList, false);
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            if let Some(t) = self.read_str(item, key) {
-                out.push(t);
-            }
-        }
-        out
+        each(items, |item| self.read_str(item, key))
     }
 
     /// A mapping node (kept as YAML, e.g. context data).
@@ -300,7 +294,6 @@ impl<'a, 'd> Obj<'a, 'd> {
     }
 }
 
-/// The text of a scalar usable as a string: strings and numbers as written; not booleans.
 /// `lower` applied to each of `items`, keeping the successes. The vector is sized for the
 /// list (a collected `filter_map` starts at four elements: an interface's one inline
 /// address took four addresses' room).
@@ -310,6 +303,7 @@ pub fn each<T>(items: &[Node], mut lower: impl FnMut(&Node) -> Option<T>) -> Vec
     out
 }
 
+/// The text of a scalar usable as a string: strings and numbers as written; not booleans.
 pub fn scalar_text(n: &Node) -> Option<&str> {
     match &n.value {
         Value::Scalar(s) if !s.is_bool() => Some(&s.text),
