@@ -115,15 +115,26 @@ macro_rules! inventory {
                 0 $( + self.$field.len() )* + self.devices.iter().map(|d| d.interfaces.len()).sum::<usize>()
             }
 
-            /// Append `other`'s objects after this inventory's (file order is kept).
-            pub fn append(&mut self, mut other: Inventory) {
-                $( self.$field.append(&mut other.$field); )*
-            }
-
-            /// Make room for `others`' objects at once: growing a collection of hundreds of
-            /// megabytes step by step copies it into fresh memory each time.
-            pub fn reserve_for<'a>(&mut self, others: impl Iterator<Item = &'a Inventory> + Clone) {
-                $( self.$field.reserve(others.clone().map(|o| o.$field.len()).sum()); )*
+            /// Append `others`' objects after this inventory's, in their order (file order
+            /// is kept). Each collection is sized once (growing one of hundreds of megabytes
+            /// step by step copies it into fresh memory each time), and the collections are
+            /// filled in parallel.
+            pub fn append_all(&mut self, others: Vec<Inventory>) {
+                $( let mut $field: Vec<Vec<$ty>> = Vec::with_capacity(others.len()); )*
+                for mut o in others {
+                    $( $field.push(std::mem::take(&mut o.$field)); )*
+                }
+                rayon::scope(|s| {
+                    $(
+                        let into = &mut self.$field;
+                        s.spawn(move |_| {
+                            into.reserve($field.iter().map(Vec::len).sum());
+                            for mut part in $field {
+                                into.append(&mut part);
+                            }
+                        });
+                    )*
+                });
             }
 
             /// The fields of one collection's objects, read from its lowering code.
