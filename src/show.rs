@@ -49,12 +49,12 @@ pub fn device_json(w: &World, id: Id<Device>) -> Value {
             m.insert("name".into(), json!(i.name.value));
             m.insert("type".into(), t(&i.interface_type));
             for (key, val) in [
-                ("enabled", i.enabled.as_ref().map_or(Value::Null, |b| json!(b.value))),
-                ("mgmt_only", i.mgmt_only.as_ref().filter(|b| b.value).map_or(Value::Null, |b| json!(b.value))),
+                ("enabled", i.enabled.map_or(Value::Null, |b| json!(b))),
+                ("mgmt_only", i.mgmt_only.filter(|&b| b).map_or(Value::Null, |b| json!(b))),
                 ("description", t(&i.description)),
                 ("mtu", i.mtu.as_ref().map_or(Value::Null, |x| json!(x.value))),
                 ("mode", t(&i.mode)),
-                ("untagged_vlan", i.untagged_vlan.as_ref().map_or(Value::Null, vlan)),
+                ("untagged_vlan", i.untagged_vlan.as_deref().map_or(Value::Null, vlan)),
                 (
                     "tagged_vlans",
                     if i.tagged_vlans.is_empty() {

@@ -37,7 +37,7 @@ fn library_files_load_and_devices_get_their_interfaces() {
     assert_eq!(e1.interface_type.as_ref().unwrap().value, "25gbase-x-sfp28", "refining keeps the template's type");
     assert_eq!(e1.mtu.as_ref().unwrap().value, 9216);
     let mgmt = &r1.interfaces[r1.interface("Management1").unwrap() as usize];
-    assert!(mgmt.mgmt_only.as_ref().unwrap().value);
+    assert_eq!(mgmt.mgmt_only, Some(true));
     assert_eq!(comp.inventory.devices[1].interfaces.len(), 53);
 }
 
@@ -71,4 +71,53 @@ fn device_type_files_need_the_library_fields() {
             "E0105 device-types/acme/thin.yaml:3:11"
         ]
     );
+}
+
+#[test]
+fn an_inline_interface_keeps_what_it_sets_and_takes_the_rest_from_its_template() {
+    let fx = repo_with_types(
+        "devices:\n  - name: r1\n    site: l1\n    role: leaf\n    device_type: acme-sw-2\n    interfaces:\n      - {name: lo0, type: virtual}\n      - {name: e1, type: 25gbase-x-sfp28, enabled: true, mgmt_only: true}\n      - {name: mgmt0, description: mine}\n",
+    );
+    std::fs::write(
+        fx.root().join("device-types/acme/sw-2.yaml"),
+        "manufacturer: Acme Networks\nmodel: SW-2\nslug: acme-sw-2\nu_height: 1\nis_full_depth: false\ninterfaces:\n  - {name: mgmt0, type: 1000base-t, mgmt_only: true, enabled: false, label: MGMT, description: oob}\n  - {name: e1, type: 10gbase-x-sfpp}\n",
+    )
+    .unwrap();
+    let loaded = sot::load::load_workdir(fx.root()).unwrap();
+    let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
+    assert!(comp.diagnostics.is_empty(), "{:#?}", comp.diagnostics);
+    let r1 = comp.inventory.devices.iter().find(|d| d.name.value == "r1").unwrap();
+    // The type's interfaces in the type's order, then the device's own.
+    let names: Vec<&str> = r1.interfaces.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["mgmt0", "e1", "lo0"]);
+    let text = |t: &Option<sot::model::Text>| t.as_ref().map(|t| t.value.clone());
+    let mgmt = &r1.interfaces[0];
+    assert_eq!(text(&mgmt.description), Some("mine".into()), "what the device writes wins");
+    assert_eq!(text(&mgmt.label), Some("MGMT".into()));
+    assert_eq!(text(&mgmt.interface_type), Some("1000base-t".into()));
+    assert_eq!((mgmt.enabled, mgmt.mgmt_only), (Some(false), Some(true)));
+    assert_eq!((mgmt.template, mgmt.inline), (Some(0), true));
+    let e1 = &r1.interfaces[1];
+    assert_eq!(text(&e1.interface_type), Some("25gbase-x-sfp28".into()));
+    assert_eq!((e1.enabled, e1.mgmt_only), (Some(true), Some(true)));
+    assert_eq!(text(&e1.label), None);
+    let lo0 = &r1.interfaces[2];
+    assert_eq!((lo0.template, lo0.inline), (None, true));
+}
+
+#[test]
+fn every_repeat_of_an_interface_name_points_at_the_first() {
+    let fx = repo_with_types(
+        "devices:\n  - name: r1\n    site: l1\n    role: leaf\n    device_type: acme-as-4852\n    interfaces:\n      - {name: lo0, type: virtual}\n      - {name: lo1, type: virtual}\n      - {name: lo0, type: virtual}\n      - {name: lo0, type: virtual, description: third}\n",
+    );
+    let loaded = sot::load::load_workdir(fx.root()).unwrap();
+    let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
+    let found: Vec<(u32, &str, u32)> = comp
+        .diagnostics
+        .iter()
+        .map(|d| (d.primary.span.start.line, d.message.as_str(), d.related[0].span.start.line))
+        .collect();
+    assert_eq!(found, [(12, "interface `lo0` is written twice", 10), (13, "interface `lo0` is written twice", 10)]);
+    let r1 = &comp.inventory.devices[0];
+    assert_eq!(r1.interfaces.iter().filter(|i| i.name.value.starts_with("lo")).count(), 2);
 }

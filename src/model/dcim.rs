@@ -541,11 +541,13 @@ pub struct Interface {
     /// Written inside the device (possibly refining a template interface).
     pub inline: bool,
     pub interface_type: Option<Text>,
-    pub enabled: Option<Spanned<bool>>,
-    pub mgmt_only: Option<Spanned<bool>>,
+    /// No diagnostic points at these two, so they keep no span.
+    pub enabled: Option<bool>,
+    pub mgmt_only: Option<bool>,
     pub description: Option<Text>,
     pub mode: Option<Text>,
-    pub untagged_vlan: Option<VlanRef>,
+    /// Boxed: most interfaces have none.
+    pub untagged_vlan: Option<Box<VlanRef>>,
     pub tagged_vlans: Vec<VlanRef>,
     pub lag_id: Option<u32>,
     pub parent_id: Option<u32>,
@@ -645,8 +647,8 @@ impl Interface {
             template: Some(index),
             inline: false,
             interface_type: c.component_type.clone(),
-            enabled: c.enabled.map(|b| Spanned::new(b, c.name.span)),
-            mgmt_only: Some(Spanned::new(c.mgmt_only, c.name.span)),
+            enabled: c.enabled,
+            mgmt_only: Some(c.mgmt_only),
             description: c.description.clone(),
             mode: None,
             untagged_vlan: None,
@@ -671,21 +673,25 @@ impl Interface {
         }
     }
 
-    /// Apply fields written inline over a template interface.
-    pub fn refine(&mut self, inline: Interface) {
-        let t = self.template;
-        let base = std::mem::replace(self, inline);
-        self.template = t;
+    /// An interface written inline over the device type's template `c` (at `index`):
+    /// the fields it leaves unset come from the template. Only those are copied.
+    pub fn over_template(mut self, c: &Component, index: u32) -> Interface {
+        self.template = Some(index);
         self.inline = true;
-        macro_rules! keep {
-            ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = base.$f; } )* };
+        if self.interface_type.is_none() {
+            self.interface_type = c.component_type.clone();
         }
-        keep!(interface_type, enabled, mgmt_only, description);
+        self.enabled = self.enabled.or(c.enabled);
+        self.mgmt_only = self.mgmt_only.or(Some(c.mgmt_only));
+        if self.description.is_none() {
+            self.description = c.description.clone();
+        }
         if self.label.is_none()
-            && let Some(label) = base.extra.and_then(|e| e.label)
+            && let Some(label) = &c.label
         {
-            self.extra_mut().label = Some(label);
+            self.extra_mut().label = Some(label.clone());
         }
+        self
     }
 }
 
@@ -730,15 +736,15 @@ fn lower_interface(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Interface> {
 fn interface_fields(o: &mut Obj<'_, '_>) -> Option<Interface> {
     let name = o.req_str("name");
     let interface_type = o.str("type");
-    let enabled = o.bool("enabled");
-    let mgmt_only = o.bool("mgmt_only");
+    let enabled = o.bool("enabled").map(|b| b.value);
+    let mgmt_only = o.bool("mgmt_only").map(|b| b.value);
     let label = o.str("label");
     let description = o.str("description");
     let mtu = o.int("mtu", 1, 65536);
     let mac_address = o.str("mac_address");
     let speed = o.int("speed", 0, i64::from(u32::MAX));
     let mode = o.str("mode");
-    let untagged_vlan = o.node("untagged_vlan").and_then(|v| read_vlan_ref(v, "untagged_vlan", o.diags));
+    let untagged_vlan = o.node("untagged_vlan").and_then(|v| read_vlan_ref(v, "untagged_vlan", o.diags)).map(Box::new);
     let tagged_vlans = decode::each(o.list("tagged_vlans"), |v| read_vlan_ref(v, "tagged_vlans", o.diags));
     let lag = o.str("lag");
     let parent = o.str("parent");
@@ -831,9 +837,15 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
     let local_context_data = o.map("local_context_data").cloned();
     let items = o.list("interfaces");
     let mut interfaces: Vec<Interface> = Vec::with_capacity(items.len());
+    // The names' hashes: only a repeated hash (almost always a repeated name) is looked for
+    // among the interfaces already read, so a device with hundreds of ports is not quadratic.
+    let mut hashes: crate::hash::HashSet<u64> = crate::hash::HashSetExt::with_capacity(items.len());
+    let hasher = foldhash::fast::FixedState::default();
     for item in items {
         if let Some(i) = lower_interface(item, o.diags) {
-            if let Some(first) = interfaces.iter().find(|x| x.name.value == i.name.value) {
+            if !hashes.insert(std::hash::BuildHasher::hash_one(&hasher, i.name.as_str()))
+                && let Some(first) = interfaces.iter().find(|x| x.name.value == i.name.value)
+            {
                 o.diags.push(
                     Diagnostic::new(
                         Code::DuplicateObject,

@@ -152,8 +152,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn vlan_ref(&self, r: &Option<VlanRef>) -> Val {
-        Val::Ref(Model::Vlan, r.as_ref().and_then(|r| r.id).map(|id| self.vlan_key(&self.inv.vlans[id.index()])))
+    fn vlan_ref(&self, r: Option<&VlanRef>) -> Val {
+        Val::Ref(Model::Vlan, r.and_then(|r| r.id).map(|id| self.vlan_key(&self.inv.vlans[id.index()])))
     }
 
     fn circuit_key(&self, c: &Circuit) -> String {
@@ -434,7 +434,7 @@ impl<'a> Builder<'a> {
                 ("prefix", Val::Json(json!(x.prefix.value.to_string()))),
                 ("vrf", self.opt(&x.vrf, Model::Vrf, Self::vrf)),
                 ("scope", Val::Generic(x.site.as_ref().map(|site| (Model::Site, self.site(site))))),
-                ("vlan", self.vlan_ref(&x.vlan)),
+                ("vlan", self.vlan_ref(x.vlan.as_ref())),
                 ("role", self.opt(&x.role, Model::IpamRole, Self::ipam_role)),
                 ("is_pool", Val::Json(json!(x.is_pool))),
                 ("tenant", self.opt(&x.tenant, Model::Tenant, Self::tenant)),
@@ -674,7 +674,7 @@ impl<'a> Builder<'a> {
                 ("description", text(&i.description)),
                 ("mtu", num(&i.mtu)),
                 ("speed", num(&i.speed)),
-                ("untagged_vlan", self.vlan_ref(&i.untagged_vlan)),
+                ("untagged_vlan", self.vlan_ref(i.untagged_vlan.as_deref())),
                 (
                     "tagged_vlans",
                     Val::Refs(
@@ -695,7 +695,7 @@ impl<'a> Builder<'a> {
             }
             for (k, v) in [("enabled", &i.enabled), ("mgmt_only", &i.mgmt_only)] {
                 if let Some(b) = v {
-                    f.push((k, Val::Json(json!(b.value))));
+                    f.push((k, Val::Json(json!(b))));
                 }
             }
             if let Some(m) = &i.mode {

@@ -177,22 +177,32 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) -> V
             let Some(dt) = dev.device_type.id else { return diags };
             let (order, by_name) = &templates[dt.index()];
             let dt = &types[dt.index()];
-            let inline = std::mem::take(&mut dev.interfaces);
-            // Exactly as many slots as interfaces: a fleet holds hundreds of thousands.
-            let extra = inline.iter().filter(|i| !by_name.contains_key(i.name.as_str())).count();
-            let mut ifaces: Vec<Interface> = Vec::with_capacity(order.len() + extra);
-            ifaces.extend(order.iter().map(|&k| Interface::from_template(&dt.components[k], k as u32)));
-            for i in inline {
+            // The type's interfaces in its order, each refined by the one written inline under
+            // its name (lowering dropped repeated names); then the device's own, in its order.
+            let mut refined: Vec<Option<Interface>> = Vec::new();
+            refined.resize_with(order.len(), || None);
+            let mut own = Vec::new();
+            for i in std::mem::take(&mut dev.interfaces) {
                 match by_name.get(i.name.as_str()) {
-                    Some(&k) => ifaces[k].refine(i),
+                    Some(&k) => refined[k] = Some(i),
                     None => {
                         if i.interface_type.is_none() {
                             diags.push(missing_type(&i, &dev.name.value, &dt.slug.value));
                         }
-                        ifaces.push(i);
+                        own.push(i);
                     }
                 }
             }
+            // Exactly as many slots as interfaces: a fleet holds hundreds of thousands.
+            let mut ifaces: Vec<Interface> = Vec::with_capacity(order.len() + own.len());
+            ifaces.extend(order.iter().zip(refined).map(|(&k, inline)| {
+                let c = &dt.components[k];
+                match inline {
+                    Some(i) => i.over_template(c, k as u32),
+                    None => Interface::from_template(c, k as u32),
+                }
+            }));
+            ifaces.extend(own);
             dev.interfaces = ifaces;
             diags
         })

@@ -95,7 +95,7 @@ impl Rule for Vlans {
                         .help("set `mode: access` (or `tagged` for a native VLAN on a trunk)"),
                     );
                 }
-                for v in iface.untagged_vlan.iter().chain(&iface.tagged_vlans) {
+                for v in iface.untagged_vlan.as_deref().into_iter().chain(&iface.tagged_vlans) {
                     let (Some(id), Some(site)) = (v.id, site) else { continue };
                     let vlan = &inv.vlans[id.index()];
                     let vsite = vlan.site.as_ref().and_then(|s| s.id);
