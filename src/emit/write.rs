@@ -137,12 +137,50 @@ fn write_all(dir: &Path, artifacts: &[Artifact], previous: Option<&Path>) -> Res
 /// created: on ext4, creating ten thousand files just after deleting ten thousand took
 /// seconds of kernel time. The previous output is only read; anything unexpected (not a
 /// regular file, other content, no hard links here) means writing the file anew.
+///
+/// Another build may swap the output directory between the read and the link, so that
+/// `old` names another file by then: the link must be to the very file that was read.
+/// That file is held open meanwhile (its inode cannot be reused), and a link to any other
+/// is removed again.
 fn reuse(old: &Path, new: &Path, bytes: &[u8]) -> bool {
+    reuse_with(old, new, bytes, || {})
+}
+
+/// [`reuse`], calling `between` after the read and before the link (for tests).
+fn reuse_with(old: &Path, new: &Path, bytes: &[u8], between: impl FnOnce()) -> bool {
+    use std::io::Read;
     let Ok(meta) = std::fs::symlink_metadata(old) else { return false };
     if !meta.file_type().is_file() || meta.len() != bytes.len() as u64 {
         return false;
     }
-    matches!(std::fs::read(old), Ok(b) if b == bytes) && std::fs::hard_link(old, new).is_ok()
+    let Ok(mut file) = std::fs::File::open(old) else { return false };
+    let Ok(read) = file.metadata() else { return false };
+    let mut content = Vec::with_capacity(bytes.len());
+    if file.read_to_end(&mut content).is_err() || content != bytes {
+        return false;
+    }
+    between();
+    if std::fs::hard_link(old, new).is_err() {
+        return false;
+    }
+    if same_file(&read, new) {
+        return true;
+    }
+    let _ = std::fs::remove_file(new);
+    false
+}
+
+/// Whether `path` is the file `meta` describes (same device and inode).
+#[cfg(unix)]
+fn same_file(meta: &std::fs::Metadata, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino())
+}
+
+/// Elsewhere the file's identity cannot be compared: a link is never trusted.
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &Path) -> bool {
+    false
 }
 
 /// The output directory may not be the repository, contain it, or be a
@@ -252,6 +290,26 @@ mod tests {
         )
         .unwrap();
         assert!(std::fs::symlink_metadata(out.join("configs/a.cfg")).unwrap().file_type().is_file());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_is_reused_only_if_the_link_is_to_the_file_that_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let (prev, staging) = (dir.path().join("out"), dir.path().join("staging"));
+        std::fs::create_dir_all(&prev).unwrap();
+        std::fs::create_dir_all(&staging).unwrap();
+        std::fs::write(prev.join("a.cfg"), "gen 1").unwrap();
+        assert!(reuse(&prev.join("a.cfg"), &staging.join("a.cfg"), b"gen 1"));
+        assert_eq!(std::fs::read_to_string(staging.join("a.cfg")).unwrap(), "gen 1");
+        // Another build swaps its output in after the read: the path now names its file.
+        let swapped = reuse_with(&prev.join("a.cfg"), &staging.join("b.cfg"), b"gen 1", || {
+            std::fs::rename(&prev, dir.path().join("out.old")).unwrap();
+            std::fs::create_dir_all(&prev).unwrap();
+            std::fs::write(prev.join("a.cfg"), "gen 2").unwrap();
+        });
+        assert!(!swapped, "a link to the other build's file is not a reuse");
+        assert!(!staging.join("b.cfg").exists(), "and it is removed again");
     }
 
     #[test]
