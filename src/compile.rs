@@ -36,7 +36,7 @@ pub struct Compilation {
 /// `--timings`).
 #[derive(Clone, Debug)]
 pub struct Lap {
-    pub stage: &'static str,
+    pub stage: std::borrow::Cow<'static, str>,
     pub took: std::time::Duration,
     /// Resident set size in bytes (Linux only).
     pub resident: Option<u64>,
@@ -45,8 +45,8 @@ pub struct Lap {
 }
 
 impl Lap {
-    pub fn new(stage: &'static str, took: std::time::Duration) -> Lap {
-        Lap { stage, took, resident: resident_bytes(), cpu: cpu_time() }
+    pub fn new(stage: impl Into<std::borrow::Cow<'static, str>>, took: std::time::Duration) -> Lap {
+        Lap { stage: stage.into(), took, resident: resident_bytes(), cpu: cpu_time() }
     }
 }
 

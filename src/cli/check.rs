@@ -37,19 +37,7 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     let cpu_start = sot::compile::cpu_time();
     let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
     if args.timings {
-        let mut cpu_before = cpu_start;
-        for lap in &comp.timings {
-            let mib = lap.resident.map(|b| format!("{:>7} MiB  ", b >> 20)).unwrap_or_default();
-            // How many cores the stage kept busy on average: below the core count, it waited.
-            let cores = match (lap.cpu, cpu_before) {
-                (Some(now), Some(before)) if !lap.took.is_zero() => {
-                    format!("{:>5.2} cores  ", (now - before).as_secs_f64() / lap.took.as_secs_f64())
-                }
-                _ => String::new(),
-            };
-            cpu_before = lap.cpu;
-            eprintln!("{:>8.3} s  {mib}{cores}{}", lap.took.as_secs_f64(), lap.stage);
-        }
+        super::print_timings(&comp.timings, cpu_start);
     }
     let summary = Summary { files, objects: comp.inventory.object_count() };
     report::render(args.format, &comp.diagnostics, &loaded.sources, summary, color, out)?;

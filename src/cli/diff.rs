@@ -69,11 +69,10 @@ pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
     fn input(l: &sot::load::Loaded, label: String) -> sot::diff::Input<'_> {
         sot::diff::Input { label, sources: &l.sources, config: l.config.clone(), diagnostics: l.diagnostics.clone() }
     }
+    let cpu_start = sot::compile::cpu_time();
     let run = sot::diff::run(input(&base_loaded, base_rev_id.revision), input(&head_loaded, head_rev_id.revision));
     if a.timings {
-        for (what, took) in &run.timings {
-            eprintln!("{:>8.3} s  {what}", took.as_secs_f64());
-        }
+        super::print_timings(&run.timings, cpu_start);
     }
     // The process ends after the report: freeing both compiled sides would only delay it.
     std::mem::forget(run.compiled);

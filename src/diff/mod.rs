@@ -17,7 +17,7 @@ pub mod report;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::hash::{HashMap, HashMapExt};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -150,15 +150,34 @@ fn event(change: objects::Change<'_>) -> Option<Event> {
 }
 
 /// The events between two snapshots, and those of `more` changes found otherwise.
-fn events<'a>(base: Snapshot<'a>, mut head: Snapshot<'a>, more: Vec<objects::Change<'a>>) -> Vec<Event> {
+fn events<'a>(base: Snapshot<'a>, head: Snapshot<'a>, more: Vec<objects::Change<'a>>) -> Vec<Event> {
     let mut changes = more;
-    for (k, old) in base {
-        match head.remove(&k) {
-            Some(new) if new.0 == old.0 => {}
-            new => changes.push((k.0, k.1, Some(old), new)),
+    // Both are sorted by key: one pass over the two.
+    let (mut b, mut h) = (base.into_iter().peekable(), head.into_iter().peekable());
+    loop {
+        let order = match (b.peek(), h.peek()) {
+            (Some(x), Some(y)) => x.0.cmp(&y.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => break,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let ((model, key), old) = b.next().expect("peeked");
+                changes.push((model, key, Some(old), None));
+            }
+            std::cmp::Ordering::Greater => {
+                let ((model, key), new) = h.next().expect("peeked");
+                changes.push((model, key, None, Some(new)));
+            }
+            std::cmp::Ordering::Equal => {
+                let (((model, key), old), (_, new)) = (b.next().expect("peeked"), h.next().expect("peeked"));
+                if old.0 != new.0 {
+                    changes.push((model, key, Some(old), Some(new)));
+                }
+            }
         }
     }
-    changes.extend(head.into_iter().map(|((model, key), new)| (model, key, None, Some(new))));
     let mut out: Vec<Event> = changes.into_par_iter().filter_map(event).collect();
     out.sort_by(|a, b| (a.model, &a.key).cmp(&(b.model, &b.key)));
     out
@@ -265,7 +284,7 @@ pub struct Input<'a> {
 pub struct Run {
     pub report: DiffReport,
     /// Each step and how long it took, in order.
-    pub timings: Vec<(String, Duration)>,
+    pub timings: Vec<crate::compile::Lap>,
     /// Devices on both sides, and how many renderings that took (one per distinct input).
     pub devices: usize,
     pub rendered: usize,
@@ -277,10 +296,10 @@ pub struct Run {
 /// Compile both sides (a file both hold unchanged is parsed once), render each device
 /// whose inputs differ on each side and every other device once, and compare.
 pub fn run(base: Input<'_>, head: Input<'_>) -> Run {
-    let mut timings: Vec<(String, Duration)> = Vec::new();
+    let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |what: String| {
-        timings.push((what, clock.elapsed()));
+        timings.push(crate::compile::Lap::new(what, clock.elapsed()));
         clock = Instant::now();
     };
     let ((mut bc, bt), (mut hc, ht)) = crate::compile::compile_pair_unrendered(

@@ -14,9 +14,12 @@ use super::hash::{digest, hasher};
 use super::inputs::ObjectDigests;
 use crate::model::*;
 
-/// (model, natural key) → (digest of the fields, the fields as JSON when asked). A key
-/// written twice holds the later object.
-pub type Snapshot<'a> = HashMap<(&'static str, String), (u64, Lazy<'a>)>;
+/// Every object as ((model, natural key), (digest of the fields, the fields as JSON when
+/// asked)), sorted by model and key. A key written twice holds the later object.
+pub type Snapshot<'a> = Vec<Item<'a>>;
+
+/// One object of a [`Snapshot`].
+pub type Item<'a> = ((&'static str, String), (u64, Lazy<'a>));
 
 /// An object's fields, built when needed.
 pub enum Lazy<'a> {
@@ -82,13 +85,22 @@ fn vrf_key(v: &Option<Ref<Vrf>>) -> &str {
 
 /// The snapshot of `inv`, whose devices, interfaces, addresses and cables are digested in
 /// `objs`; without devices and interfaces unless `devices`.
+///
+/// Each collection's items are built in parallel, then sorted by key (a stable sort, so
+/// that of a key written twice the later object is kept): two snapshots compare in one
+/// pass over both, without a map of hundreds of thousands of string keys.
 pub fn snapshot<'a>(inv: &'a Inventory, objs: &ObjectDigests, devices: bool) -> Snapshot<'a> {
-    type Item<'a> = ((&'static str, String), (u64, Lazy<'a>));
-    // The large collections in parallel, in order (a later object wins its key).
-    let devices: Vec<Vec<Item<'a>>> = inv.devices[..if devices { inv.devices.len() } else { 0 }]
+    fn each<'a, T: serde::Serialize + Sync>(
+        xs: &'a [T],
+        model: &'static str,
+        key: impl Fn(&T) -> String + Sync,
+    ) -> Vec<Item<'a>> {
+        xs.par_iter().map(|x| ((model, key(x)), entry(x))).collect()
+    }
+    let devices: Vec<Item<'a>> = inv.devices[..if devices { inv.devices.len() } else { 0 }]
         .par_iter()
         .enumerate()
-        .map(|(n, d)| {
+        .flat_map_iter(|(n, d)| {
             let mut v = Vec::with_capacity(1 + d.interfaces.len());
             v.push((("dcim.device", d.name.value.clone()), (objs.devices[n], Lazy::Fields(d))));
             for (k, i) in d.interfaces.iter().enumerate() {
@@ -126,50 +138,57 @@ pub fn snapshot<'a>(inv: &'a Inventory, objs: &ObjectDigests, devices: bool) -> 
             )
         })
         .collect();
-    let mut s = Snapshot::with_capacity(devices.iter().map(Vec::len).sum::<usize>() + cables.len() + ips.len() + 1024);
-    let mut put = |model: &'static str, key: String, v: (u64, Lazy<'a>)| {
-        s.insert((model, key), v);
-    };
-    inv.tags.iter().for_each(|x| put("extras.tag", x.slug.value.clone(), entry(x)));
-    inv.tenant_groups.iter().for_each(|x| put("tenancy.tenantgroup", x.slug.value.clone(), entry(x)));
-    inv.tenants.iter().for_each(|x| put("tenancy.tenant", x.slug.value.clone(), entry(x)));
-    inv.regions.iter().for_each(|x| put("dcim.region", x.slug.value.clone(), entry(x)));
-    inv.site_groups.iter().for_each(|x| put("dcim.sitegroup", x.slug.value.clone(), entry(x)));
-    inv.sites.iter().for_each(|x| put("dcim.site", x.slug.value.clone(), entry(x)));
-    inv.locations.iter().for_each(|x| put("dcim.location", format!("{}/{}", x.site.key.value, x.slug.value), entry(x)));
-    inv.rack_roles.iter().for_each(|x| put("dcim.rackrole", x.slug.value.clone(), entry(x)));
-    inv.racks.iter().for_each(|x| put("dcim.rack", format!("{}/{}", x.site.key.value, x.name.value), entry(x)));
-    inv.manufacturers.iter().for_each(|x| put("dcim.manufacturer", x.slug.value.clone(), entry(x)));
-    inv.device_types.iter().for_each(|x| put("dcim.devicetype", x.slug.value.clone(), entry(x)));
-    inv.device_roles.iter().for_each(|x| put("dcim.devicerole", x.slug.value.clone(), entry(x)));
-    inv.platforms.iter().for_each(|x| put("dcim.platform", x.slug.value.clone(), entry(x)));
-    for ((model, key), v) in devices.into_iter().flatten().chain(cables) {
-        put(model, key, v);
-    }
-    inv.vrfs.iter().for_each(|x| put("ipam.vrf", x.name.value.clone(), entry(x)));
-    inv.ipam_roles.iter().for_each(|x| put("ipam.role", x.slug.value.clone(), entry(x)));
-    inv.prefixes.iter().for_each(|x| put("ipam.prefix", format!("{}/{}", vrf_key(&x.vrf), x.prefix.value), entry(x)));
-    for ((model, key), v) in ips {
-        put(model, key, v);
-    }
-    inv.vlan_groups.iter().for_each(|x| put("ipam.vlangroup", x.slug.value.clone(), entry(x)));
-    for v in &inv.vlans {
+    let vlan_key = |v: &Vlan| {
         let scope = match (&v.group, &v.site) {
             (Some(g), _) => format!("group {}", g.key.value),
             (None, Some(s)) => format!("site {}", s.key.value),
             (None, None) => "global".to_string(),
         };
-        put("ipam.vlan", format!("{scope}/{}", v.vid.value), entry(v));
+        format!("{scope}/{}", v.vid.value)
+    };
+    let parts = [
+        each(&inv.tags, "extras.tag", |x| x.slug.value.clone()),
+        each(&inv.tenant_groups, "tenancy.tenantgroup", |x| x.slug.value.clone()),
+        each(&inv.tenants, "tenancy.tenant", |x| x.slug.value.clone()),
+        each(&inv.regions, "dcim.region", |x| x.slug.value.clone()),
+        each(&inv.site_groups, "dcim.sitegroup", |x| x.slug.value.clone()),
+        each(&inv.sites, "dcim.site", |x| x.slug.value.clone()),
+        each(&inv.locations, "dcim.location", |x| format!("{}/{}", x.site.key.value, x.slug.value)),
+        each(&inv.rack_roles, "dcim.rackrole", |x| x.slug.value.clone()),
+        each(&inv.racks, "dcim.rack", |x| format!("{}/{}", x.site.key.value, x.name.value)),
+        each(&inv.manufacturers, "dcim.manufacturer", |x| x.slug.value.clone()),
+        each(&inv.device_types, "dcim.devicetype", |x| x.slug.value.clone()),
+        each(&inv.device_roles, "dcim.devicerole", |x| x.slug.value.clone()),
+        each(&inv.platforms, "dcim.platform", |x| x.slug.value.clone()),
+        devices,
+        cables,
+        each(&inv.vrfs, "ipam.vrf", |x| x.name.value.clone()),
+        each(&inv.ipam_roles, "ipam.role", |x| x.slug.value.clone()),
+        each(&inv.prefixes, "ipam.prefix", |x| format!("{}/{}", vrf_key(&x.vrf), x.prefix.value)),
+        ips,
+        each(&inv.vlan_groups, "ipam.vlangroup", |x| x.slug.value.clone()),
+        each(&inv.vlans, "ipam.vlan", vlan_key),
+        each(&inv.providers, "circuits.provider", |x| x.slug.value.clone()),
+        each(&inv.circuit_types, "circuits.circuittype", |x| x.slug.value.clone()),
+        each(&inv.circuits, "circuits.circuit", |x| format!("{}/{}", x.provider.key.value, x.cid.value)),
+        each(&inv.config_contexts, "extras.configcontext", |x| x.name.value.clone()),
+        each(&inv.custom_fields, "extras.customfield", |x| x.name.value.clone()),
+        each(&inv.rules, "sot.rule", |x| x.name.value.clone()),
+    ];
+    let mut all: Vec<Item<'a>> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        all.extend(part);
     }
-    inv.providers.iter().for_each(|x| put("circuits.provider", x.slug.value.clone(), entry(x)));
-    inv.circuit_types.iter().for_each(|x| put("circuits.circuittype", x.slug.value.clone(), entry(x)));
-    inv.circuits
-        .iter()
-        .for_each(|x| put("circuits.circuit", format!("{}/{}", x.provider.key.value, x.cid.value), entry(x)));
-    inv.config_contexts.iter().for_each(|x| put("extras.configcontext", x.name.value.clone(), entry(x)));
-    inv.custom_fields.iter().for_each(|x| put("extras.customfield", x.name.value.clone(), entry(x)));
-    inv.rules.iter().for_each(|x| put("sot.rule", x.name.value.clone(), entry(x)));
-    s
+    all.par_sort_by(|a, b| a.0.cmp(&b.0));
+    // Of each run of one key, the last (the later object).
+    let mut out = Vec::with_capacity(all.len());
+    let mut items = all.into_iter().peekable();
+    while let Some(item) = items.next() {
+        if items.peek().is_none_or(|next| next.0 != item.0) {
+            out.push(item);
+        }
+    }
+    out
 }
 
 /// A change to one object: `(model, key, before, after)`, each side as (digest, fields).
