@@ -76,7 +76,8 @@ fn device_type_files_need_the_library_fields() {
 #[test]
 fn an_inline_interface_keeps_what_it_sets_and_takes_the_rest_from_its_template() {
     let fx = repo_with_types(
-        "devices:\n  - name: r1\n    site: l1\n    role: leaf\n    device_type: acme-sw-2\n    interfaces:\n      - {name: lo0, type: virtual}\n      - {name: e1, type: 25gbase-x-sfp28, enabled: true, mgmt_only: true}\n      - {name: mgmt0, description: mine}\n",
+        // r1 writes its interfaces out of the type's order, r2 in it (with its own between).
+        "devices:\n  - name: r1\n    site: l1\n    role: leaf\n    device_type: acme-sw-2\n    interfaces:\n      - {name: lo0, type: virtual}\n      - {name: e1, type: 25gbase-x-sfp28, enabled: true, mgmt_only: true}\n      - {name: mgmt0, description: mine}\n  - name: r2\n    site: l1\n    role: leaf\n    device_type: acme-sw-2\n    interfaces:\n      - {name: mgmt0, description: mine}\n      - {name: lo0, type: virtual}\n      - {name: e1, type: 25gbase-x-sfp28, enabled: true, mgmt_only: true}\n",
     );
     std::fs::write(
         fx.root().join("device-types/acme/sw-2.yaml"),
@@ -86,23 +87,26 @@ fn an_inline_interface_keeps_what_it_sets_and_takes_the_rest_from_its_template()
     let loaded = sot::load::load_workdir(fx.root()).unwrap();
     let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
     assert!(comp.diagnostics.is_empty(), "{:#?}", comp.diagnostics);
-    let r1 = comp.inventory.devices.iter().find(|d| d.name.value == "r1").unwrap();
-    // The type's interfaces in the type's order, then the device's own.
-    let names: Vec<&str> = r1.interfaces.iter().map(|i| i.name.as_str()).collect();
-    assert_eq!(names, ["mgmt0", "e1", "lo0"]);
-    let text = |t: &Option<sot::model::Text>| t.as_ref().map(|t| t.value.clone());
-    let mgmt = &r1.interfaces[0];
-    assert_eq!(text(&mgmt.description), Some("mine".into()), "what the device writes wins");
-    assert_eq!(text(&mgmt.label), Some("MGMT".into()));
-    assert_eq!(text(&mgmt.interface_type), Some("1000base-t".into()));
-    assert_eq!((mgmt.enabled, mgmt.mgmt_only), (Some(false), Some(true)));
-    assert_eq!((mgmt.template, mgmt.inline), (Some(0), true));
-    let e1 = &r1.interfaces[1];
-    assert_eq!(text(&e1.interface_type), Some("25gbase-x-sfp28".into()));
-    assert_eq!((e1.enabled, e1.mgmt_only), (Some(true), Some(true)));
-    assert_eq!(text(&e1.label), None);
-    let lo0 = &r1.interfaces[2];
-    assert_eq!((lo0.template, lo0.inline), (None, true));
+    for dev in ["r1", "r2"] {
+        let d = comp.inventory.devices.iter().find(|d| d.name.value == dev).unwrap();
+        // The type's interfaces in the type's order, then the device's own.
+        let names: Vec<&str> = d.interfaces.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["mgmt0", "e1", "lo0"], "{dev}");
+        let text = |t: &Option<sot::model::Text>| t.as_ref().map(|t| t.value.clone());
+        let mgmt = &d.interfaces[0];
+        assert_eq!(text(&mgmt.description), Some("mine".into()), "{dev}: what the device writes wins");
+        assert_eq!(text(&mgmt.label), Some("MGMT".into()), "{dev}");
+        assert_eq!(text(&mgmt.interface_type), Some("1000base-t".into()), "{dev}");
+        assert_eq!((mgmt.enabled, mgmt.mgmt_only), (Some(false), Some(true)), "{dev}");
+        assert_eq!((mgmt.template, mgmt.inline), (Some(0), true), "{dev}");
+        let e1 = &d.interfaces[1];
+        assert_eq!(text(&e1.interface_type), Some("25gbase-x-sfp28".into()), "{dev}");
+        assert_eq!((e1.enabled, e1.mgmt_only), (Some(true), Some(true)), "{dev}");
+        assert_eq!(text(&e1.label), None, "{dev}");
+        assert_eq!((e1.template, e1.inline), (Some(1), true), "{dev}");
+        let lo0 = &d.interfaces[2];
+        assert_eq!((lo0.template, lo0.inline), (None, true), "{dev}");
+    }
 }
 
 #[test]

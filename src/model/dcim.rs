@@ -675,7 +675,7 @@ impl Interface {
 
     /// An interface written inline over the device type's template `c` (at `index`):
     /// the fields it leaves unset come from the template. Only those are copied.
-    pub fn over_template(mut self, c: &Component, index: u32) -> Interface {
+    pub fn over_template(&mut self, c: &Component, index: u32) {
         self.template = Some(index);
         self.inline = true;
         if self.interface_type.is_none() {
@@ -691,7 +691,6 @@ impl Interface {
         {
             self.extra_mut().label = Some(label.clone());
         }
-        self
     }
 }
 

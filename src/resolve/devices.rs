@@ -177,38 +177,75 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) -> V
             let Some(dt) = dev.device_type.id else { return diags };
             let (order, by_name) = &templates[dt.index()];
             let dt = &types[dt.index()];
-            // The type's interfaces in its order, each refined by the one written inline under
-            // its name (lowering dropped repeated names); then the device's own, in its order.
-            let mut refined: Vec<Option<Interface>> = Vec::new();
-            refined.resize_with(order.len(), || None);
-            let mut own = Vec::new();
-            for i in std::mem::take(&mut dev.interfaces) {
-                match by_name.get(i.name.as_str()) {
-                    Some(&k) => refined[k] = Some(i),
-                    None => {
-                        if i.interface_type.is_none() {
-                            diags.push(missing_type(&i, &dev.name.value, &dt.slug.value));
-                        }
-                        own.push(i);
-                    }
-                }
+            let inline = std::mem::take(&mut dev.interfaces);
+            // Each inline interface's position among the type's (`None`: the device's own).
+            let at: Vec<Option<usize>> = inline.iter().map(|i| by_name.get(i.name.as_str()).copied()).collect();
+            for (i, _) in inline.iter().zip(&at).filter(|(i, at)| at.is_none() && i.interface_type.is_none()) {
+                diags.push(missing_type(i, &dev.name.value, &dt.slug.value));
             }
-            // Exactly as many slots as interfaces: a fleet holds hundreds of thousands.
-            let mut ifaces: Vec<Interface> = Vec::with_capacity(order.len() + own.len());
-            ifaces.extend(order.iter().zip(refined).map(|(&k, inline)| {
-                let c = &dt.components[k];
-                match inline {
-                    Some(i) => i.over_template(c, k as u32),
-                    None => Interface::from_template(c, k as u32),
-                }
-            }));
-            ifaces.extend(own);
-            dev.interfaces = ifaces;
+            dev.interfaces = materialise(inline, &at, order, dt);
             diags
         })
         .collect();
     diags.extend(missing.into_iter().flatten());
     templates.iter().map(|(_, by_name)| by_name.iter().map(|(&n, &k)| (n.to_string(), k as u32)).collect()).collect()
+}
+
+/// A device's interfaces: the type's (`order`: their positions among its components) in
+/// its order, each refined by the one written inline under its name (lowering dropped
+/// repeated names), then the device's own in the order written. `at`: each inline
+/// interface's position in `order`, `None` for the device's own.
+///
+/// An interface is some 300 bytes and a fleet has hundreds of thousands: when the inline
+/// ones follow the type's order (as written inventories do), each is moved once, straight
+/// into its place; otherwise through a slot per template interface.
+fn materialise(inline: Vec<Interface>, at: &[Option<usize>], order: &[usize], dt: &DeviceType) -> Vec<Interface> {
+    let own = at.iter().filter(|a| a.is_none()).count();
+    // Exactly as many slots as interfaces.
+    let mut ifaces: Vec<Interface> = Vec::with_capacity(order.len() + own);
+    let template = |pos: usize| (&dt.components[order[pos]], order[pos] as u32);
+    if at.iter().flatten().is_sorted() {
+        let mut rest = Vec::with_capacity(own);
+        let mut next = inline.into_iter().zip(at.iter().copied()).peekable();
+        for pos in 0..order.len() {
+            while let Some((i, _)) = next.next_if(|(_, a)| a.is_none()) {
+                rest.push(i);
+            }
+            let (c, k) = template(pos);
+            match next.next_if(|(_, a)| *a == Some(pos)) {
+                Some((mut i, _)) => {
+                    i.over_template(c, k);
+                    ifaces.push(i);
+                }
+                None => ifaces.push(Interface::from_template(c, k)),
+            }
+        }
+        // Every template interface is placed: what is left is the device's own.
+        rest.extend(next.map(|(i, _)| i));
+        ifaces.extend(rest);
+    } else {
+        let mut refined: Vec<Option<Interface>> = Vec::new();
+        refined.resize_with(order.len(), || None);
+        let mut rest = Vec::with_capacity(own);
+        for (i, a) in inline.into_iter().zip(at) {
+            match a {
+                Some(pos) => refined[*pos] = Some(i),
+                None => rest.push(i),
+            }
+        }
+        ifaces.extend(refined.into_iter().enumerate().map(|(pos, inline)| {
+            let (c, k) = template(pos);
+            match inline {
+                Some(mut i) => {
+                    i.over_template(c, k);
+                    i
+                }
+                None => Interface::from_template(c, k),
+            }
+        }));
+        ifaces.extend(rest);
+    }
+    ifaces
 }
 
 fn missing_type(i: &Interface, device: &str, dt: &str) -> Diagnostic {
