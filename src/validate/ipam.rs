@@ -5,6 +5,7 @@ use crate::hash::{HashMap, HashMapExt, HashSet};
 use std::net::IpAddr;
 
 use ipnet::IpNet;
+use rayon::prelude::*;
 
 use super::Rule;
 use crate::diagnostic::{Code, Diagnostic};
@@ -65,11 +66,15 @@ impl Rule for Ipam {
                 }
             }
         }
-        let nets: HashSet<(Option<Id<Vrf>>, IpNet)> = prefixes.keys().copied().collect();
+        let nets = Nets::new(prefixes.keys().copied());
+        // Duplicates: the first written (by position) is the one the others repeat. A
+        // compact list sorted in parallel, not a million lookups into the addresses.
+        let mut order: Vec<(crate::diagnostic::Span, u32)> =
+            inv.ip_addresses.iter().enumerate().map(|(i, ip)| (ip.address.span, i as u32)).collect();
+        order.par_sort_unstable();
         let mut hosts: HashMap<(Option<Id<Vrf>>, IpAddr), usize> = HashMap::with_capacity(inv.ip_addresses.len());
-        let mut order: Vec<usize> = (0..inv.ip_addresses.len()).collect();
-        order.sort_by_key(|&i| inv.ip_addresses[i].address.span);
-        for i in order {
+        for (_, i) in order {
+            let i = i as usize;
             let ip = &inv.ip_addresses[i];
             let Some(vrf) = vrf_of(&ip.vrf) else { continue };
             let a = ip.address.value;
@@ -92,39 +97,75 @@ impl Rule for Ipam {
                     hosts.insert((vrf, a.addr()), i);
                 }
             }
-            if !inside_some_prefix(&nets, vrf, a.addr()) {
-                out.push(
-                    Diagnostic::new(
-                        Code::AddressOutsidePrefix,
-                        ip.address.span,
-                        format!("{a} lies in no prefix of {}", vrf_name(inv, vrf)),
-                    )
-                    .label("no containing prefix")
-                    .help(format!(
-                        "add a prefix such as `{}` to {}, or fix the address",
-                        a.trunc(),
-                        vrf_name(inv, vrf)
-                    )),
-                );
-            }
-            if ip.assigned.is_some() && is_network_or_broadcast(a) {
-                out.push(
-                    Diagnostic::new(
-                        Code::NetworkIdAddress,
-                        ip.address.span,
-                        format!("{a} is the {} of its subnet", which(a)),
-                    )
-                    .label("cannot be assigned to an interface")
-                    .help("use a host address of the subnet, or a /31 or /32 (/127 or /128) mask"),
-                );
-            }
         }
+        // Each address on its own: in parallel.
+        let found: Vec<Vec<Diagnostic>> = inv
+            .ip_addresses
+            .par_iter()
+            .map(|ip| {
+                let mut out = Vec::new();
+                let Some(vrf) = vrf_of(&ip.vrf) else { return out };
+                let a = ip.address.value;
+                if !nets.contain(vrf, a.addr()) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::AddressOutsidePrefix,
+                            ip.address.span,
+                            format!("{a} lies in no prefix of {}", vrf_name(inv, vrf)),
+                        )
+                        .label("no containing prefix")
+                        .help(format!(
+                            "add a prefix such as `{}` to {}, or fix the address",
+                            a.trunc(),
+                            vrf_name(inv, vrf)
+                        )),
+                    );
+                }
+                if ip.assigned.is_some() && is_network_or_broadcast(a) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::NetworkIdAddress,
+                            ip.address.span,
+                            format!("{a} is the {} of its subnet", which(a)),
+                        )
+                        .label("cannot be assigned to an interface")
+                        .help("use a host address of the subnet, or a /31 or /32 (/127 or /128) mask"),
+                    );
+                }
+                out
+            })
+            .collect();
+        out.extend(found.into_iter().flatten());
     }
 }
 
-fn inside_some_prefix(nets: &HashSet<(Option<Id<Vrf>>, IpNet)>, vrf: Option<Id<Vrf>>, addr: IpAddr) -> bool {
-    let max = if addr.is_ipv4() { 32 } else { 128 };
-    (0..=max).any(|len| IpNet::new(addr, len).is_ok_and(|n| nets.contains(&(vrf, n.trunc()))))
+/// The prefixes of every VRF, and which prefix lengths occur (an address is looked up at
+/// those lengths only: a handful, instead of all 33 or 129).
+struct Nets {
+    nets: HashSet<(Option<Id<Vrf>>, IpNet)>,
+    v4: Vec<u8>,
+    v6: Vec<u8>,
+}
+
+impl Nets {
+    fn new(nets: impl Iterator<Item = (Option<Id<Vrf>>, IpNet)>) -> Nets {
+        let nets: HashSet<_> = nets.collect();
+        let lengths = |v4: bool| {
+            let mut l: Vec<u8> =
+                nets.iter().filter(|(_, n)| n.addr().is_ipv4() == v4).map(|(_, n)| n.prefix_len()).collect();
+            l.sort_unstable();
+            l.dedup();
+            l
+        };
+        let (v4, v6) = (lengths(true), lengths(false));
+        Nets { nets, v4, v6 }
+    }
+
+    /// Whether some prefix of `vrf` contains `addr`.
+    fn contain(&self, vrf: Option<Id<Vrf>>, addr: IpAddr) -> bool {
+        let lengths = if addr.is_ipv4() { &self.v4 } else { &self.v6 };
+        lengths.iter().any(|&len| IpNet::new(addr, len).is_ok_and(|n| self.nets.contains(&(vrf, n.trunc()))))
+    }
 }
 
 fn is_network_or_broadcast(a: IpNet) -> bool {
