@@ -63,18 +63,39 @@ pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnos
         diags.append(&mut d);
         inv.ip_addresses.extend(ips);
     }
-    for i in 0..inv.ip_addresses.len() {
-        if let Some(mut r) = inv.ip_addresses[i].extra.as_deref_mut().and_then(|e| e.interface.take()) {
-            link_interface(diags, &mut r, inv, ix);
-            inv.ip_addresses[i].assigned = r.id;
-            inv.ip_addresses[i].extra_mut().interface = Some(r);
+    // Addresses that name their interface (`interface: device:name`), looked up in parallel.
+    let (inv_ro, ix_ro): (&Inventory, &Index) = (inv, ix);
+    let named: Vec<(usize, Option<InterfaceId>, Vec<Diagnostic>)> = inv_ro
+        .ip_addresses
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, ip)| {
+            let r = ip.extra.as_deref()?.interface.as_ref()?;
+            let mut d = Vec::new();
+            let id = find_interface(&mut d, r, inv_ro, ix_ro);
+            Some((i, id, d))
+        })
+        .collect();
+    for (i, id, mut d) in named {
+        let ip = &mut inv.ip_addresses[i];
+        ip.assigned = id;
+        if let Some(r) = ip.extra_mut().interface.as_mut() {
+            r.id = id;
         }
+        diags.append(&mut d);
     }
-    for (i, ip) in inv.ip_addresses.iter().enumerate() {
-        if let Some(a) = ip.assigned {
-            inv.devices[a.device.index()].interfaces[a.index as usize].ip_addresses.push(Id::new(i));
+    // Each interface lists its addresses in address order: the assignments grouped by
+    // device (a stable sort keeps that order), then each device's filled in parallel.
+    let mut assigned: Vec<(InterfaceId, Id<IpAddress>)> =
+        inv.ip_addresses.iter().enumerate().filter_map(|(i, ip)| Some((ip.assigned?, Id::new(i)))).collect();
+    assigned.par_sort_by_key(|(a, _)| a.device.index());
+    inv.devices.par_iter_mut().enumerate().for_each(|(d, dev)| {
+        let from = assigned.partition_point(|(a, _)| a.device.index() < d);
+        let to = assigned.partition_point(|(a, _)| a.device.index() <= d);
+        for &(a, ip) in &assigned[from..to] {
+            dev.interfaces[a.index as usize].ip_addresses.push(ip);
         }
-    }
+    });
     // Each device looks through its own interfaces: in parallel, diagnostics in device order.
     let ips = &inv.ip_addresses;
     let found: Vec<Vec<Diagnostic>> = inv
