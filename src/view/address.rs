@@ -17,8 +17,13 @@ impl Object for Address {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    /// Templates read attributes by name: answered without making the name a value.
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
         let n = self.0;
-        Some(match key.as_str()? {
+        Some(match key {
             "ip" => Value::from(n.addr().to_string()),
             "address" => Value::from(n.to_string()),
             "netmask" => Value::from(n.netmask().to_string()),

@@ -336,10 +336,15 @@ impl Object for DeviceView {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    /// Templates read attributes by name: answered without making the name a value.
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
         let w = &self.world;
         let s = w.shared();
         let d = &w.inventory.devices[self.id.index()];
-        Some(match key.as_str()? {
+        Some(match key {
             "name" => Value::from(d.name.as_str()),
             "device_type" => pick(&s.device_types, d.device_type.id),
             "role" => pick(&s.roles, d.role.id),
@@ -423,6 +428,11 @@ impl Object for InterfaceView {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    /// Templates read attributes by name: answered without making the name a value.
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
         let w = &self.world;
         let s = w.shared();
         let d = &w.inventory.devices[self.id.device.index()];
@@ -435,7 +445,7 @@ impl Object for InterfaceView {
                 })
             })
         };
-        Some(match key.as_str()? {
+        Some(match key {
             "name" => Value::from(i.name.as_str()),
             "device" => Value::from_object(DeviceView { world: Arc::clone(w), id: self.id.device }),
             "type" => text(&i.interface_type),
@@ -541,12 +551,17 @@ impl Object for IpView {
         ObjectRepr::Map
     }
 
-    fn get_value(self: &Arc<Self>, field: &Value) -> Option<Value> {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    /// Templates read attributes by name: answered without making the name a value.
+    fn get_value_by_str(self: &Arc<Self>, field: &str) -> Option<Value> {
         let w = &self.world;
         let ip = &w.inventory.ip_addresses[self.id.index()];
         w.shared(); // tags and VRFs are read from the shared values
         let assigned = || ip.assigned.map(|a| (&w.inventory.devices[a.device.index()], a.index as usize));
-        Some(match field.as_str()? {
+        Some(match field {
             "address" => Value::from_object(Address(ip.address.value)),
             "vrf" => pick(&w.shared().vrfs, opt_id(&ip.vrf)),
             "status" => Value::from(ip.status.as_ref().map_or("active", |x| x.as_str())),
@@ -677,7 +692,11 @@ impl Object for InventoryView {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let name = key.as_str()?;
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    /// Templates read attributes by name: answered without making the name a value.
+    fn get_value_by_str(self: &Arc<Self>, name: &str) -> Option<Value> {
         if !QUERYABLE.contains(&name) {
             return None;
         }

@@ -21,7 +21,12 @@ impl Object for TagValue {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        Some(match key.as_str()? {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    /// Templates read attributes by name: answered without making the name a value.
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        Some(match key {
             "name" => Value::from(self.name.clone()),
             "slug" => Value::from(self.slug.clone()),
             "color" => Value::from(self.color.clone()),
@@ -64,6 +69,10 @@ impl Object for TagList {
             return self.find(&t.name).cloned();
         }
         self.find(key.as_str()?).cloned()
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        self.find(key).cloned()
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {

@@ -72,3 +72,42 @@ fn devices_with_the_same_contexts_share_their_merge_and_local_data_stays_local()
     assert_eq!(w.config_context(Id::new(3)).get_attr("ntp").unwrap().to_string(), "['1.1.1.1']");
     assert_eq!(w.config_context(Id::new(1)), w.config_context(Id::new(2)));
 }
+
+/// Every field of a device, an interface, an address and a tag reads the same by attribute
+/// (`x.name`, which templates use and the views answer from the name alone) and by
+/// subscript (`x["name"]`, a value key).
+#[test]
+fn attributes_and_subscripts_read_the_same() {
+    let w = world(
+        "sites: [{name: L1, slug: l1}]\ndevice_roles: [{name: leaf}]\nmanufacturers: [{name: M}]\n\
+         device_types: [{model: T, slug: t, manufacturer: M, u_height: 1, is_full_depth: true}]\n\
+         tags: [{name: t1}]\nprefixes: [{prefix: 10.0.0.0/24}]\n\
+         devices:\n  - name: d1\n    site: l1\n    role: leaf\n    device_type: t\n    tags: [t1]\n    interfaces:\n      \
+         - {name: e0, type: virtual, description: up, tags: [t1], ip_addresses: [10.0.0.1/31]}\n",
+    );
+    let env = crate::jinja::environment(&Default::default());
+    let device = Value::from_object(super::objects::DeviceView { world: Arc::clone(&w), id: Id::new(0) });
+    // Maps list their keys; an address and a tag are plain objects with known fields.
+    let (ip_fields, tag_fields) =
+        (&["ip", "netmask", "prefixlen", "network", "cidr"][..], &["name", "slug", "color"][..]);
+    let values = [
+        ("device", device.clone(), None),
+        ("interface", device.get_attr("interfaces").unwrap().get_item(&Value::from(0)).unwrap(), None),
+        ("address", ip_value(&w, Id::<IpAddress>::new(0)), None),
+        ("ip", ip_value(&w, Id::<IpAddress>::new(0)).get_attr("address").unwrap(), Some(ip_fields)),
+        ("tag", device.get_attr("tags").unwrap().get_item(&Value::from(0)).unwrap(), Some(tag_fields)),
+    ];
+    for (what, v, fields) in values {
+        let keys: Vec<String> = match fields {
+            Some(f) => f.iter().map(|k| k.to_string()).collect(),
+            None => v.try_iter().unwrap().map(|k| k.to_string()).collect(),
+        };
+        assert!(keys.len() >= 3, "{what}: {keys:?}");
+        for k in keys {
+            let render = |expr: String| env.render_str(&expr, minijinja::context! { x => v.clone() }).unwrap();
+            assert_eq!(render(format!("{{{{ x.{k} }}}}")), render(format!("{{{{ x['{k}'] }}}}")), "{what}.{k}");
+        }
+        let render = |expr: &str| env.render_str(expr, minijinja::context! { x => v.clone() }).unwrap();
+        assert_eq!(render("{{ x.nope is defined }}|{{ x['nope'] is defined }}"), "False|False", "{what}");
+    }
+}
