@@ -218,14 +218,15 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) -> V
 /// interface's position in `order`, `None` for the device's own.
 ///
 /// An interface is some 300 bytes and a fleet has hundreds of thousands: when the inline
-/// ones follow the type's order (as written inventories do), each is moved once, straight
-/// into its place; otherwise through a slot per template interface.
+/// ones follow the type's order (as written inventories do; strictly, so a repeated name
+/// could never hold the others back), each is moved once, straight into its place;
+/// otherwise through a slot per template interface.
 fn materialise(inline: Vec<Interface>, at: &[Option<usize>], order: &[usize], dt: &DeviceType) -> Vec<Interface> {
     let own = at.iter().filter(|a| a.is_none()).count();
     // Exactly as many slots as interfaces.
     let mut ifaces: Vec<Interface> = Vec::with_capacity(order.len() + own);
     let template = |pos: usize| (&dt.components[order[pos]], order[pos] as u32);
-    if at.iter().flatten().is_sorted() {
+    if at.iter().flatten().is_sorted_by(|a, b| a < b) {
         let mut rest = Vec::with_capacity(own);
         let mut next = inline.into_iter().zip(at.iter().copied()).peekable();
         for pos in 0..order.len() {
