@@ -4,6 +4,7 @@ pub mod compile;
 pub mod context;
 pub mod diagnostic;
 pub mod diff;
+pub mod digest;
 pub mod emit;
 pub mod graph;
 pub mod hash;

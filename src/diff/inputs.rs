@@ -13,7 +13,7 @@
 //! ([`crate::template::deps`]), and the render options. A template that can read
 //! beyond its device (`inventory`, `debug()`, `pprint`) adds a digest of the whole
 //! inventory. Equal digests mean equal inputs, so an equal rendering (but for a chance
-//! of 2^-64 per pair, with a key nobody knows: see [`super::hash`]).
+//! of 2^-64 per pair, with a key nobody knows: see [`crate::digest`]).
 //!
 //! Every digest is of the *content* the view shows, never of an id: ids shift when an
 //! object is inserted before another.
@@ -22,7 +22,7 @@ use std::hash::Hasher;
 
 use rayon::prelude::*;
 
-use super::hash::{digest, feed, hasher};
+use crate::digest::{digest, feed, hasher};
 use crate::model::*;
 use crate::template::Templates;
 use crate::view::{Peer, World};

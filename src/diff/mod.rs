@@ -9,7 +9,6 @@
 //! context did it, and the unified diff of its rendered configuration; and the
 //! diagnostics the change introduces or fixes.
 
-pub mod hash;
 pub mod inputs;
 mod objects;
 pub mod report;
@@ -243,7 +242,7 @@ fn configs<'s>(side: &'s Compared<'_>) -> HashMap<&'s str, &'s str> {
 pub fn context_digests(world: &World) -> Vec<u64> {
     (0..world.inventory.devices.len())
         .into_par_iter()
-        .map(|i| hash::digest(&world.config_context(Id::new(i))))
+        .map(|i| crate::digest::digest(&world.config_context(Id::new(i))))
         .collect()
 }
 

@@ -10,8 +10,8 @@ use std::hash::Hasher;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use super::hash::{digest, hasher};
 use super::inputs::ObjectDigests;
+use crate::digest::{digest, hasher};
 use crate::model::*;
 
 /// Every object as ((model, natural key), (digest of the fields, the fields as JSON when

@@ -128,7 +128,7 @@ pub fn closure<'t>(
             }
         }
     }
-    let mut h = crate::diff::hash::hasher();
+    let mut h = crate::digest::hasher();
     h.write(file.as_bytes());
     h.write_u8(0xff);
     let files: BTreeMap<&str, &str> = if dynamic {
@@ -138,8 +138,8 @@ pub fn closure<'t>(
         h.write_u8(0);
         seen.iter().map(|k| (*k, texts[*k].as_str())).collect()
     };
-    crate::diff::hash::feed(&mut h, &files);
-    crate::diff::hash::feed(&mut h, &missing);
+    crate::digest::feed(&mut h, &files);
+    crate::digest::feed(&mut h, &missing);
     Closure { digest: h.finish(), reads_world: files.values().any(|t| reads_world(t)) }
 }
 

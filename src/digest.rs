@@ -4,7 +4,8 @@
 //! process, so two values serialising differently get different digests (but for a
 //! chance of 2^-64 per pair that nobody can aim at: the key is secret), and values
 //! serialising alike get the same digest within the process. Both sides of a diff are
-//! digested in one process, so their digests compare.
+//! digested in one process, so their digests compare. `sot diff` digests objects and render
+//! inputs with it; the template set digests what a template can load.
 //!
 //! The encoding is self-delimiting: every value starts with a tag, strings carry their
 //! length, containers end with an end tag. A struct's field names are written as the
