@@ -3,8 +3,9 @@
 //! The library reads the repository only here. [`find_root`] walks up to the
 //! directory holding `sot.yaml`; [`load_workdir`] reads the files on disk,
 //! [`load_revision`] reads the same files straight from git objects (no
-//! checkout, no working-tree side effects). Both go through one [`Tree`]
-//! interface, so everything after loading is the same. Files that cannot be
+//! checkout, no working-tree side effects), [`load_files`] takes files held in
+//! memory (the fuzz targets). All go through one [`Tree`] interface, so everything
+//! after loading is the same. Files that cannot be
 //! used (not UTF-8, unreadable, a symlink leading outside the repository)
 //! become diagnostics, never panics or silent skips.
 
@@ -115,6 +116,13 @@ pub fn load_revision_with(root: &Path, rev: &str, ids: Option<IdRegistry>) -> Re
     let tree = GitTree { repo: &repo, tree: commit.tree()?, prefix };
     let loaded = load(&tree, root, ids)?;
     Ok((loaded, id))
+}
+
+/// Read a project held in memory: (path relative to the root, `/`-separated; bytes). The
+/// files are laid out, decoded and limited exactly as a working tree's are; the fuzz
+/// targets load their inputs this way.
+pub fn load_files(files: &[(String, Vec<u8>)]) -> Result<Loaded, LoadError> {
+    load(&InMemory(files), PathBuf::from("."), None)
 }
 
 /// Whether the working tree of the repository holding `root` differs from HEAD
@@ -276,6 +284,26 @@ fn rel(root: &Path, p: &Path) -> String {
     r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// Files held in memory.
+struct InMemory<'a>(&'a [(String, Vec<u8>)]);
+
+impl Tree for InMemory<'_> {
+    fn project(&self) -> Result<Option<Vec<u8>>, LoadError> {
+        Ok(self.0.iter().find(|(p, _)| p == PROJECT_FILE).map(|(_, b)| b.clone()))
+    }
+
+    fn files(&self, dir: &str, exts: &[&str], max: u64) -> Vec<(String, Found)> {
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        let found = self.0.iter().filter(|(p, _)| p.starts_with(&prefix) && ext_ok(p, exts));
+        found
+            .map(|(p, b)| {
+                let f = if b.len() as u64 > max { Found::TooLarge(b.len() as u64) } else { Found::File(b.clone()) };
+                (p.clone(), f)
+            })
+            .collect()
+    }
+}
+
 /// Files of one commit's tree, below the project's directory in the repository.
 struct GitTree<'r> {
     repo: &'r git2::Repository,
@@ -402,6 +430,49 @@ fn encoding_error(file: crate::source::FileId, at: Pos) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::resolve_link;
+
+    /// The project's own example, read from memory, loads as it does from disk: the same
+    /// files in the same order, of the same kinds, with the same text and configuration.
+    #[test]
+    fn files_in_memory_load_as_the_working_tree_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let disk = super::load_workdir(root).unwrap();
+        let mut files = Vec::new();
+        for dir in ["inventory", "device-types", "templates", "schemas"] {
+            for e in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+                files.push((super::rel(root, e.path()), std::fs::read(e.path()).unwrap()));
+            }
+        }
+        files.push(("sot.yaml".into(), std::fs::read(root.join("sot.yaml")).unwrap()));
+        files.push(("README.md".into(), b"not a data file".to_vec()));
+        files.reverse();
+        let memory = super::load_files(&files).unwrap();
+        let list = |l: &super::Loaded| -> Vec<(String, String, String)> {
+            l.sources
+                .iter()
+                .map(|(id, f)| (l.sources.path(id).to_string(), format!("{:?}", f.kind), f.text.to_string()))
+                .collect()
+        };
+        assert!(list(&disk).len() > 10);
+        assert_eq!(list(&memory), list(&disk));
+        assert_eq!(
+            (&memory.sources.templates, &memory.sources.schemas),
+            (&disk.sources.templates, &disk.sources.schemas)
+        );
+        assert_eq!(format!("{:?}", memory.config), format!("{:?}", disk.config));
+        assert_eq!(memory.diagnostics.len(), disk.diagnostics.len());
+    }
+
+    #[test]
+    fn a_file_in_memory_over_the_size_limit_is_not_read() {
+        let files = [
+            ("sot.yaml".to_string(), b"max_file_size: 10\n".to_vec()),
+            ("inventory/a.yaml".to_string(), b"sites: [{name: L1}]\n".to_vec()),
+        ];
+        let loaded = super::load_files(&files).unwrap();
+        let codes: Vec<_> = loaded.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [crate::diagnostic::Code::FileTooLarge]);
+    }
 
     #[test]
     fn symlinks_resolve_only_inside() {

@@ -1,5 +1,5 @@
 //! Helpers shared by the fuzz targets: fuzz input → an in-memory repository,
-//! loaded the way `sot::load` loads a working tree, but without the filesystem.
+//! loaded by `sot::load::load_files`, as a working tree is, without the filesystem.
 //!
 //! Input format of the `inventory` target: the layout of the integration tests'
 //! fixtures (`tests/common/mod.rs`), with raw bytes instead of `\xNN` escapes:
@@ -17,9 +17,9 @@
 //! the directories `sot.yaml` configures, as `sot::load` does.
 
 use sot::compile::{Compilation, Options};
-use sot::diagnostic::{Code, Diagnostic, Pos, Span};
+use sot::diagnostic::Diagnostic;
 use sot::project::Config;
-use sot::source::{FileKind, SourceSet};
+use sot::source::SourceSet;
 
 /// At most this many files per input, so one input stays cheap.
 pub const MAX_FILES: usize = 16;
@@ -48,19 +48,6 @@ pub fn split_files(data: &[u8]) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// UTF-8 text without a leading BOM, or the lossy text and the first bad byte (as `sot::load`).
-fn decode(bytes: &[u8]) -> Result<String, (String, Pos)> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.strip_prefix('\u{feff}').unwrap_or(s).to_string()),
-        Err(e) => {
-            let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-            let line = good.matches('\n').count() as u32 + 1;
-            let col = good.rsplit('\n').next().unwrap_or_default().chars().count() as u32 + 1;
-            Err((String::from_utf8_lossy(bytes).into_owned(), Pos { line, col }))
-        }
-    }
-}
-
 /// A repository held in memory, ready for [`sot::compile::compile_with`].
 pub struct Repo {
     pub sources: SourceSet,
@@ -68,73 +55,16 @@ pub struct Repo {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn add(sources: &mut SourceSet, diags: &mut Vec<Diagnostic>, path: &str, kind: FileKind, bytes: &[u8], max: u64) {
-    if bytes.len() as u64 > max {
-        let id = sources.add_unusable(path, kind, "");
-        diags.push(Diagnostic::new(Code::FileTooLarge, Span::file_start(id), "too large"));
-        return;
-    }
-    match decode(bytes) {
-        Ok(text) => {
-            sources.add(path, kind, text);
-        }
-        Err((text, at)) => {
-            let id = sources.add_unusable(path, kind, text);
-            let span = Span { file: id, start: at, end: Pos { line: at.line, col: at.col + 1 } };
-            diags.push(Diagnostic::new(Code::InvalidEncoding, span, "not UTF-8"));
-        }
-    }
-}
-
-/// Lay `files` out as `sot::load` would: `sot.yaml` first (its config decides the
-/// directories), then inventory, device-type, schema and template files, each
-/// kind sorted by path.
+/// Lay `files` out as `sot::load` does (it is `sot::load::load_files`): `sot.yaml` first
+/// (its config decides the directories; an input without one gets an empty one), then
+/// inventory, device-type, schema and template files, each kind sorted by path.
 pub fn repo(files: &[(String, Vec<u8>)]) -> Repo {
-    let mut sources = SourceSet::default();
-    let mut diagnostics = Vec::new();
-    let project = files.iter().find(|(p, _)| p == "sot.yaml").map_or(&[][..], |(_, b)| b.as_slice());
-    let config = match decode(project) {
-        Ok(text) => {
-            let id = sources.add("sot.yaml", FileKind::Project, text.as_str());
-            match sot::yaml::parse(id, &text, sot::yaml::Limits::default(), &mut diagnostics) {
-                Some(node) => sot::project::read_config(&node, &mut diagnostics),
-                None => Config::default(),
-            }
-        }
-        Err((text, _)) => {
-            sources.add_unusable("sot.yaml", FileKind::Project, text);
-            Config::default()
-        }
-    };
-    let max = config.max_file_size;
-    let under = |dir: &str, path: &str| path.starts_with(&format!("{}/", dir.trim_end_matches('/')));
-    let ext_ok =
-        |path: &str, exts: &[&str]| exts.is_empty() || path.rsplit_once('.').is_some_and(|(_, e)| exts.contains(&e));
-    let mut pick = |dirs: &[&str], exts: &[&str], kind: FileKind, sources: &mut SourceSet| -> Vec<String> {
-        let mut found: Vec<&(String, Vec<u8>)> =
-            files.iter().filter(|(p, _)| dirs.iter().any(|d| under(d, p)) && ext_ok(p, exts)).collect();
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        found.dedup_by(|a, b| a.0 == b.0);
-        for (p, b) in &found {
-            add(sources, &mut diagnostics, p, kind, b, max);
-        }
-        found.into_iter().map(|(p, _)| p.clone()).collect()
-    };
-    let inv: Vec<&str> = config.inventory.iter().map(|t| t.value.as_str()).collect();
-    let dts: Vec<&str> = config.device_types.iter().map(|t| t.value.as_str()).collect();
-    pick(&inv, &["yaml", "yml"], FileKind::Inventory, &mut sources);
-    pick(&dts, &["yaml", "yml"], FileKind::DeviceType, &mut sources);
-    let strip = |dir: &str, paths: Vec<String>| -> Vec<String> {
-        let prefix = format!("{}/", dir.trim_end_matches('/'));
-        paths.into_iter().map(|p| p.strip_prefix(&prefix).unwrap_or(&p).to_string()).collect()
-    };
-    let sd = config.schemas.value.clone();
-    let schemas = pick(&[&sd], &["json", "yaml", "yml"], FileKind::Schema, &mut sources);
-    sources.schemas = strip(&sd, schemas);
-    let td = config.templates.value.clone();
-    let templates = pick(&[&td], &[], FileKind::Template, &mut sources);
-    sources.templates = strip(&td, templates);
-    Repo { sources, config, diagnostics }
+    let mut files = files.to_vec();
+    if !files.iter().any(|(p, _)| p == sot::load::PROJECT_FILE) {
+        files.push((sot::load::PROJECT_FILE.to_string(), Vec::new()));
+    }
+    let loaded = sot::load::load_files(&files).expect("an in-memory project with its sot.yaml always loads");
+    Repo { sources: loaded.sources, config: loaded.config, diagnostics: loaded.diagnostics }
 }
 
 /// A secret resolver that answers every well-formed reference (as `build` would with
