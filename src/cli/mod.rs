@@ -195,16 +195,17 @@ impl From<sot::load::LoadError> for Failure {
 
 /// `--timings`: each stage's wall time, the resident memory when it ended and how many
 /// cores it kept busy on average (below the machine's core count, it waited). `cpu_start`
-/// is the process's CPU time when the first stage began.
+/// is the process's CPU time when the first stage began. CPU time is counted in 10 ms
+/// ticks, so the cores of a stage shorter than 50 ms are not shown.
 fn print_timings(laps: &[sot::compile::Lap], cpu_start: Option<std::time::Duration>) {
     let mut cpu_before = cpu_start;
     for lap in laps {
         let mib = lap.resident.map(|b| format!("{:>7} MiB  ", b >> 20)).unwrap_or_default();
         let cores = match (lap.cpu, cpu_before) {
-            (Some(now), Some(before)) if !lap.took.is_zero() => {
+            (Some(now), Some(before)) if lap.took >= std::time::Duration::from_millis(50) => {
                 format!("{:>5.2} cores  ", now.saturating_sub(before).as_secs_f64() / lap.took.as_secs_f64())
             }
-            _ => String::new(),
+            _ => " ".repeat(13),
         };
         cpu_before = lap.cpu;
         eprintln!("{:>8.3} s  {mib}{cores}{}", lap.took.as_secs_f64(), lap.stage);
