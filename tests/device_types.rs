@@ -24,8 +24,7 @@ fn library_files_load_and_devices_get_their_interfaces() {
     let fx = repo_with_types(
         "devices:\n  - name: r1\n    site: l1\n    role: leaf\n    device_type: acme-as-4852\n    interfaces:\n      - {name: Ethernet1, description: uplink, mtu: 9216}\n      - {name: Loopback0, type: virtual}\n  - {name: r2, site: l1, role: leaf, device_type: acme-as-4852}\ncables:\n  - {a: \"r1:Ethernet52/1\", b: \"r2:Ethernet52/1\"}\n",
     );
-    let loaded = sot::load::load_workdir(fx.root()).unwrap();
-    let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
+    let comp = common::compile(fx.root());
     assert!(comp.diagnostics.is_empty(), "{:#?}", comp.diagnostics);
     let dt = comp.inventory.device_types.iter().find(|t| t.slug.value == "acme-as-4852").unwrap();
     assert!(dt.components.len() >= 50, "{} components", dt.components.len());
@@ -84,8 +83,7 @@ fn an_inline_interface_keeps_what_it_sets_and_takes_the_rest_from_its_template()
         "manufacturer: Acme Networks\nmodel: SW-2\nslug: acme-sw-2\nu_height: 1\nis_full_depth: false\ninterfaces:\n  - {name: mgmt0, type: 1000base-t, mgmt_only: true, enabled: false, label: MGMT, description: oob}\n  - {name: e1, type: 10gbase-x-sfpp}\n",
     )
     .unwrap();
-    let loaded = sot::load::load_workdir(fx.root()).unwrap();
-    let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
+    let comp = common::compile(fx.root());
     assert!(comp.diagnostics.is_empty(), "{:#?}", comp.diagnostics);
     for dev in ["r1", "r2"] {
         let d = comp.inventory.devices.iter().find(|d| d.name.value == dev).unwrap();
@@ -114,8 +112,7 @@ fn every_repeat_of_an_interface_name_points_at_the_first() {
     let fx = repo_with_types(
         "devices:\n  - name: r1\n    site: l1\n    role: leaf\n    device_type: acme-as-4852\n    interfaces:\n      - {name: lo0, type: virtual}\n      - {name: lo1, type: virtual}\n      - {name: lo0, type: virtual}\n      - {name: lo0, type: virtual, description: third}\n",
     );
-    let loaded = sot::load::load_workdir(fx.root()).unwrap();
-    let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
+    let comp = common::compile(fx.root());
     let found: Vec<(u32, &str, u32)> = comp
         .diagnostics
         .iter()

@@ -40,8 +40,7 @@ ip_addresses:
 
 fn compile(text: &str) -> (common::Fixture, sot::compile::Compilation) {
     let fx = common::materialise_str(text);
-    let loaded = sot::load::load_workdir(fx.root()).expect("load");
-    let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
+    let comp = common::compile(fx.root());
     (fx, comp)
 }
 

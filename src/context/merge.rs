@@ -91,33 +91,34 @@ impl<'a> Merged<'a> {
     /// Every leaf with its path, depth first in key order.
     pub fn leaves(&self) -> Vec<(String, &Entry<'a>)> {
         let mut out = Vec::new();
-        walk(&self.root, "", &mut out);
+        visit(&self.root, &mut Vec::new(), &mut |keys, e| {
+            out.push((keys.iter().fold(String::new(), |path, k| join(&path, k)), e));
+        });
         out
     }
 
     /// Every leaf, in the order of [`Merged::leaves`], without building its path.
     pub fn leaf_entries(&self) -> Vec<&Entry<'a>> {
-        fn walk<'m, 'a>(m: &'m IndexMap<&'a str, Entry<'a>>, out: &mut Vec<&'m Entry<'a>>) {
-            for e in m.values() {
-                match &e.value {
-                    MValue::Map(inner) if !inner.is_empty() => walk(inner, out),
-                    _ => out.push(e),
-                }
-            }
-        }
         let mut out = Vec::new();
-        walk(&self.root, &mut out);
+        visit(&self.root, &mut Vec::new(), &mut |_, e| out.push(e));
         out
     }
 }
 
-fn walk<'m, 'a>(m: &'m IndexMap<&'a str, Entry<'a>>, prefix: &str, out: &mut Vec<(String, &'m Entry<'a>)>) {
+/// Call `f` with every leaf and the keys leading to it, depth first in key order (an empty
+/// mapping is a leaf).
+fn visit<'m, 'a>(
+    m: &'m IndexMap<&'a str, Entry<'a>>,
+    keys: &mut Vec<&'a str>,
+    f: &mut dyn FnMut(&[&'a str], &'m Entry<'a>),
+) {
     for (k, e) in m {
-        let path = join(prefix, k);
+        keys.push(k);
         match &e.value {
-            MValue::Map(inner) if !inner.is_empty() => walk(inner, &path, out),
-            _ => out.push((path, e)),
+            MValue::Map(inner) if !inner.is_empty() => visit(inner, keys, f),
+            _ => f(keys, e),
         }
+        keys.pop();
     }
 }
 

@@ -141,6 +141,24 @@ pub fn markdown(codes: &[Code]) -> String {
     s
 }
 
+/// Run `f` on every item in parallel, each with diagnostics of its own, and append them to
+/// `diags` in item order, however the work was scheduled.
+pub fn each_in_parallel<I: rayon::iter::IndexedParallelIterator>(
+    items: I,
+    diags: &mut Vec<Diagnostic>,
+    f: impl Fn(I::Item, &mut Vec<Diagnostic>) + Sync + Send,
+) {
+    use rayon::iter::ParallelIterator;
+    let found: Vec<Vec<Diagnostic>> = items
+        .map(|item| {
+            let mut d = Vec::new();
+            f(item, &mut d);
+            d
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
+}
+
 /// Sort diagnostics into their stable output order and drop exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

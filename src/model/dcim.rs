@@ -642,14 +642,14 @@ impl serde::Serialize for Interface {
 impl Interface {
     /// An interface created from a device-type template.
     pub fn from_template(c: &Component, index: u32) -> Interface {
-        Interface {
+        let mut i = Interface {
             name: c.name.clone(),
-            template: Some(index),
+            template: None,
             inline: false,
-            interface_type: c.component_type.clone(),
-            enabled: c.enabled,
-            mgmt_only: Some(c.mgmt_only),
-            description: c.description.clone(),
+            interface_type: None,
+            enabled: None,
+            mgmt_only: None,
+            description: None,
             mode: None,
             untagged_vlan: None,
             tagged_vlans: Vec::new(),
@@ -657,8 +657,10 @@ impl Interface {
             parent_id: None,
             tags: Vec::new(),
             ip_addresses: Vec::new(),
-            extra: InterfaceExtra { label: c.label.clone(), ..InterfaceExtra::default() }.boxed(),
-        }
+            extra: None,
+        };
+        i.fill_from_template(c, index);
+        i
     }
 
     /// The extra fields, to write them (allocated on first use).
@@ -676,8 +678,14 @@ impl Interface {
     /// An interface written inline over the device type's template `c` (at `index`):
     /// the fields it leaves unset come from the template. Only those are copied.
     pub fn over_template(&mut self, c: &Component, index: u32) {
-        self.template = Some(index);
+        self.fill_from_template(c, index);
         self.inline = true;
+    }
+
+    /// Take the template `c` (at `index`), and each field a template carries that this
+    /// interface leaves unset.
+    fn fill_from_template(&mut self, c: &Component, index: u32) {
+        self.template = Some(index);
         if self.interface_type.is_none() {
             self.interface_type = c.component_type.clone();
         }

@@ -3,7 +3,7 @@
 
 use super::index::{Index, VlanScope};
 use super::link::{all, ip_flat, opt, unknown};
-use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, each_in_parallel};
 use crate::model::*;
 use rayon::prelude::*;
 
@@ -98,17 +98,10 @@ pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnos
     });
     // Each device looks through its own interfaces: in parallel, diagnostics in device order.
     let ips = &inv.ip_addresses;
-    let found: Vec<Vec<Diagnostic>> = inv
-        .devices
-        .par_iter_mut()
-        .map(|d| {
-            let mut diags = Vec::new();
-            d.primary_ip4_id = primary(&mut diags, d, ips, false);
-            d.primary_ip6_id = primary(&mut diags, d, ips, true);
-            diags
-        })
-        .collect();
-    diags.extend(found.into_iter().flatten());
+    each_in_parallel(inv.devices.par_iter_mut(), diags, |d, diags| {
+        d.primary_ip4_id = primary(diags, d, ips, false);
+        d.primary_ip6_id = primary(diags, d, ips, true);
+    });
 }
 
 /// Give every device its type's interfaces; inline interfaces refine or extend them.
@@ -189,26 +182,19 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) -> V
         })
         .collect();
     let types = &inv.device_types;
-    let missing: Vec<Vec<Diagnostic>> = inv
-        .devices
-        .par_iter_mut()
-        .map(|dev| {
-            let mut diags = Vec::new();
-            // Without a known type, interface types cannot be checked against it.
-            let Some(dt) = dev.device_type.id else { return diags };
-            let (order, by_name) = &templates[dt.index()];
-            let dt = &types[dt.index()];
-            let inline = std::mem::take(&mut dev.interfaces);
-            // Each inline interface's position among the type's (`None`: the device's own).
-            let at: Vec<Option<usize>> = inline.iter().map(|i| by_name.get(i.name.as_str()).copied()).collect();
-            for (i, _) in inline.iter().zip(&at).filter(|(i, at)| at.is_none() && i.interface_type.is_none()) {
-                diags.push(missing_type(i, &dev.name.value, &dt.slug.value));
-            }
-            dev.interfaces = materialise(inline, &at, order, dt);
-            diags
-        })
-        .collect();
-    diags.extend(missing.into_iter().flatten());
+    each_in_parallel(inv.devices.par_iter_mut(), diags, |dev, diags| {
+        // Without a known type, interface types cannot be checked against it.
+        let Some(dt) = dev.device_type.id else { return };
+        let (order, by_name) = &templates[dt.index()];
+        let dt = &types[dt.index()];
+        let inline = std::mem::take(&mut dev.interfaces);
+        // Each inline interface's position among the type's (`None`: the device's own).
+        let at: Vec<Option<usize>> = inline.iter().map(|i| by_name.get(i.name.as_str()).copied()).collect();
+        for (i, _) in inline.iter().zip(&at).filter(|(i, at)| at.is_none() && i.interface_type.is_none()) {
+            diags.push(missing_type(i, &dev.name.value, &dt.slug.value));
+        }
+        dev.interfaces = materialise(inline, &at, order, dt);
+    });
     templates.iter().map(|(_, by_name)| by_name.iter().map(|(&n, &k)| (n.to_string(), k as u32)).collect()).collect()
 }
 

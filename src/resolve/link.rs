@@ -4,7 +4,7 @@ use crate::hash::HashMap;
 use rayon::prelude::*;
 
 use super::index::{Index, KeyMap};
-use crate::diagnostic::{Code, Diagnostic, Span, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, Span, did_you_mean, each_in_parallel};
 use crate::model::*;
 use crate::source::SourceSet;
 
@@ -187,23 +187,16 @@ pub fn link_flat(inv: &mut Inventory, ix: &Index, sources: &SourceSet, diags: &m
         opt(diags, &mut x.manufacturer, &ix.manufacturers, "manufacturer");
         template_ref(diags, &x.config_template, sources, cfg_dirs.0);
     }
-    // A fleet's devices are linked in parallel; diagnostics are sorted before they are shown.
-    let found: Vec<Vec<Diagnostic>> = inv
-        .devices
-        .par_iter_mut()
-        .map(|x| {
-            let mut d = Vec::new();
-            one(&mut d, &mut x.device_type, &ix.device_types, "device type");
-            one(&mut d, &mut x.role, &ix.device_roles, "device role");
-            one(&mut d, &mut x.site, &ix.sites, "site");
-            opt(&mut d, &mut x.platform, &ix.platforms, "platform");
-            opt(&mut d, &mut x.tenant, &ix.tenants, "tenant");
-            all(&mut d, &mut x.tags, &ix.tags, "tag");
-            template_ref(&mut d, &x.config_template, sources, cfg_dirs.0);
-            d
-        })
-        .collect();
-    diags.extend(found.into_iter().flatten());
+    // A fleet's devices are linked in parallel.
+    each_in_parallel(inv.devices.par_iter_mut(), diags, |x, d| {
+        one(d, &mut x.device_type, &ix.device_types, "device type");
+        one(d, &mut x.role, &ix.device_roles, "device role");
+        one(d, &mut x.site, &ix.sites, "site");
+        opt(d, &mut x.platform, &ix.platforms, "platform");
+        opt(d, &mut x.tenant, &ix.tenants, "tenant");
+        all(d, &mut x.tags, &ix.tags, "tag");
+        template_ref(d, &x.config_template, sources, cfg_dirs.0);
+    });
     for x in &mut inv.vrfs {
         opt(diags, &mut x.tenant, &ix.tenants, "tenant");
         all(diags, &mut x.tags, &ix.tags, "tag");
@@ -280,22 +273,15 @@ pub fn link_flat(inv: &mut Inventory, ix: &Index, sources: &SourceSet, diags: &m
     for x in &inv_ro.racks {
         custom_fields(&mut cf, &x.custom_fields, "dcim.rack", inv_ro, ix);
     }
-    let found: Vec<Vec<Diagnostic>> = inv_ro
-        .devices
-        .par_iter()
-        .map(|x| {
-            let mut cf = Vec::new();
-            custom_fields(&mut cf, &x.custom_fields, "dcim.device", inv_ro, ix);
-            for i in &x.interfaces {
-                custom_fields(&mut cf, &i.custom_fields, "dcim.interface", inv_ro, ix);
-                for ip in &i.inline_ips {
-                    custom_fields(&mut cf, &ip.custom_fields, "ipam.ipaddress", inv_ro, ix);
-                }
+    each_in_parallel(inv_ro.devices.par_iter(), &mut cf, |x, cf| {
+        custom_fields(cf, &x.custom_fields, "dcim.device", inv_ro, ix);
+        for i in &x.interfaces {
+            custom_fields(cf, &i.custom_fields, "dcim.interface", inv_ro, ix);
+            for ip in &i.inline_ips {
+                custom_fields(cf, &ip.custom_fields, "ipam.ipaddress", inv_ro, ix);
             }
-            cf
-        })
-        .collect();
-    cf.extend(found.into_iter().flatten());
+        }
+    });
     for x in &inv_ro.prefixes {
         custom_fields(&mut cf, &x.custom_fields, "ipam.prefix", inv_ro, ix);
     }
@@ -388,20 +374,14 @@ pub fn link_scoped(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>)
     }
     let mut dev_refs: Vec<_> = inv.devices.iter_mut().map(|d| (d.site.id, d.location.take(), d.rack.take())).collect();
     let inv_ro: &Inventory = inv;
-    let found: Vec<Vec<Diagnostic>> = dev_refs
-        .par_iter_mut()
-        .map(|(site, loc, rack)| {
-            let mut diags = Vec::new();
-            if let Some(l) = loc {
-                in_site(&mut diags, l, *site, &ix.locations, "location", inv_ro);
-            }
-            if let Some(r) = rack {
-                in_site(&mut diags, r, *site, &ix.racks, "rack", inv_ro);
-            }
-            diags
-        })
-        .collect();
-    diags.extend(found.into_iter().flatten());
+    each_in_parallel(dev_refs.par_iter_mut(), diags, |(site, loc, rack), d| {
+        if let Some(l) = loc {
+            in_site(d, l, *site, &ix.locations, "location", inv_ro);
+        }
+        if let Some(r) = rack {
+            in_site(d, r, *site, &ix.racks, "rack", inv_ro);
+        }
+    });
     for (d, (_, loc, rack)) in inv.devices.iter_mut().zip(dev_refs) {
         d.location = loc;
         d.rack = rack;

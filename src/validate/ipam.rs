@@ -8,7 +8,7 @@ use ipnet::IpNet;
 use rayon::prelude::*;
 
 use super::Rule;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, each_in_parallel};
 use crate::model::*;
 use crate::resolve::Index;
 
@@ -99,43 +99,36 @@ impl Rule for Ipam {
             }
         }
         // Each address on its own: in parallel.
-        let found: Vec<Vec<Diagnostic>> = inv
-            .ip_addresses
-            .par_iter()
-            .map(|ip| {
-                let mut out = Vec::new();
-                let Some(vrf) = vrf_of(&ip.vrf) else { return out };
-                let a = ip.address.value;
-                if !nets.contain(vrf, a.addr()) {
-                    out.push(
-                        Diagnostic::new(
-                            Code::AddressOutsidePrefix,
-                            ip.address.span,
-                            format!("{a} lies in no prefix of {}", vrf_name(inv, vrf)),
-                        )
-                        .label("no containing prefix")
-                        .help(format!(
-                            "add a prefix such as `{}` to {}, or fix the address",
-                            a.trunc(),
-                            vrf_name(inv, vrf)
-                        )),
-                    );
-                }
-                if ip.assigned.is_some() && is_network_or_broadcast(a) {
-                    out.push(
-                        Diagnostic::new(
-                            Code::NetworkIdAddress,
-                            ip.address.span,
-                            format!("{a} is the {} of its subnet", which(a)),
-                        )
-                        .label("cannot be assigned to an interface")
-                        .help("use a host address of the subnet, or a /31 or /32 (/127 or /128) mask"),
-                    );
-                }
-                out
-            })
-            .collect();
-        out.extend(found.into_iter().flatten());
+        each_in_parallel(inv.ip_addresses.par_iter(), out, |ip, out| {
+            let Some(vrf) = vrf_of(&ip.vrf) else { return };
+            let a = ip.address.value;
+            if !nets.contain(vrf, a.addr()) {
+                out.push(
+                    Diagnostic::new(
+                        Code::AddressOutsidePrefix,
+                        ip.address.span,
+                        format!("{a} lies in no prefix of {}", vrf_name(inv, vrf)),
+                    )
+                    .label("no containing prefix")
+                    .help(format!(
+                        "add a prefix such as `{}` to {}, or fix the address",
+                        a.trunc(),
+                        vrf_name(inv, vrf)
+                    )),
+                );
+            }
+            if ip.assigned.is_some() && is_network_or_broadcast(a) {
+                out.push(
+                    Diagnostic::new(
+                        Code::NetworkIdAddress,
+                        ip.address.span,
+                        format!("{a} is the {} of its subnet", which(a)),
+                    )
+                    .label("cannot be assigned to an interface")
+                    .help("use a host address of the subnet, or a /31 or /32 (/127 or /128) mask"),
+                );
+            }
+        });
     }
 }
 

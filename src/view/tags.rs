@@ -68,7 +68,7 @@ impl Object for TagList {
         if let Some(t) = key.downcast_object_ref::<TagValue>() {
             return self.find(&t.name).cloned();
         }
-        self.find(key.as_str()?).cloned()
+        self.get_value_by_str(key.as_str()?)
     }
 
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {

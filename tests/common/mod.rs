@@ -113,6 +113,12 @@ fn unescape(s: &str) -> Vec<u8> {
     out
 }
 
+/// Load and compile a laid-out repository.
+pub fn compile(root: &Path) -> sot::compile::Compilation {
+    let loaded = sot::load::load_workdir(root).expect("load");
+    sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics)
+}
+
 /// Check a laid-out repository; returns `CODE file:line:col` for each diagnostic, sorted.
 pub fn check(root: &Path) -> Vec<String> {
     let loaded = sot::load::load_workdir(root).expect("load");
