@@ -11,6 +11,7 @@
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Pos, Span};
 use crate::project::{self, Config};
@@ -158,9 +159,12 @@ fn load(tree: &dyn Tree, root: PathBuf, ids: Option<IdRegistry>) -> Result<Loade
             dirs.iter().flat_map(|d| tree.files(d, exts, config.max_file_size)).collect();
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);
-        let mut paths = Vec::with_capacity(found.len());
-        for (path, f) in found {
-            add_found(&path, f, kind, sources, &mut diagnostics);
+        // Decoding a file (checking its UTF-8, copying it into shared text) is done in
+        // parallel; the files are then numbered in path order.
+        let decoded: Vec<(String, Decoded)> = found.into_par_iter().map(|(path, f)| (path, decode(f))).collect();
+        let mut paths = Vec::with_capacity(decoded.len());
+        for (path, f) in decoded {
+            add_decoded(&path, f, kind, sources, &mut diagnostics);
             paths.push(path);
         }
         paths
@@ -183,18 +187,36 @@ fn load(tree: &dyn Tree, root: PathBuf, ids: Option<IdRegistry>) -> Result<Loade
     Ok(Loaded { root, sources, config, diagnostics })
 }
 
-fn add_found(path: &str, f: Found, kind: FileKind, sources: &mut SourceSet, diags: &mut Vec<Diagnostic>) {
+/// A found file, its text decoded.
+enum Decoded {
+    Text(Arc<str>),
+    /// Not UTF-8: the text read lossily, and where the first bad byte is.
+    BadEncoding(String, Pos),
+    TooLarge(u64),
+    Unusable(String),
+}
+
+fn decode(f: Found) -> Decoded {
     match f {
         Found::File(bytes) => match decode_text(bytes) {
-            Ok(text) => {
-                sources.add(path, kind, text);
-            }
-            Err((text, at)) => {
-                let id = sources.add_unusable(path, kind, text);
-                diags.push(encoding_error(id, at));
-            }
+            Ok(text) => Decoded::Text(text.into()),
+            Err((text, at)) => Decoded::BadEncoding(text, at),
         },
-        Found::TooLarge(size) => {
+        Found::TooLarge(size) => Decoded::TooLarge(size),
+        Found::Unusable(why) => Decoded::Unusable(why),
+    }
+}
+
+fn add_decoded(path: &str, f: Decoded, kind: FileKind, sources: &mut SourceSet, diags: &mut Vec<Diagnostic>) {
+    match f {
+        Decoded::Text(text) => {
+            sources.add(path, kind, text);
+        }
+        Decoded::BadEncoding(text, at) => {
+            let id = sources.add_unusable(path, kind, text);
+            diags.push(encoding_error(id, at));
+        }
+        Decoded::TooLarge(size) => {
             let id = sources.add_unusable(path, kind, "");
             diags.push(
                 Diagnostic::new(
@@ -206,7 +228,7 @@ fn add_found(path: &str, f: Found, kind: FileKind, sources: &mut SourceSet, diag
                 .help("split the file, or raise `max_file_size` in sot.yaml"),
             );
         }
-        Found::Unusable(why) => {
+        Decoded::Unusable(why) => {
             let id = sources.add_unusable(path, kind, "");
             diags.push(
                 Diagnostic::new(Code::FileUnreadable, Span::file_start(id), why)
@@ -234,9 +256,10 @@ impl Tree for Workdir {
 
     fn files(&self, dir: &str, exts: &[&str], max: u64) -> Vec<(String, Found)> {
         let base = self.root.join(dir);
-        let mut out = Vec::new();
+        // The walk lists the files; they are read in parallel.
+        let mut out: Vec<(String, Listed)> = Vec::new();
         if !base.exists() {
-            return out;
+            return Vec::new();
         }
         for entry in walkdir::WalkDir::new(&base).follow_links(false) {
             let Ok(entry) = entry else { continue };
@@ -247,24 +270,40 @@ impl Tree for Workdir {
                 match target {
                     Some(t) if t.starts_with(&self.root) => {
                         if t.is_file() && ext_ok(&rel, exts) {
-                            out.push((rel, read(path, max)));
+                            out.push((rel, Listed::Read(path.to_path_buf())));
                         }
                     }
                     _ => {
                         if ext_ok(&rel, exts) || target.is_none_or(|t| t.is_dir()) {
                             out.push((
                                 rel,
-                                Found::Unusable("symlink leads outside the repository; it is not followed".into()),
+                                Listed::Found(Found::Unusable(
+                                    "symlink leads outside the repository; it is not followed".into(),
+                                )),
                             ));
                         }
                     }
                 }
             } else if entry.file_type().is_file() && ext_ok(&rel, exts) {
-                out.push((rel, read(path, max)));
+                out.push((rel, Listed::Read(path.to_path_buf())));
             }
         }
-        out
+        out.into_par_iter()
+            .map(|(rel, l)| {
+                let f = match l {
+                    Listed::Read(path) => read(&path, max),
+                    Listed::Found(f) => f,
+                };
+                (rel, f)
+            })
+            .collect()
     }
+}
+
+/// A file the walk listed: to be read, or already judged.
+enum Listed {
+    Read(PathBuf),
+    Found(Found),
 }
 
 fn read(path: &Path, max: u64) -> Found {

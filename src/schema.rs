@@ -123,7 +123,7 @@ fn parse_doc(id: FileId, path: &str, text: &str, diags: &mut Vec<Diagnostic>) ->
 }
 
 /// The node under `root` at `path` (keys and list indexes), or the deepest one found.
-pub fn node_at<'a>(root: &'a Node, path: &[String]) -> &'a Node {
+pub fn node_at<'a>(root: &'a Node<'a>, path: &[String]) -> &'a Node<'a> {
     let mut node = root;
     for k in path {
         let next = match &node.value {

@@ -22,7 +22,7 @@ pub enum Source {
 #[derive(Clone, Debug)]
 pub enum MValue<'a> {
     Map(IndexMap<&'a str, Entry<'a>>),
-    Leaf(&'a Node),
+    Leaf(&'a Node<'a>),
 }
 
 /// One key of a merged mapping.
@@ -67,7 +67,7 @@ impl<'a> Merged<'a> {
     }
 
     /// The entry at a JSON-pointer-like path of keys (list indexes descend into the leaf's node).
-    pub fn lookup(&self, path: &[String]) -> Option<(&Entry<'a>, Option<&'a Node>)> {
+    pub fn lookup(&self, path: &[String]) -> Option<(&Entry<'a>, Option<&'a Node<'a>>)> {
         let (first, rest) = path.split_first()?;
         let mut entry = self.root.get(first.as_str())?;
         let mut rest = rest;
@@ -123,7 +123,7 @@ fn visit<'m, 'a>(
 }
 
 /// Follow list indexes and keys into a YAML node.
-fn descend<'a>(mut node: &'a Node, path: &[String]) -> Option<&'a Node> {
+fn descend<'a>(mut node: &'a Node<'a>, path: &[String]) -> Option<&'a Node<'a>> {
     for k in path {
         node = match &node.value {
             Value::Seq(items) => items.get(k.parse::<usize>().ok()?)?,
@@ -138,7 +138,7 @@ fn join(prefix: &str, key: &str) -> String {
     if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
 }
 
-fn leaf_or_map(node: &Node, source: Source) -> MValue<'_> {
+fn leaf_or_map<'a>(node: &'a Node<'a>, source: Source) -> MValue<'a> {
     match &node.value {
         Value::Map(entries) => {
             let mut m = IndexMap::with_capacity(entries.len());

@@ -276,7 +276,7 @@ pub struct Component {
     pub mgmt_only: bool,
     pub enabled: Option<bool>,
     /// Other fields of the kind, kept as written.
-    pub extra: Vec<(&'static str, Node)>,
+    pub extra: Vec<(&'static str, Node<'static>)>,
 }
 
 /// A front-to-rear port mapping (the library's newer `port-mappings:` form).
@@ -398,7 +398,7 @@ fn lower_component(item: &Node, kind: ComponentKind, diags: &mut Vec<Diagnostic>
             "enabled" => enabled = c.bool(field).map(|b| b.value),
             _ => {
                 if let Some(n) = c.node(field) {
-                    extra.push((field, n.clone()));
+                    extra.push((field, n.to_static()));
                 }
             }
         }
@@ -805,7 +805,7 @@ pub struct Device {
     pub comments: Option<Text>,
     pub tags: Vec<Ref<Tag>>,
     pub custom_fields: Vec<CustomValue>,
-    pub local_context_data: Option<Node>,
+    pub local_context_data: Option<Node<'static>>,
     /// The device's interfaces: its type's, refined or extended by those written inline.
     #[serde(skip)]
     pub interfaces: Vec<Interface>,
@@ -841,7 +841,7 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
     let comments = o.str("comments");
     let tags = tags(o);
     let custom_fields = custom_fields(o);
-    let local_context_data = o.map("local_context_data").cloned();
+    let local_context_data = o.map("local_context_data").map(Node::to_static);
     let items = o.list("interfaces");
     let mut interfaces: Vec<Interface> = Vec::with_capacity(items.len());
     // The names' hashes: only a repeated hash (almost always a repeated name) is looked for

@@ -60,8 +60,8 @@ pub struct FieldSpec {
 }
 
 pub struct Obj<'a, 'd> {
-    node: &'a Node,
-    entries: &'a [(Node, Node)],
+    node: &'a Node<'a>,
+    entries: &'a [(Node<'a>, Node<'a>)],
     what: &'static str,
     known: Vec<&'static str>,
     /// Bit `n % 64` set: some key is `n` bytes long. Most fields an object is asked for are
@@ -87,7 +87,7 @@ pub fn wrong_type(node: &Node, expected: &str, context: &str) -> Diagnostic {
 
 impl<'a, 'd> Obj<'a, 'd> {
     /// Start reading `node` as one `what` (e.g. "device"). `None` (and a diagnostic) if it is not a mapping.
-    pub fn new(node: &'a Node, what: &'static str, diags: &'d mut Vec<Diagnostic>) -> Option<Self> {
+    pub fn new(node: &'a Node<'a>, what: &'static str, diags: &'d mut Vec<Diagnostic>) -> Option<Self> {
         match &node.value {
             Value::Map(entries) => Some(Obj {
                 node,
@@ -133,7 +133,7 @@ impl<'a, 'd> Obj<'a, 'd> {
     }
 
     /// The raw node of `key`, if present and not null.
-    pub fn node(&mut self, key: &'static str) -> Option<&'a Node> {
+    pub fn node(&mut self, key: &'static str) -> Option<&'a Node<'a>> {
         self.known.push(key);
         self.note(key, FieldType::Any, false);
         if self.lengths & 1 << (key.len() % 64) == 0 {
@@ -145,7 +145,7 @@ impl<'a, 'd> Obj<'a, 'd> {
     }
 
     /// Like [`Obj::node`], but a missing field is an error.
-    pub fn required(&mut self, key: &'static str) -> Option<&'a Node> {
+    pub fn required(&mut self, key: &'static str) -> Option<&'a Node<'a>> {
         let n = self.node(key);
         self.note(key, FieldType::Any, true);
         if n.is_none() {
@@ -244,7 +244,7 @@ impl<'a, 'd> Obj<'a, 'd> {
     }
 
     /// A list; a missing field is an empty list.
-    pub fn list(&mut self, key: &'static str) -> &'a [Node] {
+    pub fn list(&mut self, key: &'static str) -> &'a [Node<'a>] {
         self.note(key, FieldType::List, false);
         let Some(n) = self.node(key) else { return &[] };
         match &n.value {
@@ -264,7 +264,7 @@ impl<'a, 'd> Obj<'a, 'd> {
     }
 
     /// A mapping node (kept as YAML, e.g. context data).
-    pub fn map(&mut self, key: &'static str) -> Option<&'a Node> {
+    pub fn map(&mut self, key: &'static str) -> Option<&'a Node<'a>> {
         self.note(key, FieldType::Map, false);
         let n = self.node(key)?;
         if n.as_map().is_none() {
@@ -297,14 +297,14 @@ impl<'a, 'd> Obj<'a, 'd> {
 /// `lower` applied to each of `items`, keeping the successes. The vector is sized for the
 /// list (a collected `filter_map` starts at four elements: an interface's one inline
 /// address took four addresses' room).
-pub fn each<T>(items: &[Node], mut lower: impl FnMut(&Node) -> Option<T>) -> Vec<T> {
+pub fn each<'a, T>(items: &'a [Node<'a>], mut lower: impl FnMut(&'a Node<'a>) -> Option<T>) -> Vec<T> {
     let mut out = Vec::with_capacity(items.len());
     out.extend(items.iter().filter_map(&mut lower));
     out
 }
 
 /// The text of a scalar usable as a string: strings and numbers as written; not booleans.
-pub fn scalar_text(n: &Node) -> Option<&str> {
+pub fn scalar_text<'a>(n: &'a Node<'_>) -> Option<&'a str> {
     match &n.value {
         Value::Scalar(s) if !s.is_bool() => Some(&s.text),
         _ => None,

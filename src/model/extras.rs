@@ -58,7 +58,7 @@ pub struct ConfigContext {
     pub is_active: bool,
     pub description: Option<Text>,
     pub schema: Option<Text>,
-    pub data: Option<Node>,
+    pub data: Option<Node<'static>>,
     pub assign: Assignments,
 }
 
@@ -77,7 +77,7 @@ pub fn lower_config_context(o: &mut Obj<'_, '_>) -> Option<ConfigContext> {
     let is_active = o.bool("is_active").is_none_or(|b| b.value);
     let description = o.str("description");
     let schema = o.str("schema");
-    let data = o.map("data").cloned();
+    let data = o.map("data").map(Node::to_static);
     let assign = Assignments {
         regions: refs(o, "regions"),
         site_groups: refs(o, "site_groups"),
@@ -129,7 +129,7 @@ pub struct CustomField {
     pub label: Option<Text>,
     pub description: Option<Text>,
     pub required: bool,
-    pub default: Option<Node>,
+    pub default: Option<Node<'static>>,
     pub validation_minimum: Option<Spanned<f64>>,
     pub validation_maximum: Option<Spanned<f64>>,
     pub validation_regex: Option<Text>,
@@ -147,7 +147,7 @@ pub fn lower_custom_field(o: &mut Obj<'_, '_>) -> Option<CustomField> {
     let label = o.str("label");
     let description = o.str("description");
     let required = o.bool("required").is_some_and(|b| b.value);
-    let default = o.node("default").cloned();
+    let default = o.node("default").map(Node::to_static);
     let validation_minimum = o.number("validation_minimum", f64::MIN, f64::MAX);
     let validation_maximum = o.number("validation_maximum", f64::MIN, f64::MAX);
     let validation_regex = o.str("validation_regex");

@@ -95,7 +95,7 @@ impl<T> serde::Serialize for Ref<T> {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CustomValue {
     pub name: Text,
-    pub value: Node,
+    pub value: Node<'static>,
 }
 
 macro_rules! inventory {
@@ -278,7 +278,7 @@ pub(crate) mod read {
         n.as_map()
             .unwrap_or_default()
             .iter()
-            .map(|(k, v)| CustomValue { name: Spanned::new(k.key_text().to_string(), k.span), value: v.clone() })
+            .map(|(k, v)| CustomValue { name: Spanned::new(k.key_text().to_string(), k.span), value: v.to_static() })
             .collect()
     }
 

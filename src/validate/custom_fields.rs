@@ -288,7 +288,7 @@ fn report(
 }
 
 /// A string scalar's text.
-fn string(n: &Node) -> Option<&str> {
+fn string<'a>(n: &'a Node<'_>) -> Option<&'a str> {
     match n.as_scalar()?.typed() {
         Typed::Str(s) => Some(s),
         _ => None,

@@ -27,7 +27,7 @@ pub(super) struct Bail;
 type R<T> = Result<T, Bail>;
 
 /// Feed `text`'s events to `b`. On `Err`, `b` holds a partial tree and must be dropped.
-pub(super) fn parse(file: FileId, text: &str, b: &mut Builder) -> R<()> {
+pub(super) fn parse<'a>(file: FileId, text: &'a str, b: &mut Builder<'a>) -> R<()> {
     let ascii = precheck(text)?;
     let mut p = Scanner { s: text.as_bytes(), text, pos: 0, line: 1, line_start: 0, ascii, file, b };
     p.document()
@@ -71,7 +71,7 @@ struct Scanner<'a, 'b> {
     line_start: usize,
     ascii: bool,
     file: FileId,
-    b: &'b mut Builder,
+    b: &'b mut Builder<'a>,
 }
 
 /// Bytes that end a plain scalar in a flow collection (or may: `:` and `#` are checked further).

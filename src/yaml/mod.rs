@@ -40,7 +40,7 @@ impl Default for Limits {
 /// Files in the subset inventories are written in take the fast path ([`fast`]); any other
 /// file, and every file with an error, goes through the general YAML parser. Both give the
 /// same tree, spans and diagnostics.
-pub fn parse(file: FileId, text: &str, limits: Limits, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+pub fn parse<'t>(file: FileId, text: &'t str, limits: Limits, diags: &mut Vec<Diagnostic>) -> Option<Node<'t>> {
     let mut b = Builder::new(limits);
     if fast::parse(file, text, &mut b).is_ok() {
         diags.append(&mut b.dups);
@@ -51,7 +51,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits, diags: &mut Vec<Diagnosti
 
 /// [`parse`] with the general YAML parser only. For tests that compare the two paths.
 #[doc(hidden)]
-pub fn parse_general(file: FileId, text: &str, limits: Limits, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+pub fn parse_general<'t>(file: FileId, text: &'t str, limits: Limits, diags: &mut Vec<Diagnostic>) -> Option<Node<'t>> {
     let mut b = Builder::new(limits);
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -105,33 +105,33 @@ fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic {
     Diagnostic::new(Code::YamlSyntax, span, format!("invalid YAML: {info}")).label(info.to_string())
 }
 
-enum Frame {
+enum Frame<'t> {
     Seq {
         span: Span,
         anchor: usize,
-        items: Vec<Node>,
+        items: Vec<Node<'t>>,
     },
     Map {
         span: Span,
         anchor: usize,
-        entries: Vec<(Node, Node)>,
-        key: Option<Node>,
+        entries: Vec<(Node<'t>, Node<'t>)>,
+        key: Option<Node<'t>>,
         index: Option<HashMap<Box<str>, usize>>,
     },
 }
 
-struct Builder {
+struct Builder<'t> {
     limits: Limits,
-    stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    stack: Vec<Frame<'t>>,
+    anchors: HashMap<usize, (Node<'t>, usize)>,
     alias_nodes: usize,
-    root: Option<Node>,
+    root: Option<Node<'t>>,
     docs: usize,
     /// Duplicate keys found so far; they do not stop the file.
     dups: Vec<Diagnostic>,
 }
 
-impl Builder {
+impl<'t> Builder<'t> {
     fn new(limits: Limits) -> Self {
         Builder {
             limits,
@@ -145,7 +145,7 @@ impl Builder {
     }
 
     /// The document's root; a null node for an empty file.
-    fn finish(self, file: FileId) -> Node {
+    fn finish(self, file: FileId) -> Node<'t> {
         self.root.unwrap_or(Node { span: Span::file_start(file), value: Value::Null })
     }
 }
@@ -153,9 +153,9 @@ impl Builder {
 /// Maps at or above this many keys index their keys for the duplicate check.
 const INDEX_AT: usize = 16;
 
-impl Builder {
+impl<'t> Builder<'t> {
     /// Handle one event; `Ok(true)` ends parsing.
-    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<bool, Box<Diagnostic>> {
+    fn on_event(&mut self, event: Event<'t>, span: Span) -> Result<bool, Box<Diagnostic>> {
         match event {
             Event::StreamStart | Event::Nothing | Event::DocumentEnd => {}
             Event::StreamEnd => return Ok(true),
@@ -172,11 +172,8 @@ impl Builder {
             Event::Scalar(text, style, anchor, tag) => {
                 let forced_str = tag.as_ref().is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
                 let quoted = forced_str || !matches!(style, ScalarStyle::Plain);
-                let value = if !quoted && is_null(&text) {
-                    Value::Null
-                } else {
-                    Value::Scalar(Scalar { text: text.into_owned().into_boxed_str(), quoted })
-                };
+                let value =
+                    if !quoted && is_null(&text) { Value::Null } else { Value::Scalar(Scalar { text, quoted }) };
                 self.push_node(Node { span, value }, anchor)?;
             }
             Event::SequenceStart(anchor, _) => {
@@ -195,7 +192,8 @@ impl Builder {
             }
             Event::MappingEnd => {
                 if let Some(Frame::Map { mut span, anchor, entries, .. }) = self.stack.pop() {
-                    span.end = entries.last().map_or(span.end, |(_, v): &(Node, Node)| v.span.end).max(span.end);
+                    span.end =
+                        entries.last().map_or(span.end, |(_, v): &(Node<'t>, Node<'t>)| v.span.end).max(span.end);
                     let entries = apply_merge_keys(entries);
                     self.push_node(Node { span, value: Value::Map(entries) }, anchor)?;
                 }
@@ -240,7 +238,7 @@ impl Builder {
         Ok(())
     }
 
-    fn push_node(&mut self, node: Node, anchor: usize) -> Result<(), Box<Diagnostic>> {
+    fn push_node(&mut self, node: Node<'t>, anchor: usize) -> Result<(), Box<Diagnostic>> {
         if anchor != 0 {
             let size = node.count();
             self.anchors.insert(anchor, (node.clone(), size));
@@ -287,7 +285,7 @@ impl Builder {
     }
 }
 
-fn find_key(entries: &[(Node, Node)], index: &Option<HashMap<Box<str>, usize>>, name: &str) -> Option<usize> {
+fn find_key(entries: &[(Node<'_>, Node<'_>)], index: &Option<HashMap<Box<str>, usize>>, name: &str) -> Option<usize> {
     match index {
         Some(idx) => idx.get(name).copied(),
         None => entries.iter().position(|(k, _)| k.key_text() == name),
@@ -295,7 +293,7 @@ fn find_key(entries: &[(Node, Node)], index: &Option<HashMap<Box<str>, usize>>, 
 }
 
 /// YAML 1.1 merge keys (`<<: *defaults`): keys written in the mapping win over merged ones.
-fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+fn apply_merge_keys<'t>(entries: Vec<(Node<'t>, Node<'t>)>) -> Vec<(Node<'t>, Node<'t>)> {
     if !entries.iter().any(|(k, _)| k.key_text() == "<<" && !k.is_quoted()) {
         return entries;
     }
@@ -303,7 +301,7 @@ fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
         entries.into_iter().partition(|(k, _)| k.key_text() == "<<" && !k.is_quoted());
     let mut seen: crate::hash::HashSet<String> = own.iter().map(|(k, _)| k.key_text().to_string()).collect();
     for (_, src) in merges {
-        let maps: Vec<Node> = match src.value {
+        let maps: Vec<Node<'t>> = match src.value {
             Value::Seq(items) => items,
             _ => vec![src],
         };

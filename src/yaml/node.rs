@@ -1,26 +1,31 @@
 //! The spanned node tree and its YAML 1.2 core-schema reading of plain scalars.
 
+use std::borrow::Cow;
+
 use crate::diagnostic::Span;
 
+/// A node of a parsed file. Its scalars borrow the file's text where they are written
+/// as they read (most are); what outlives the parse (context data, custom-field values)
+/// is copied out with [`Node::to_static`].
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     pub span: Span,
-    pub value: Value,
+    pub value: Value<'a>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
-    Scalar(Scalar),
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Scalar(Scalar<'a>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
 /// A scalar as written. Plain scalars are typed on demand by the core schema
 /// (`42` is an integer, `true` a boolean); quoted and block scalars are strings.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Scalar {
-    pub text: Box<str>,
+pub struct Scalar<'a> {
+    pub text: Cow<'a, str>,
     pub quoted: bool,
 }
 
@@ -42,7 +47,7 @@ fn plain_bool(t: &str) -> Option<bool> {
     }
 }
 
-impl Scalar {
+impl Scalar<'_> {
     /// Whether the core schema reads this scalar as a boolean (as [`Scalar::typed`] would
     /// say, without trying the number forms).
     pub fn is_bool(&self) -> bool {
@@ -98,13 +103,24 @@ fn looks_float(t: &str) -> bool {
 }
 
 /// A node serialises as the JSON value it reads as.
-impl serde::Serialize for Node {
+impl serde::Serialize for Node<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.to_json().serialize(s)
     }
 }
 
-impl Node {
+impl<'a> Node<'a> {
+    /// A copy that owns its text, to keep after the file's tree is dropped.
+    pub fn to_static(&self) -> Node<'static> {
+        let value = match &self.value {
+            Value::Null => Value::Null,
+            Value::Scalar(s) => Value::Scalar(Scalar { text: Cow::Owned(s.text.to_string()), quoted: s.quoted }),
+            Value::Seq(items) => Value::Seq(items.iter().map(Node::to_static).collect()),
+            Value::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (k.to_static(), v.to_static())).collect()),
+        };
+        Node { span: self.span, value }
+    }
+
     /// The text of a mapping key (keys are scalars; a null key reads as `""`).
     pub fn key_text(&self) -> &str {
         match &self.value {
@@ -141,21 +157,21 @@ impl Node {
         }
     }
 
-    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+    pub fn as_map(&self) -> Option<&[(Node<'a>, Node<'a>)]> {
         match &self.value {
             Value::Map(e) => Some(e),
             _ => None,
         }
     }
 
-    pub fn as_seq(&self) -> Option<&[Node]> {
+    pub fn as_seq(&self) -> Option<&[Node<'a>]> {
         match &self.value {
             Value::Seq(e) => Some(e),
             _ => None,
         }
     }
 
-    pub fn as_scalar(&self) -> Option<&Scalar> {
+    pub fn as_scalar(&self) -> Option<&Scalar<'a>> {
         match &self.value {
             Value::Scalar(s) => Some(s),
             _ => None,
