@@ -102,11 +102,11 @@ fn pipeline(c: &mut Criterion) {
         let mut head = sot::source::SourceSet::with_registry(ids);
         let mut changed = 0;
         for (_, f) in base.sources.iter() {
-            let text: std::sync::Arc<str> = if f.path.ends_with("sites/site0000.yaml") {
+            let text: String = if f.path.ends_with("sites/site0000.yaml") {
                 changed += 1;
-                f.text.replacen("vlans:\n", "vlans:\n  - {vid: 190, name: v190, group: site0000-vlans}\n", 1).into()
+                f.text.replacen("vlans:\n", "vlans:\n  - {vid: 190, name: v190, group: site0000-vlans}\n", 1)
             } else {
-                f.text.clone()
+                f.text.to_string()
             };
             if f.parse {
                 head.add(f.path.clone(), f.kind, text);

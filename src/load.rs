@@ -11,7 +11,6 @@
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Pos, Span};
 use crate::project::{self, Config};
@@ -189,7 +188,7 @@ fn load(tree: &dyn Tree, root: PathBuf, ids: Option<IdRegistry>) -> Result<Loade
 
 /// A found file, its text decoded.
 enum Decoded {
-    Text(Arc<str>),
+    Text(String),
     /// Not UTF-8: the text read lossily, and where the first bad byte is.
     BadEncoding(String, Pos),
     TooLarge(u64),
@@ -199,7 +198,7 @@ enum Decoded {
 fn decode(f: Found) -> Decoded {
     match f {
         Found::File(bytes) => match decode_text(bytes) {
-            Ok(text) => Decoded::Text(text.into()),
+            Ok(text) => Decoded::Text(text),
             Err((text, at)) => Decoded::BadEncoding(text, at),
         },
         Found::TooLarge(size) => Decoded::TooLarge(size),

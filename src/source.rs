@@ -31,7 +31,8 @@ pub struct SourceFile {
     /// Path relative to the repository root, `/`-separated.
     pub path: String,
     pub kind: FileKind,
-    pub text: Arc<str>,
+    /// Shared with the other side of a diff; kept as read (no copy into an `Arc<str>`).
+    pub text: Arc<String>,
     /// False when loading already found the file unusable (not UTF-8, unreadable).
     pub parse: bool,
 }
@@ -59,7 +60,7 @@ impl SourceSet {
         SourceSet { registry: Some(registry), ..SourceSet::default() }
     }
 
-    pub fn add(&mut self, path: impl Into<String>, kind: FileKind, text: impl Into<Arc<str>>) -> FileId {
+    pub fn add(&mut self, path: impl Into<String>, kind: FileKind, text: impl Into<String>) -> FileId {
         let path = path.into();
         let id = match &self.registry {
             None => FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files")),
@@ -74,12 +75,12 @@ impl SourceSet {
             self.slots.resize(slot + 1, u32::MAX);
         }
         self.slots[slot] = self.files.len() as u32;
-        self.files.push((id, SourceFile { path, kind, text: text.into(), parse: true }));
+        self.files.push((id, SourceFile { path, kind, text: Arc::new(text.into()), parse: true }));
         id
     }
 
     /// Add a file that is shown in diagnostics but not parsed.
-    pub fn add_unusable(&mut self, path: impl Into<String>, kind: FileKind, text: impl Into<Arc<str>>) -> FileId {
+    pub fn add_unusable(&mut self, path: impl Into<String>, kind: FileKind, text: impl Into<String>) -> FileId {
         let id = self.add(path, kind, text);
         let slot = self.slots[id.0 as usize] as usize;
         self.files[slot].1.parse = false;
