@@ -75,9 +75,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_FAILURE } else { EXIT_OK });
         }
     };
-    if !matches!(cli.command, Command::Diff(_)) {
-        crate::keep_freed_memory();
-    }
+    crate::keep_freed_memory();
     let color = use_color(cli.color);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
