@@ -24,7 +24,7 @@ fn node_of_end(inv: &Inventory, e: &CableEnd) -> Option<(String, String, Option<
         CableEnd::Interface(r) => {
             let id = r.id?;
             let d = &inv.devices[id.device.index()];
-            Some((d.name.value.clone(), d.interfaces[id.index as usize].name.value.clone(), d.site.id))
+            Some((d.name.value.to_string(), d.interfaces[id.index as usize].name.value.to_string(), d.site.id))
         }
         CableEnd::Circuit { id, side, .. } => {
             let c = &inv.circuits[id.as_ref()?.index()];
@@ -38,7 +38,7 @@ pub fn topology(w: &World, site: Option<Id<Site>>, format: GraphFormat) -> Strin
     let inv = &w.inventory;
     let mut links = Vec::new();
     let mut nodes: BTreeSet<(Option<String>, String)> = BTreeSet::new();
-    let site_name = |s: Option<Id<Site>>| s.map(|s| inv.sites[s.index()].slug.value.clone());
+    let site_name = |s: Option<Id<Site>>| s.map(|s| inv.sites[s.index()].slug.value.to_string());
     for c in &inv.cables {
         let (Some(a), Some(b)) = (node_of_end(inv, &c.a), node_of_end(inv, &c.b)) else { continue };
         if site.is_some() && a.2 != site && b.2 != site {
@@ -58,10 +58,10 @@ pub fn topology(w: &World, site: Option<Id<Site>>, format: GraphFormat) -> Strin
                 w.peer(InterfaceId { device: Id::new(i), index: n as u32 })
             {
                 let cnode = format!("circuit {}", inv.circuits[circuit.index()].cid.value);
-                nodes.insert((site_name(d.site.id), d.name.value.clone()));
+                nodes.insert((site_name(d.site.id), d.name.value.to_string()));
                 nodes.insert((None, cnode.clone()));
                 links.push(Link {
-                    a: (d.name.value.clone(), iface.name.value.clone()),
+                    a: (d.name.value.to_string(), iface.name.value.to_string()),
                     b: (cnode, format!("term {}", side.as_str())),
                 });
             }

@@ -149,8 +149,8 @@ pub fn usage(inv: &Inventory) -> Vec<Usage> {
         let percent = if size == 0 { 0.0 } else { (used as f64 / size as f64 * 1000.0).round() / 10.0 };
         out.push(Usage {
             prefix: net.to_string(),
-            vrf: p.vrf.as_ref().map(|v| v.key.value.clone()),
-            site: p.site.as_ref().map(|s| s.key.value.clone()),
+            vrf: p.vrf.as_ref().map(|v| v.key.value.to_string()),
+            site: p.site.as_ref().map(|s| s.key.value.to_string()),
             status,
             measure,
             used,

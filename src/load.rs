@@ -168,19 +168,19 @@ fn load(tree: &dyn Tree, root: PathBuf, ids: Option<IdRegistry>) -> Result<Loade
         }
         paths
     };
-    let inv_dirs: Vec<String> = config.inventory.iter().map(|t| t.value.clone()).collect();
-    let dt_dirs: Vec<String> = config.device_types.iter().map(|t| t.value.clone()).collect();
+    let inv_dirs: Vec<String> = config.inventory.iter().map(|t| t.value.to_string()).collect();
+    let dt_dirs: Vec<String> = config.device_types.iter().map(|t| t.value.to_string()).collect();
     add_dirs(&inv_dirs, FileKind::Inventory, &["yaml", "yml"], &mut sources);
     add_dirs(&dt_dirs, FileKind::DeviceType, &["yaml", "yml"], &mut sources);
     let strip = |dir: &str, paths: Vec<String>| -> Vec<String> {
         let prefix = format!("{}/", dir.trim_end_matches('/'));
         paths.into_iter().map(|p| p.strip_prefix(&prefix).unwrap_or(&p).to_string()).collect()
     };
-    let schema_dir = config.schemas.value.clone();
+    let schema_dir = config.schemas.value.to_string();
     let schema_paths =
         add_dirs(std::slice::from_ref(&schema_dir), FileKind::Schema, &["json", "yaml", "yml"], &mut sources);
     sources.schemas = strip(&schema_dir, schema_paths);
-    let template_dir = config.templates.value.clone();
+    let template_dir = config.templates.value.to_string();
     let template_paths = add_dirs(std::slice::from_ref(&template_dir), FileKind::Template, &[], &mut sources);
     sources.templates = strip(&template_dir, template_paths);
     Ok(Loaded { root, sources, config, diagnostics })

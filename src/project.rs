@@ -76,7 +76,7 @@ pub const SECRET_KEYS: [&str; 5] = ["password", "secret", "community", "key", "t
 
 impl Default for Config {
     fn default() -> Self {
-        let t = |s: &str| Spanned::new(s.to_string(), crate::diagnostic::Span::file_start(crate::source::FileId(0)));
+        let t = |s: &str| Spanned::new(s.into(), crate::diagnostic::Span::file_start(crate::source::FileId(0)));
         Config {
             inventory: vec![t("inventory")],
             device_types: vec![t("device-types")],
@@ -146,7 +146,7 @@ pub fn read_config(root: &Node, diags: &mut Vec<Diagnostic>) -> Config {
     }
     if let Some(n) = o.map("weights") {
         for (k, v) in n.as_map().unwrap_or_default() {
-            let kind = Spanned::new(k.key_text().to_string(), k.span);
+            let kind = Spanned::new(k.key_text().into(), k.span);
             if !BAND_KINDS.contains(&kind.as_str()) {
                 o.diags.push(
                     Diagnostic::new(Code::UnknownField, k.span, format!("unknown weight band `{}`", kind.value))

@@ -107,7 +107,7 @@ pub fn device_json(w: &World, id: Id<Device>) -> Value {
         "primary_ip4": ip(d.primary_ip4_id),
         "primary_ip6": ip(d.primary_ip6_id),
         "tags": tags(&d.tags),
-        "custom_fields": Value::Object(d.custom_fields.iter().map(|c| (c.name.value.clone(), c.value.to_json())).collect()),
+        "custom_fields": Value::Object(d.custom_fields.iter().map(|c| (c.name.value.to_string(), c.value.to_json())).collect()),
         "config_context": merged,
         "interfaces": interfaces,
     })
@@ -134,7 +134,7 @@ fn source_ref(inv: &Inventory, sources: &SourceSet, s: Source, span: Span) -> So
     match s {
         Source::Context(c) => {
             let c = &inv.config_contexts[c.index()];
-            SourceRef { context: c.name.value.clone(), weight: Some(weight(c)), location: sources.location(span) }
+            SourceRef { context: c.name.value.to_string(), weight: Some(weight(c)), location: sources.location(span) }
         }
         Source::Local => {
             SourceRef { context: "local_context_data".into(), weight: None, location: sources.location(span) }

@@ -102,7 +102,7 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     targets.sort();
     targets.dedup();
     let plan = sot::emit::plan(&comp, &loaded.sources, &revision, &targets, &args.devices);
-    let out_dir = args.out.clone().unwrap_or_else(|| root.join(&comp.config.output.value));
+    let out_dir = args.out.clone().unwrap_or_else(|| root.join(comp.config.output.as_str()));
     sot::emit::write::replace_dir(&out_dir, &root, &plan.artifacts).map_err(|e| Failure::Message(e.to_string()))?;
     writeln!(out, "built {} device configs in {}", plan.rendered, out_dir.display())?;
     if !plan.without_template.is_empty() {

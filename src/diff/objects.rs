@@ -102,7 +102,7 @@ pub fn snapshot<'a>(inv: &'a Inventory, objs: &ObjectDigests, devices: bool) -> 
         .enumerate()
         .flat_map_iter(|(n, d)| {
             let mut v = Vec::with_capacity(1 + d.interfaces.len());
-            v.push((("dcim.device", d.name.value.clone()), (objs.devices[n], Lazy::Fields(d))));
+            v.push((("dcim.device", d.name.value.to_string()), (objs.devices[n], Lazy::Fields(d))));
             for (k, i) in d.interfaces.iter().enumerate() {
                 let key = format!("{}:{}", d.name.value, i.name.value);
                 v.push((("dcim.interface", key), (objs.interfaces[n][k], Lazy::Fields(i))));
@@ -147,33 +147,33 @@ pub fn snapshot<'a>(inv: &'a Inventory, objs: &ObjectDigests, devices: bool) -> 
         format!("{scope}/{}", v.vid.value)
     };
     let parts = [
-        each(&inv.tags, "extras.tag", |x| x.slug.value.clone()),
-        each(&inv.tenant_groups, "tenancy.tenantgroup", |x| x.slug.value.clone()),
-        each(&inv.tenants, "tenancy.tenant", |x| x.slug.value.clone()),
-        each(&inv.regions, "dcim.region", |x| x.slug.value.clone()),
-        each(&inv.site_groups, "dcim.sitegroup", |x| x.slug.value.clone()),
-        each(&inv.sites, "dcim.site", |x| x.slug.value.clone()),
+        each(&inv.tags, "extras.tag", |x| x.slug.value.to_string()),
+        each(&inv.tenant_groups, "tenancy.tenantgroup", |x| x.slug.value.to_string()),
+        each(&inv.tenants, "tenancy.tenant", |x| x.slug.value.to_string()),
+        each(&inv.regions, "dcim.region", |x| x.slug.value.to_string()),
+        each(&inv.site_groups, "dcim.sitegroup", |x| x.slug.value.to_string()),
+        each(&inv.sites, "dcim.site", |x| x.slug.value.to_string()),
         each(&inv.locations, "dcim.location", |x| format!("{}/{}", x.site.key.value, x.slug.value)),
-        each(&inv.rack_roles, "dcim.rackrole", |x| x.slug.value.clone()),
+        each(&inv.rack_roles, "dcim.rackrole", |x| x.slug.value.to_string()),
         each(&inv.racks, "dcim.rack", |x| format!("{}/{}", x.site.key.value, x.name.value)),
-        each(&inv.manufacturers, "dcim.manufacturer", |x| x.slug.value.clone()),
-        each(&inv.device_types, "dcim.devicetype", |x| x.slug.value.clone()),
-        each(&inv.device_roles, "dcim.devicerole", |x| x.slug.value.clone()),
-        each(&inv.platforms, "dcim.platform", |x| x.slug.value.clone()),
+        each(&inv.manufacturers, "dcim.manufacturer", |x| x.slug.value.to_string()),
+        each(&inv.device_types, "dcim.devicetype", |x| x.slug.value.to_string()),
+        each(&inv.device_roles, "dcim.devicerole", |x| x.slug.value.to_string()),
+        each(&inv.platforms, "dcim.platform", |x| x.slug.value.to_string()),
         devices,
         cables,
-        each(&inv.vrfs, "ipam.vrf", |x| x.name.value.clone()),
-        each(&inv.ipam_roles, "ipam.role", |x| x.slug.value.clone()),
+        each(&inv.vrfs, "ipam.vrf", |x| x.name.value.to_string()),
+        each(&inv.ipam_roles, "ipam.role", |x| x.slug.value.to_string()),
         each(&inv.prefixes, "ipam.prefix", |x| format!("{}/{}", vrf_key(&x.vrf), x.prefix.value)),
         ips,
-        each(&inv.vlan_groups, "ipam.vlangroup", |x| x.slug.value.clone()),
+        each(&inv.vlan_groups, "ipam.vlangroup", |x| x.slug.value.to_string()),
         each(&inv.vlans, "ipam.vlan", vlan_key),
-        each(&inv.providers, "circuits.provider", |x| x.slug.value.clone()),
-        each(&inv.circuit_types, "circuits.circuittype", |x| x.slug.value.clone()),
+        each(&inv.providers, "circuits.provider", |x| x.slug.value.to_string()),
+        each(&inv.circuit_types, "circuits.circuittype", |x| x.slug.value.to_string()),
         each(&inv.circuits, "circuits.circuit", |x| format!("{}/{}", x.provider.key.value, x.cid.value)),
-        each(&inv.config_contexts, "extras.configcontext", |x| x.name.value.clone()),
-        each(&inv.custom_fields, "extras.customfield", |x| x.name.value.clone()),
-        each(&inv.rules, "sot.rule", |x| x.name.value.clone()),
+        each(&inv.config_contexts, "extras.configcontext", |x| x.name.value.to_string()),
+        each(&inv.custom_fields, "extras.customfield", |x| x.name.value.to_string()),
+        each(&inv.rules, "sot.rule", |x| x.name.value.to_string()),
     ];
     let mut all: Vec<Item<'a>> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for part in parts {
@@ -221,7 +221,7 @@ pub fn device_changes<'a>(
     let one_side = |d: &'a Device, digests: &[u64], device: u64, before: bool| -> Vec<Change<'a>> {
         let side = |x: (u64, Lazy<'a>)| if before { (Some(x), None) } else { (None, Some(x)) };
         let (b, h) = side((device, Lazy::Fields(d)));
-        let mut out = vec![("dcim.device", d.name.value.clone(), b, h)];
+        let mut out = vec![("dcim.device", d.name.value.to_string(), b, h)];
         for (name, (g, i)) in interfaces(d, digests) {
             let (b, h) = side((g, Lazy::Fields(i)));
             out.push(("dcim.interface", format!("{}:{}", d.name.value, name), b, h));
@@ -241,7 +241,7 @@ pub fn device_changes<'a>(
             if bo.devices[i] != ho.devices[j] {
                 out.push((
                     "dcim.device",
-                    d.name.value.clone(),
+                    d.name.value.to_string(),
                     Some((bo.devices[i], Lazy::Fields(d))),
                     Some((ho.devices[j], Lazy::Fields(e))),
                 ));

@@ -49,9 +49,9 @@ pub fn ansible(comp: &Compilation, wanted: &dyn Fn(&str) -> bool) -> Vec<Artifac
         if let Some(p) = &d.platform {
             vars.insert("ansible_network_os".into(), json!(p.key.value));
         }
-        hosts.insert(d.name.value.clone(), Value::Object(vars));
+        hosts.insert(d.name.value.to_string(), Value::Object(vars));
         for g in groups(d) {
-            children.entry(g).or_default().insert(d.name.value.clone(), Value::Null);
+            children.entry(g).or_default().insert(d.name.value.to_string(), Value::Null);
         }
     }
     let children: Map<String, Value> = children.into_iter().map(|(g, h)| (g, json!({ "hosts": h }))).collect();
@@ -82,7 +82,7 @@ pub fn nornir(comp: &Compilation, wanted: &dyn Fn(&str) -> bool) -> Vec<Artifact
                 "config_context": ctx.merged(d).to_json(),
             }),
         );
-        hosts.insert(d.name.value.clone(), Value::Object(host));
+        hosts.insert(d.name.value.to_string(), Value::Object(host));
     }
     let groups: Map<String, Value> = all_groups.into_iter().map(|g| (g, json!({}))).collect();
     vec![

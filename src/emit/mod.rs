@@ -111,9 +111,9 @@ pub fn plan(
             Some(text) => artifacts.push(Artifact {
                 path: format!("configs/{}.cfg", d.name.value),
                 bytes: text.clone().into_bytes(),
-                device: Some(d.name.value.clone()),
+                device: Some(d.name.value.to_string()),
             }),
-            None => without_template.push(d.name.value.clone()),
+            None => without_template.push(d.name.value.to_string()),
         }
     }
     let rendered = artifacts.len();

@@ -124,7 +124,7 @@ fn lower_terminations(n: &Node, diags: &mut Vec<Diagnostic>) -> Vec<Termination>
         };
         let target = match InterfaceRef::parse_str(text, v.span) {
             Some(iface) => TermTarget::Interface(iface),
-            None => TermTarget::Site(Ref::new(Spanned::new(text.to_string(), v.span))),
+            None => TermTarget::Site(Ref::new(Spanned::new(text.into(), v.span))),
         };
         out.push(Termination { side: Spanned::new(side, k.span), target });
     }

@@ -481,8 +481,8 @@ impl InterfaceRef {
     pub fn parse_str(s: &str, span: Span) -> Option<InterfaceRef> {
         let (d, i) = s.split_once(':')?;
         Some(InterfaceRef {
-            device: Spanned::new(d.to_string(), span),
-            interface: Spanned::new(i.to_string(), span),
+            device: Spanned::new(d.into(), span),
+            interface: Spanned::new(i.into(), span),
             span,
             id: None,
         })

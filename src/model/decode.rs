@@ -30,7 +30,109 @@ impl<T> Spanned<T> {
 }
 
 /// A string value with its location.
-pub type Text = Spanned<String>;
+pub type Text = Spanned<Str>;
+
+/// An immutable string: a boxed `str`, eight bytes smaller than a `String` (it has no
+/// spare capacity to track). Half a million interfaces hold four each at 10,000 devices.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Str(Box<str>);
+
+impl Str {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Str {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Str {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for Str {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Self {
+        Str(s.into())
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Self {
+        Str(s.into_boxed_str())
+    }
+}
+
+impl From<Str> for String {
+    fn from(s: Str) -> Self {
+        s.0.into_string()
+    }
+}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, o: &str) -> bool {
+        *self.0 == *o
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, o: &&str) -> bool {
+        *self.0 == **o
+    }
+}
+
+impl PartialEq<String> for Str {
+    fn eq(&self, o: &String) -> bool {
+        *self.0 == **o
+    }
+}
+
+impl PartialEq<Str> for str {
+    fn eq(&self, o: &Str) -> bool {
+        *self == *o.0
+    }
+}
+
+impl PartialEq<Str> for &str {
+    fn eq(&self, o: &Str) -> bool {
+        **self == *o.0
+    }
+}
+
+impl PartialEq<Str> for String {
+    fn eq(&self, o: &Str) -> bool {
+        **self == *o.0
+    }
+}
 
 impl Text {
     pub fn as_str(&self) -> &str {
@@ -187,7 +289,7 @@ impl<'a, 'd> Obj<'a, 'd> {
 
     fn read_str(&mut self, n: &Node, key: &str) -> Option<Text> {
         match scalar_text(n) {
-            Some(s) => Some(Spanned::new(s.to_string(), n.span)),
+            Some(s) => Some(Spanned::new(s.into(), n.span)),
             None => {
                 self.diags.push(wrong_type(n, "a string", &format!("`{key}`")));
                 None

@@ -278,7 +278,7 @@ pub(crate) mod read {
         n.as_map()
             .unwrap_or_default()
             .iter()
-            .map(|(k, v)| CustomValue { name: Spanned::new(k.key_text().to_string(), k.span), value: v.to_static() })
+            .map(|(k, v)| CustomValue { name: Spanned::new(k.key_text().into(), k.span), value: v.to_static() })
             .collect()
     }
 

@@ -54,7 +54,7 @@ pub fn slug_or_derive(slug: Option<Text>, name: &Text, diags: &mut Vec<Diagnosti
                 );
                 return None;
             }
-            Some(Spanned::new(derived, name.span))
+            Some(Spanned::new(derived.into(), name.span))
         }
     }
 }

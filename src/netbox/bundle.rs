@@ -69,11 +69,11 @@ impl Bundle {
 }
 
 fn text(t: &Option<Text>) -> Val {
-    Val::Json(Value::String(t.as_ref().map_or(String::new(), |t| t.value.clone())))
+    Val::Json(Value::String(t.as_ref().map_or(String::new(), |t| t.value.to_string())))
 }
 
 fn s(t: &Text) -> Val {
-    Val::Json(Value::String(t.value.clone()))
+    Val::Json(Value::String(t.value.to_string()))
 }
 
 fn num<T: Into<serde_json::Number> + Copy>(v: &Option<Spanned<T>>) -> Val {
@@ -85,7 +85,7 @@ fn float(v: &Option<Spanned<f64>>) -> Val {
 }
 
 fn custom_fields(cfs: &[CustomValue]) -> Val {
-    Val::Json(Value::Object(cfs.iter().map(|c| (c.name.value.clone(), c.value.to_json())).collect()))
+    Val::Json(Value::Object(cfs.iter().map(|c| (c.name.value.to_string(), c.value.to_json())).collect()))
 }
 
 /// Builds records from a resolved inventory.
@@ -97,7 +97,7 @@ struct Builder<'a> {
 macro_rules! key_fn {
     ($name:ident, $coll:ident, $ty:ty, $field:ident) => {
         fn $name(&self, r: &Ref<$ty>) -> String {
-            r.id.map_or_else(|| r.key.value.clone(), |id| self.inv.$coll[id.index()].$field.value.clone())
+            r.id.map_or_else(|| r.key.value.to_string(), |id| self.inv.$coll[id.index()].$field.value.to_string())
         }
     };
 }
@@ -126,7 +126,7 @@ impl<'a> Builder<'a> {
                 let l = &self.inv.locations[id.index()];
                 format!("{}/{}", self.site(&l.site), l.slug.value)
             }
-            None => r.key.value.clone(),
+            None => r.key.value.to_string(),
         }
     }
 
@@ -136,7 +136,7 @@ impl<'a> Builder<'a> {
                 let x = &self.inv.racks[id.index()];
                 format!("{}/{}", self.site(&x.site), x.name.value)
             }
-            None => r.key.value.clone(),
+            None => r.key.value.to_string(),
         }
     }
 
@@ -211,7 +211,7 @@ impl<'a> Builder<'a> {
             if let Some(c) = &t.color {
                 f.push(("color", s(c)));
             }
-            self.push(Model::Tag, t.slug.value.clone(), json!({"slug": t.slug.value}), f, t.name.span);
+            self.push(Model::Tag, t.slug.value.to_string(), json!({"slug": t.slug.value}), f, t.name.span);
         }
         for cf in &inv.custom_fields {
             let mut f = vec![
@@ -242,7 +242,7 @@ impl<'a> Builder<'a> {
                 );
                 f.push(("choice_set", Val::Ref(Model::ChoiceSet, Some(set))));
             }
-            self.push(Model::CustomField, cf.name.value.clone(), json!({"name": cf.name.value}), f, cf.name.span);
+            self.push(Model::CustomField, cf.name.value.to_string(), json!({"name": cf.name.value}), f, cf.name.span);
         }
         for x in &inv.tenant_groups {
             let f = vec![
@@ -251,7 +251,7 @@ impl<'a> Builder<'a> {
                 ("parent", self.opt(&x.parent, Model::TenantGroup, Self::tenant_group)),
                 ("description", text(&x.description)),
             ];
-            self.push(Model::TenantGroup, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::TenantGroup, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.tenants {
             let f = vec![
@@ -262,7 +262,7 @@ impl<'a> Builder<'a> {
                 ("tags", self.tags(&x.tags, true)),
                 ("custom_fields", custom_fields(&x.custom_fields)),
             ];
-            self.push(Model::Tenant, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::Tenant, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.regions {
             let f = vec![
@@ -271,7 +271,7 @@ impl<'a> Builder<'a> {
                 ("parent", self.opt(&x.parent, Model::Region, Self::region)),
                 ("description", text(&x.description)),
             ];
-            self.push(Model::Region, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::Region, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.site_groups {
             let f = vec![
@@ -280,7 +280,7 @@ impl<'a> Builder<'a> {
                 ("parent", self.opt(&x.parent, Model::SiteGroup, Self::site_group)),
                 ("description", text(&x.description)),
             ];
-            self.push(Model::SiteGroup, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::SiteGroup, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.sites {
             let mut f = vec![
@@ -300,7 +300,7 @@ impl<'a> Builder<'a> {
             if let Some(tz) = &x.time_zone {
                 f.push(("time_zone", s(tz)));
             }
-            self.push(Model::Site, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::Site, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.locations {
             let site = self.site(&x.site);
@@ -324,7 +324,7 @@ impl<'a> Builder<'a> {
             if let Some(c) = &x.color {
                 f.push(("color", s(c)));
             }
-            self.push(Model::RackRole, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::RackRole, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.racks {
             let site = self.site(&x.site);
@@ -353,7 +353,7 @@ impl<'a> Builder<'a> {
         }
         for x in &inv.manufacturers {
             let f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
-            self.push(Model::Manufacturer, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::Manufacturer, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.device_types {
             self.device_type_records(x);
@@ -363,7 +363,7 @@ impl<'a> Builder<'a> {
             if let Some(c) = &x.color {
                 f.push(("color", s(c)));
             }
-            self.push(Model::DeviceRole, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::DeviceRole, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.platforms {
             let f = vec![
@@ -372,7 +372,7 @@ impl<'a> Builder<'a> {
                 ("manufacturer", self.opt(&x.manufacturer, Model::Manufacturer, Self::manufacturer)),
                 ("description", text(&x.description)),
             ];
-            self.push(Model::Platform, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::Platform, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.vrfs {
             let f = vec![
@@ -383,14 +383,14 @@ impl<'a> Builder<'a> {
                 ("description", text(&x.description)),
                 ("tags", self.tags(&x.tags, true)),
             ];
-            self.push(Model::Vrf, x.name.value.clone(), json!({"name": x.name.value}), f, x.name.span);
+            self.push(Model::Vrf, x.name.value.to_string(), json!({"name": x.name.value}), f, x.name.span);
         }
         for x in &inv.ipam_roles {
             let mut f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
             if x.weight.is_some() {
                 f.push(("weight", num(&x.weight)));
             }
-            self.push(Model::IpamRole, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::IpamRole, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.vlan_groups {
             let lo = x.min_vid.as_ref().map_or(1, |v| v.value);
@@ -403,7 +403,7 @@ impl<'a> Builder<'a> {
                 ("description", text(&x.description)),
                 ("tags", self.tags(&x.tags, true)),
             ];
-            self.push(Model::VlanGroup, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::VlanGroup, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.vlans {
             let key = self.vlan_key(x);
@@ -453,11 +453,11 @@ impl<'a> Builder<'a> {
         }
         for x in &inv.providers {
             let f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
-            self.push(Model::Provider, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::Provider, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.circuit_types {
             let f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
-            self.push(Model::CircuitType, x.slug.value.clone(), json!({"slug": x.slug.value}), f, x.name.span);
+            self.push(Model::CircuitType, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.circuits {
             let key = self.circuit_key(x);
@@ -540,7 +540,7 @@ impl<'a> Builder<'a> {
                 ("tenants", refs(Model::Tenant, a.tenants.iter().map(|r| self.tenant(r)).collect())),
                 ("tags", Val::Json(json!(a.tags.iter().map(|t| self.tag(t)).collect::<Vec<_>>()))),
             ];
-            self.push(Model::ConfigContext, x.name.value.clone(), json!({"name": x.name.value}), f, x.name.span);
+            self.push(Model::ConfigContext, x.name.value.to_string(), json!({"name": x.name.value}), f, x.name.span);
         }
         let mut out = self.out;
         // Stable: records keep inventory order within their model.
@@ -575,7 +575,7 @@ impl<'a> Builder<'a> {
                 f.push((k, s(t)));
             }
         }
-        self.push(Model::DeviceType, dt.clone(), json!({"slug": dt}), f, x.model.span);
+        self.push(Model::DeviceType, dt.to_string(), json!({"slug": dt}), f, x.model.span);
         for c in &x.components {
             let model = match c.kind {
                 ComponentKind::Interface => Model::InterfaceTemplate,
@@ -589,7 +589,7 @@ impl<'a> Builder<'a> {
                 _ => continue,
             };
             let mut f = vec![
-                ("device_type", Val::Ref(Model::DeviceType, Some(dt.clone()))),
+                ("device_type", Val::Ref(Model::DeviceType, Some(dt.to_string()))),
                 ("name", s(&c.name)),
                 ("label", text(&c.label)),
                 ("description", text(&c.description)),
@@ -664,11 +664,11 @@ impl<'a> Builder<'a> {
         };
         let late = vec![("primary_ip4", primary(d.primary_ip4_id)), ("primary_ip6", primary(d.primary_ip6_id))];
         let lookup = json!({"name": d.name.value, "site": {"slug": site}});
-        self.push(Model::Device, d.name.value.clone(), lookup.clone(), f, d.name.span);
+        self.push(Model::Device, d.name.value.to_string(), lookup.clone(), f, d.name.span);
         self.out.last_mut().expect("just pushed").late = late;
         for i in &d.interfaces {
             let mut f = vec![
-                ("device", Val::Ref(Model::Device, Some(d.name.value.clone()))),
+                ("device", Val::Ref(Model::Device, Some(d.name.value.to_string()))),
                 ("name", s(&i.name)),
                 ("label", text(&i.label)),
                 ("description", text(&i.description)),

@@ -148,7 +148,7 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) -> V
             if let Some((_, n)) = c.extra.iter().find(|(k, _)| *k == "rear_port")
                 && let Some(t) = crate::model::decode::scalar_text(n)
             {
-                rear(&Text::new(t.to_string(), n.span), diags);
+                rear(&Text::new(t.into(), n.span), diags);
             }
         }
         for m in &dt.port_mappings {
@@ -304,7 +304,7 @@ pub fn find_interface(
     inv: &Inventory,
     ix: &Index,
 ) -> Option<InterfaceId> {
-    let Some(&dev) = ix.devices.get(&r.device.value) else {
+    let Some(&dev) = ix.devices.get(r.device.value.as_str()) else {
         diags.push(unknown(r.device.span, "device", &r.device.value, ix.devices.keys().map(String::as_str)));
         return None;
     };
@@ -340,7 +340,7 @@ pub fn link_vlan(
 ) {
     let vid = v.vid.value;
     if let Some(g) = &v.group {
-        let Some(&gid) = ix.vlan_groups.get(&g.value) else {
+        let Some(&gid) = ix.vlan_groups.get(g.value.as_str()) else {
             diags.push(unknown(g.span, "VLAN group", &g.value, ix.vlan_groups.keys().map(String::as_str)));
             return;
         };

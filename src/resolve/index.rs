@@ -63,10 +63,10 @@ pub fn unique<T>(items: &[T], key: impl Fn(&T) -> &Text, what: &str, diags: &mut
     let mut map: KeyMap<T> = HashMap::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let k = key(item);
-        if let Some(&first) = map.get(&k.value) {
+        if let Some(&first) = map.get(k.value.as_str()) {
             diags.push(duplicate(what, &k.value, k, key(&items[first.index()])));
         } else {
-            map.insert(k.value.clone(), Id::new(i));
+            map.insert(k.value.to_string(), Id::new(i));
         }
     }
     map
@@ -105,12 +105,12 @@ pub fn build_flat(inv: &Inventory, diags: &mut Vec<Diagnostic>) -> Index {
     };
     // Manufacturers are also found by name (the devicetype-library writes names).
     for (i, m) in inv.manufacturers.iter().enumerate() {
-        ix.manufacturers.entry(m.name.value.clone()).or_insert(Id::new(i));
+        ix.manufacturers.entry(m.name.value.to_string()).or_insert(Id::new(i));
     }
     // Tags: unique by slug; a name that is another tag's slug is ambiguous.
     ix.tags = unique(&inv.tags, |x| &x.slug, "tag", diags);
     for (i, t) in inv.tags.iter().enumerate() {
-        match ix.tags.get(&t.name.value) {
+        match ix.tags.get(t.name.value.as_str()) {
             Some(&other) if other.index() != i && inv.tags[other.index()].slug.value == t.name.value => {
                 let o = &inv.tags[other.index()];
                 diags.push(
@@ -126,7 +126,7 @@ pub fn build_flat(inv: &Inventory, diags: &mut Vec<Diagnostic>) -> Index {
             }
             Some(_) => {}
             None => {
-                ix.tags.insert(t.name.value.clone(), Id::new(i));
+                ix.tags.insert(t.name.value.to_string(), Id::new(i));
             }
         }
     }
@@ -137,28 +137,28 @@ pub fn build_flat(inv: &Inventory, diags: &mut Vec<Diagnostic>) -> Index {
 pub fn build_scoped(inv: &Inventory, ix: &mut Index, diags: &mut Vec<Diagnostic>) {
     for (i, l) in inv.locations.iter().enumerate() {
         let Some(site) = l.site.id else { continue };
-        ix.locations_by_slug.entry(l.slug.value.clone()).or_default().push(Id::new(i));
-        if let Some(&first) = ix.locations.get(&(site, l.slug.value.clone())) {
+        ix.locations_by_slug.entry(l.slug.value.to_string()).or_default().push(Id::new(i));
+        if let Some(&first) = ix.locations.get(&(site, l.slug.value.to_string())) {
             diags.push(duplicate("location", &l.slug.value, &l.slug, &inv.locations[first.index()].slug));
         } else {
-            ix.locations.insert((site, l.slug.value.clone()), Id::new(i));
+            ix.locations.insert((site, l.slug.value.to_string()), Id::new(i));
         }
     }
     for (i, r) in inv.racks.iter().enumerate() {
         let Some(site) = r.site.id else { continue };
-        if let Some(&first) = ix.racks.get(&(site, r.name.value.clone())) {
+        if let Some(&first) = ix.racks.get(&(site, r.name.value.to_string())) {
             diags.push(duplicate("rack", &r.name.value, &r.name, &inv.racks[first.index()].name));
         } else {
-            ix.racks.insert((site, r.name.value.clone()), Id::new(i));
+            ix.racks.insert((site, r.name.value.to_string()), Id::new(i));
         }
     }
     for (i, c) in inv.circuits.iter().enumerate() {
         let Some(p) = c.provider.id else { continue };
-        ix.circuits_by_cid.entry(c.cid.value.clone()).or_default().push(Id::new(i));
-        if let Some(&first) = ix.circuits.get(&(p, c.cid.value.clone())) {
+        ix.circuits_by_cid.entry(c.cid.value.to_string()).or_default().push(Id::new(i));
+        if let Some(&first) = ix.circuits.get(&(p, c.cid.value.to_string())) {
             diags.push(duplicate("circuit", &c.cid.value, &c.cid, &inv.circuits[first.index()].cid));
         } else {
-            ix.circuits.insert((p, c.cid.value.clone()), Id::new(i));
+            ix.circuits.insert((p, c.cid.value.to_string()), Id::new(i));
         }
     }
     for (i, g) in inv.vlan_groups.iter().enumerate() {

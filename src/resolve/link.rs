@@ -10,7 +10,7 @@ use crate::source::SourceSet;
 
 /// Link one reference through `map`; report it when nothing has that key.
 pub fn one<T>(diags: &mut Vec<Diagnostic>, r: &mut Ref<T>, map: &KeyMap<T>, what: &str) {
-    match map.get(&r.key.value) {
+    match map.get(r.key.value.as_str()) {
         Some(&id) => r.id = Some(id),
         None => diags.push(unknown(r.key.span, what, &r.key.value, map.keys().map(String::as_str))),
     }
@@ -73,7 +73,7 @@ pub fn custom_fields(
     ix: &Index,
 ) {
     for v in values {
-        match ix.custom_fields.get(&v.name.value) {
+        match ix.custom_fields.get(v.name.value.as_str()) {
             None => diags.push(
                 Diagnostic::new(
                     Code::UnknownCustomField,
@@ -321,7 +321,7 @@ fn in_site<T>(
     inv: &Inventory,
 ) {
     let Some(site) = site else { return };
-    match map.get(&(site, r.key.value.clone())) {
+    match map.get(&(site, r.key.value.to_string())) {
         Some(&id) => r.id = Some(id),
         None => {
             let elsewhere: Vec<&str> = map
@@ -388,7 +388,7 @@ pub fn link_scoped(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>)
     }
     for x in &mut inv.config_contexts {
         for r in &mut x.assign.locations {
-            match ix.locations_by_slug.get(&r.key.value).map(Vec::as_slice) {
+            match ix.locations_by_slug.get(r.key.value.as_str()).map(Vec::as_slice) {
                 Some([one]) => r.id = Some(*one),
                 Some(many) => diags.push(
                     Diagnostic::new(
@@ -451,11 +451,11 @@ fn link_circuit(
     ix: &Index,
 ) -> Option<Id<Circuit>> {
     if let Some(p) = provider {
-        let Some(&pid) = ix.providers.get(&p.value) else {
+        let Some(&pid) = ix.providers.get(p.value.as_str()) else {
             diags.push(unknown(p.span, "provider", &p.value, ix.providers.keys().map(String::as_str)));
             return None;
         };
-        let found = ix.circuits.get(&(pid, cid.value.clone())).copied();
+        let found = ix.circuits.get(&(pid, cid.value.to_string())).copied();
         if found.is_none() {
             diags.push(
                 Diagnostic::new(
@@ -468,7 +468,7 @@ fn link_circuit(
         }
         return found;
     }
-    match ix.circuits_by_cid.get(&cid.value).map(Vec::as_slice) {
+    match ix.circuits_by_cid.get(cid.value.as_str()).map(Vec::as_slice) {
         Some([one]) => Some(*one),
         Some(_) => {
             diags.push(

@@ -80,7 +80,7 @@ impl Rule for Choices {
                         "feed_leg" => FEED_LEG,
                         _ => continue,
                     };
-                    let text = scalar_text(node).map(|s| Text::new(s.to_string(), node.span));
+                    let text = scalar_text(node).map(|s| Text::new(s.into(), node.span));
                     check(out, text.as_ref(), allowed, &key.replace('_', " "));
                 }
             }

@@ -142,7 +142,7 @@ impl Rule for CustomFields {
         let any = live().fold(0u16, |m, f| m | f.targets);
         let values = |out: &mut Vec<Diagnostic>, t: Target, cfs: &[CustomValue]| {
             for v in cfs {
-                let Some(&id) = ix.custom_fields.get(&v.name.value) else { continue };
+                let Some(&id) = ix.custom_fields.get(v.name.value.as_str()) else { continue };
                 let Some(f) = &fields[id.index()] else { continue };
                 if f.targets & t.bit() != 0 {
                     check_value(out, f, &v.value, Ctx::Value);
@@ -191,7 +191,7 @@ fn prepare<'a>(inv: &'a Inventory, ix: &Index, out: &mut Vec<Diagnostic>) -> Vec
         .iter()
         .enumerate()
         .map(|(i, def)| {
-            if ix.custom_fields.get(&def.name.value).is_none_or(|id| id.index() != i) {
+            if ix.custom_fields.get(def.name.value.as_str()).is_none_or(|id| id.index() != i) {
                 return None;
             }
             let kind = Kind::parse(&def.field_type.value);

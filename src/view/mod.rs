@@ -101,7 +101,7 @@ impl World {
         let mut cf_by_type: HashMap<String, Vec<Id<CustomField>>> = HashMap::new();
         for (i, f) in inventory.custom_fields.iter().enumerate() {
             for t in &f.object_types {
-                cf_by_type.entry(t.value.clone()).or_default().push(Id::new(i));
+                cf_by_type.entry(t.value.to_string()).or_default().push(Id::new(i));
             }
         }
         Arc::new(World {

@@ -49,10 +49,10 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         .iter()
         .map(|t| {
             Value::from_object(TagValue {
-                name: t.name.value.clone(),
-                slug: t.slug.value.clone(),
-                color: t.color.as_ref().map(|c| c.value.clone()),
-                description: t.description.as_ref().map(|c| c.value.clone()),
+                name: t.name.value.to_string(),
+                slug: t.slug.value.to_string(),
+                color: t.color.as_ref().map(|c| c.value.to_string()),
+                description: t.description.as_ref().map(|c| c.value.to_string()),
             })
         })
         .collect();
