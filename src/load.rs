@@ -158,8 +158,7 @@ fn load(tree: &dyn Tree, root: PathBuf, ids: Option<IdRegistry>) -> Result<Loade
             dirs.iter().flat_map(|d| tree.files(d, exts, config.max_file_size)).collect();
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);
-        // Decoding a file (checking its UTF-8, copying it into shared text) is done in
-        // parallel; the files are then numbered in path order.
+        // Files are checked as UTF-8 in parallel, then numbered in path order.
         let decoded: Vec<(String, Decoded)> = found.into_par_iter().map(|(path, f)| (path, decode(f))).collect();
         let mut paths = Vec::with_capacity(decoded.len());
         for (path, f) in decoded {

@@ -70,7 +70,7 @@ impl World {
     pub fn new(config: Config, inventory: Inventory, index: Index) -> Arc<World> {
         let matcher = Matcher::new(&inventory);
         let merged = (0..inventory.devices.len()).map(|_| OnceLock::new()).collect();
-        let mut peers = HashMap::new();
+        let mut peers = HashMap::with_capacity(2 * inventory.cables.len());
         for (i, c) in inventory.cables.iter().enumerate() {
             let cable = Id::new(i);
             match (&c.a, &c.b) {
