@@ -176,11 +176,14 @@ impl Templates {
         // A name that is no file was reported when references were resolved (E0206).
         let Some(file) = self.file_for(world, d) else { return Ok(None) };
         let tmpl = self.env.get_template(file)?;
-        let explicit = BTreeMap::from([
-            ("device", Value::from_object(DeviceView { world: Arc::clone(world), id })),
-            ("inventory", world.inventory_value()),
-        ]);
-        let ctx = merge_maps([Value::from(explicit), world.config_context(id)]);
+        let explicit = minijinja::context! {
+            device => Value::from_object(DeviceView { world: Arc::clone(world), id }),
+            inventory => world.inventory_value(),
+        };
+        // As in NetBox, `device` and `inventory` win over context keys of those names: the
+        // last map given wins in `merge_maps` (its documentation says the first; the test
+        // `context_keys_do_not_hide_the_device_or_the_inventory` holds the behaviour).
+        let ctx = merge_maps([world.config_context(id), explicit]);
         tmpl.render(ctx).map(Some)
     }
 
