@@ -158,11 +158,9 @@ fn load(tree: &dyn Tree, root: PathBuf, ids: Option<IdRegistry>) -> Result<Loade
             dirs.iter().flat_map(|d| tree.files(d, exts, config.max_file_size)).collect();
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);
-        // Files are checked as UTF-8 in parallel, then numbered in path order.
-        let decoded: Vec<(String, Decoded)> = found.into_par_iter().map(|(path, f)| (path, decode(f))).collect();
-        let mut paths = Vec::with_capacity(decoded.len());
-        for (path, f) in decoded {
-            add_decoded(&path, f, kind, sources, &mut diagnostics);
+        let mut paths = Vec::with_capacity(found.len());
+        for (path, f) in found {
+            add_found(&path, f, kind, sources, &mut diagnostics);
             paths.push(path);
         }
         paths
@@ -185,36 +183,19 @@ fn load(tree: &dyn Tree, root: PathBuf, ids: Option<IdRegistry>) -> Result<Loade
     Ok(Loaded { root, sources, config, diagnostics })
 }
 
-/// A found file, its text decoded.
-enum Decoded {
-    Text(String),
-    /// Not UTF-8: the text read lossily, and where the first bad byte is.
-    BadEncoding(String, Pos),
-    TooLarge(u64),
-    Unusable(String),
-}
-
-fn decode(f: Found) -> Decoded {
+fn add_found(path: &str, f: Found, kind: FileKind, sources: &mut SourceSet, diags: &mut Vec<Diagnostic>) {
     match f {
+        // UTF-8 checking is cheap beside reading: done here, in path order.
         Found::File(bytes) => match decode_text(bytes) {
-            Ok(text) => Decoded::Text(text),
-            Err((text, at)) => Decoded::BadEncoding(text, at),
+            Ok(text) => {
+                sources.add(path, kind, text);
+            }
+            Err((text, at)) => {
+                let id = sources.add_unusable(path, kind, text);
+                diags.push(encoding_error(id, at));
+            }
         },
-        Found::TooLarge(size) => Decoded::TooLarge(size),
-        Found::Unusable(why) => Decoded::Unusable(why),
-    }
-}
-
-fn add_decoded(path: &str, f: Decoded, kind: FileKind, sources: &mut SourceSet, diags: &mut Vec<Diagnostic>) {
-    match f {
-        Decoded::Text(text) => {
-            sources.add(path, kind, text);
-        }
-        Decoded::BadEncoding(text, at) => {
-            let id = sources.add_unusable(path, kind, text);
-            diags.push(encoding_error(id, at));
-        }
-        Decoded::TooLarge(size) => {
+        Found::TooLarge(size) => {
             let id = sources.add_unusable(path, kind, "");
             diags.push(
                 Diagnostic::new(
@@ -226,7 +207,7 @@ fn add_decoded(path: &str, f: Decoded, kind: FileKind, sources: &mut SourceSet, 
                 .help("split the file, or raise `max_file_size` in sot.yaml"),
             );
         }
-        Decoded::Unusable(why) => {
+        Found::Unusable(why) => {
             let id = sources.add_unusable(path, kind, "");
             diags.push(
                 Diagnostic::new(Code::FileUnreadable, Span::file_start(id), why)

@@ -31,8 +31,8 @@ pub struct SourceFile {
     /// Path relative to the repository root, `/`-separated.
     pub path: String,
     pub kind: FileKind,
-    /// Shared with the other side of a diff; kept as read (no copy into an `Arc<str>`).
-    pub text: Arc<String>,
+    /// The text as read (loading hands over its buffer: no copy).
+    pub text: String,
     /// False when loading already found the file unusable (not UTF-8, unreadable).
     pub parse: bool,
 }
@@ -75,7 +75,7 @@ impl SourceSet {
             self.slots.resize(slot + 1, u32::MAX);
         }
         self.slots[slot] = self.files.len() as u32;
-        self.files.push((id, SourceFile { path, kind, text: Arc::new(text.into()), parse: true }));
+        self.files.push((id, SourceFile { path, kind, text: text.into(), parse: true }));
         id
     }
 

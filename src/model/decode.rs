@@ -34,7 +34,7 @@ pub type Text = Spanned<Str>;
 
 /// An immutable string: a boxed `str`, eight bytes smaller than a `String` (it has no
 /// spare capacity to track). Half a million interfaces hold four each at 10,000 devices.
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Str(Box<str>);
 
 impl Str {
@@ -46,18 +46,6 @@ impl Str {
 impl std::ops::Deref for Str {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for Str {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for Str {
-    fn borrow(&self) -> &str {
         &self.0
     }
 }
@@ -92,33 +80,9 @@ impl From<String> for Str {
     }
 }
 
-impl From<Str> for String {
-    fn from(s: Str) -> Self {
-        s.0.into_string()
-    }
-}
-
-impl PartialEq<str> for Str {
-    fn eq(&self, o: &str) -> bool {
-        *self.0 == *o
-    }
-}
-
 impl PartialEq<&str> for Str {
     fn eq(&self, o: &&str) -> bool {
         *self.0 == **o
-    }
-}
-
-impl PartialEq<String> for Str {
-    fn eq(&self, o: &String) -> bool {
-        *self.0 == **o
-    }
-}
-
-impl PartialEq<Str> for str {
-    fn eq(&self, o: &Str) -> bool {
-        *self == *o.0
     }
 }
 
