@@ -177,14 +177,17 @@ for N in "${SIZES[@]}"; do
     fi
     if want diff; then
         # One changed file: a new VLAN in the first site (its group allows 100-199;
-        # 100, 110, 120 and 130 are taken).
+        # 100, 110, 120 and 130 are taken), and a new BGP AS number in the site's context,
+        # which changes the configuration of every device of the site.
         SITE=$DIR/inventory/sites/site0000.yaml
         [ -f "$SITE" ] || die "$SITE not found: did the fleet generator change?"
-        sed -i '/^vlans:$/a\  - {vid: 190, name: v190, group: site0000-vlans}' "$SITE"
+        sed -i -e '/^vlans:$/a\  - {vid: 190, name: v190, group: site0000-vlans}' -e 's/{local_as: 64512,/{local_as: 64999,/' "$SITE"
         grep -q '^  - {vid: 190, name: v190, group: site0000-vlans}$' "$SITE" || die "could not add a VLAN to $SITE"
+        grep -q '{local_as: 64999,' "$SITE" || die "could not change the AS number in $SITE"
         [ "$(git -C "$DIR" status --porcelain | wc -l)" -eq 1 ] || die "expected exactly one changed file in $DIR"
         measure diff bash -c 'cd "$1" && exec "$2" diff HEAD --format json' diff "$DIR" "$SOT"
         grep -q 'v190' "$WORK/diff.out" || die "sot diff did not report the new VLAN (output in $WORK/diff.out)"
+        grep -q 'router bgp 64999' "$WORK/diff.out" || die "sot diff did not report the new AS number (output in $WORK/diff.out)"
         row "sot diff HEAD (1 file changed)"
         DIFF_S=$MED_S DIFF_KIB=$PEAK_KIB
     fi

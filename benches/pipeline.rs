@@ -14,8 +14,8 @@
 //! - `compile_keep_configs`: the same, keeping every rendered configuration (what `sot build`
 //!   does before writing);
 //! - `diff_one_file`: `sot::diff::run` between the fleet and the fleet with one VLAN added to
-//!   its first site's file (what `sot diff` does after loading both sides; `bench/run.sh`
-//!   makes the same change).
+//!   its first site's file and the AS number of that site's context changed (what `sot diff`
+//!   does after loading both sides; `bench/run.sh` makes the same change).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -102,12 +102,15 @@ fn pipeline(c: &mut Criterion) {
         let mut head = sot::source::SourceSet::with_registry(ids);
         let mut changed = 0;
         for (_, f) in base.sources.iter() {
-            let text: String = if f.path.ends_with("sites/site0000.yaml") {
-                changed += 1;
-                f.text.replacen("vlans:\n", "vlans:\n  - {vid: 190, name: v190, group: site0000-vlans}\n", 1)
-            } else {
-                f.text.to_string()
-            };
+            let text: String =
+                if f.path.ends_with("sites/site0000.yaml") {
+                    changed += 1;
+                    f.text
+                        .replacen("vlans:\n", "vlans:\n  - {vid: 190, name: v190, group: site0000-vlans}\n", 1)
+                        .replacen("{local_as: 64512,", "{local_as: 64999,", 1)
+                } else {
+                    f.text.to_string()
+                };
             if f.parse {
                 head.add(f.path.clone(), f.kind, text);
             } else {

@@ -1,13 +1,14 @@
 //! `sot diff`: what a change does to the network.
 //!
 //! [`run`] compiles both sides up to rendering, digests every device's render inputs
-//! ([`inputs`]) and renders each distinct digest once: a device whose inputs are the same
-//! on both sides is rendered once, for both (every device still has a result, so render
-//! diagnostics are those of a full render). The report lists objects created, updated
-//! (field by field) and deleted by natural key, shaped like NetBox's webhook
-//! events; per device, the merged-context values that changed and which
-//! context did it, and the unified diff of its rendered configuration; and the
-//! diagnostics the change introduces or fixes.
+//! ([`inputs`]) and renders only the devices whose inputs the other side does not have: a
+//! device with the same inputs on both sides renders the same on both, so its
+//! configuration is unchanged and its render failures, if any, are neither introduced nor
+//! fixed. The report lists objects created, updated (field by field) and deleted by
+//! natural key, shaped like NetBox's webhook events; per device, the merged-context
+//! values that changed and which context did it, and the unified diff of its rendered
+//! configuration; and the diagnostics the change introduces or fixes (render failures
+//! device by device).
 
 pub mod inputs;
 mod objects;
@@ -15,31 +16,23 @@ pub mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::hash::{HashMap, HashMapExt};
+use crate::hash::{HashMap, HashSet};
 use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compile::{Compilation, Options};
+use crate::compile::Options;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Device, Id};
 use crate::project::Config;
 use crate::source::SourceSet;
-use crate::template::RenderResult;
+use crate::template::{Failure, RenderResult, Templates};
 use crate::view::World;
 
 pub use inputs::ObjectDigests;
 pub use objects::{Snapshot, snapshot};
-
-/// One compiled side of the comparison (for [`diff`]: compiled with `keep_configs`).
-pub struct Side<'a> {
-    /// A commit id, or `working tree`.
-    pub label: String,
-    pub comp: &'a Compilation,
-    pub sources: &'a SourceSet,
-}
 
 #[derive(Debug, Serialize)]
 pub struct FieldChange {
@@ -187,25 +180,29 @@ struct Compared<'a> {
     label: &'a str,
     world: &'a World,
     sources: &'a SourceSet,
+    /// What compiling found (render failures are in `render`).
     diagnostics: &'a [Diagnostic],
-    /// Each device's rendered configuration (`None`: no template, or it failed).
+    /// The render failures of devices the other side does not have failing alike.
+    render: Vec<DiagnosticRef>,
+    /// Each device's rendered configuration (`None`: not rendered, no template, or it failed).
     configs: Vec<Option<&'a str>>,
     /// Each device's merged-context digest.
     contexts: &'a [u64],
     objects: &'a ObjectDigests,
 }
 
+fn diagnostic_ref(d: &Diagnostic, sources: &SourceSet) -> DiagnosticRef {
+    DiagnosticRef {
+        code: d.code.as_str(),
+        severity: d.severity.as_str(),
+        file: sources.path(d.primary.span.file).to_string(),
+        line: d.primary.span.start.line,
+        message: d.message.clone(),
+    }
+}
+
 fn diagnostics(side: &Compared<'_>) -> BTreeSet<DiagnosticRef> {
-    side.diagnostics
-        .iter()
-        .map(|d| DiagnosticRef {
-            code: d.code.as_str(),
-            severity: d.severity.as_str(),
-            file: side.sources.path(d.primary.span.file).to_string(),
-            line: d.primary.span.start.line,
-            message: d.message.clone(),
-        })
-        .collect()
+    side.diagnostics.iter().map(|d| diagnostic_ref(d, side.sources)).collect()
 }
 
 /// Diagnostics compared without their line, so that an edit above a finding does not "fix" it.
@@ -246,29 +243,6 @@ pub fn context_digests(world: &World) -> Vec<u64> {
         .collect()
 }
 
-/// Compare two sides compiled with `keep_configs`.
-pub fn diff(base: &Side<'_>, head: &Side<'_>) -> DiffReport {
-    let (ob, oh) = (ObjectDigests::new(&base.comp.inventory), ObjectDigests::new(&head.comp.inventory));
-    let (xb, xh) = (context_digests(&base.comp.world), context_digests(&head.comp.world));
-    compare(&compiled(base, &ob, &xb), &compiled(head, &oh, &xh))
-}
-
-fn compiled<'a>(s: &'a Side<'_>, objects: &'a ObjectDigests, contexts: &'a [u64]) -> Compared<'a> {
-    let configs = match &s.comp.configs {
-        Some(c) => c.iter().map(Option::as_deref).collect(),
-        None => vec![None; s.comp.inventory.devices.len()],
-    };
-    Compared {
-        label: &s.label,
-        world: &s.comp.world,
-        sources: s.sources,
-        diagnostics: &s.comp.diagnostics,
-        configs,
-        contexts,
-        objects,
-    }
-}
-
 /// One side to compile and compare.
 pub struct Input<'a> {
     /// A commit id, or `working tree`.
@@ -284,7 +258,7 @@ pub struct Run {
     pub report: DiffReport,
     /// Each step and how long it took, in order.
     pub timings: Vec<crate::compile::Lap>,
-    /// Devices on both sides, and how many renderings that took (one per distinct input).
+    /// Devices on both sides, and how many were rendered (those whose inputs the other side lacks).
     pub devices: usize,
     pub rendered: usize,
     /// Both compiled sides and what was computed from them. Dropping them frees over a
@@ -293,8 +267,13 @@ pub struct Run {
 }
 
 /// Compile both sides (a file both hold unchanged is parsed once), render each device
-/// whose inputs differ on each side and every other device once, and compare.
+/// whose inputs the other side does not have, and compare.
 pub fn run(base: Input<'_>, head: Input<'_>) -> Run {
+    run_rendering(base, head, false)
+}
+
+/// [`run`]; `every` renders every device on both sides, which must give the same report.
+fn run_rendering(base: Input<'_>, head: Input<'_>, every: bool) -> Run {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |what: String| {
@@ -311,38 +290,60 @@ pub fn run(base: Input<'_>, head: Input<'_>) -> Run {
     let (ib, ih) =
         rayon::join(|| inputs::render_inputs(&bc.world, &bt, &ob), || inputs::render_inputs(&hc.world, &ht, &oh));
     lap("digest objects and render inputs".into());
-    // Render each distinct input once: on the base side if it has it, else on the head side.
-    let mut first: HashMap<u64, usize> = HashMap::new();
-    let mut jobs: Vec<(bool, usize)> = Vec::new();
-    let mut slot = |d: u64, job: (bool, usize)| {
-        *first.entry(d).or_insert_with(|| {
-            jobs.push(job);
-            jobs.len() - 1
-        })
-    };
-    let sb: Vec<usize> = ib.devices.iter().enumerate().map(|(i, &d)| slot(d, (false, i))).collect();
-    let sh: Vec<usize> = ih.devices.iter().enumerate().map(|(i, &d)| slot(d, (true, i))).collect();
+    // A device whose inputs the other side has too renders the same there: the same
+    // configuration, the same failure if any. Render the others, base's first.
+    let (db, dh): (HashSet<u64>, HashSet<u64>) =
+        rayon::join(|| ib.devices.iter().copied().collect(), || ih.devices.iter().copied().collect());
+    let jobs: Vec<(bool, usize)> = (ib.devices.iter().enumerate())
+        .filter(|(_, d)| every || !dh.contains(d))
+        .map(|(i, _)| (false, i))
+        .chain(ih.devices.iter().enumerate().filter(|(_, d)| every || !db.contains(d)).map(|(i, _)| (true, i)))
+        .collect();
     let results: Vec<RenderResult> = jobs
         .par_iter()
         .map(|&(on_head, i)| if on_head { ht.render(&hc.world, Id::new(i)) } else { bt.render(&bc.world, Id::new(i)) })
         .collect();
-    let (rb, rh): (Vec<&RenderResult>, Vec<&RenderResult>) =
-        (sb.iter().map(|&k| &results[k]).collect(), sh.iter().map(|&k| &results[k]).collect());
-    let mut db = std::mem::take(&mut bc.diagnostics);
-    db.extend(bt.render_diagnostics(&bc.world, base.sources, &rb));
-    let mut dh = std::mem::take(&mut hc.diagnostics);
-    dh.extend(ht.render_diagnostics(&hc.world, head.sources, &rh));
-    fn configs<'r>(r: &[&'r RenderResult]) -> Vec<Option<&'r str>> {
-        r.iter().map(|r| r.as_ref().ok().and_then(|c| c.as_deref())).collect()
+    let split = jobs.partition_point(|&(on_head, _)| !on_head);
+    let rendered = |range: std::ops::Range<usize>| jobs[range.clone()].iter().map(|j| j.1).zip(&results[range]);
+    let (rb, rh) = (rendered(0..split), rendered(split..jobs.len()));
+    fn configs<'r>(n: usize, rendered: impl Iterator<Item = (usize, &'r RenderResult)>) -> Vec<Option<&'r str>> {
+        let mut configs = vec![None; n];
+        for (i, r) in rendered {
+            configs[i] = r.as_ref().ok().and_then(|c| c.as_deref());
+        }
+        configs
     }
+    let (cb, ch) = (configs(bc.inventory.devices.len(), rb.clone()), configs(hc.inventory.devices.len(), rh.clone()));
+    // Render failures compare device by device: one the other side has too (same device,
+    // template file and error) is neither introduced nor fixed.
+    let (fb, fh) = (bt.failures(base.sources, rb), ht.failures(head.sources, rh));
+    let key = |world: &'_ World, sources: &'_ SourceSet, f: &Failure<'_>| {
+        let device = world.inventory.devices[f.device.index()].name.value.to_string();
+        (device, f.at.map(|at| sources.path(at.file).to_string()), f.what.clone())
+    };
+    let (kb, kh): (HashSet<_>, HashSet<_>) = (
+        fb.iter().map(|f| key(&bc.world, base.sources, f)).collect(),
+        fh.iter().map(|f| key(&hc.world, head.sources, f)).collect(),
+    );
+    let fixed: Vec<Failure<'_>> = fb.into_iter().filter(|f| !kh.contains(&key(&bc.world, base.sources, f))).collect();
+    let introduced: Vec<Failure<'_>> =
+        fh.into_iter().filter(|f| !kb.contains(&key(&hc.world, head.sources, f))).collect();
+    let refs = |t: &Templates, world: &World, sources: &SourceSet, failures: &[Failure<'_>]| -> Vec<DiagnosticRef> {
+        t.failure_diagnostics(world, sources, failures).iter().map(|d| diagnostic_ref(d, sources)).collect()
+    };
+    let (render_fixed, render_introduced) =
+        (refs(&bt, &bc.world, base.sources, &fixed), refs(&ht, &hc.world, head.sources, &introduced));
+    drop((fixed, introduced));
     lap(format!("render {} of {} devices", results.len(), bc.inventory.devices.len() + hc.inventory.devices.len()));
+    let (db, dh) = (std::mem::take(&mut bc.diagnostics), std::mem::take(&mut hc.diagnostics));
     let report = compare(
         &Compared {
             label: &base.label,
             world: &bc.world,
             sources: base.sources,
             diagnostics: &db,
-            configs: configs(&rb),
+            render: render_fixed,
+            configs: cb,
             contexts: &ib.contexts,
             objects: &ob,
         },
@@ -351,7 +352,8 @@ pub fn run(base: Input<'_>, head: Input<'_>) -> Run {
             world: &hc.world,
             sources: head.sources,
             diagnostics: &dh,
-            configs: configs(&rh),
+            render: render_introduced,
+            configs: ch,
             contexts: &ih.contexts,
             objects: &oh,
         },
@@ -359,8 +361,7 @@ pub fn run(base: Input<'_>, head: Input<'_>) -> Run {
     lap("compare".into());
     let devices = bc.inventory.devices.len() + hc.inventory.devices.len();
     let rendered = results.len();
-    drop((rb, rh, db, dh));
-    let compiled = Box::new((bc, hc, bt, ht, ob, oh, ib, ih, results));
+    let compiled = Box::new((bc, hc, bt, ht, ob, oh, ib, ih, results, db, dh));
     Run { report, timings, devices, rendered, compiled }
 }
 
@@ -432,8 +433,12 @@ fn compare(base: &Compared<'_>, head: &Compared<'_>) -> DiffReport {
     let (db, dh) = (diagnostics(base), diagnostics(head));
     let kb: BTreeSet<_> = db.iter().map(without_line).collect();
     let kh: BTreeSet<_> = dh.iter().map(without_line).collect();
-    let introduced: Vec<DiagnosticRef> = dh.iter().filter(|d| !kb.contains(&without_line(d))).cloned().collect();
-    let fixed: Vec<DiagnosticRef> = db.iter().filter(|d| !kh.contains(&without_line(d))).cloned().collect();
+    let mut introduced: Vec<DiagnosticRef> =
+        dh.iter().filter(|d| !kb.contains(&without_line(d))).cloned().chain(head.render.iter().cloned()).collect();
+    let mut fixed: Vec<DiagnosticRef> =
+        db.iter().filter(|d| !kh.contains(&without_line(d))).cloned().chain(base.render.iter().cloned()).collect();
+    introduced.sort();
+    fixed.sort();
     let summary = Summary {
         objects_created: events.iter().filter(|e| e.event == "created").count(),
         objects_updated: events.iter().filter(|e| e.event == "updated").count(),

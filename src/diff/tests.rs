@@ -1,8 +1,7 @@
-//! `run` against the full comparison (`diff` of two fully rendered sides): the same
+//! `run` against the full comparison (every device rendered on both sides): the same
 //! report, with fewer renderings.
 
 use super::*;
-use crate::compile::compile_with;
 use crate::source::{FileKind, IdRegistry};
 
 const BASE: &[(&str, &str)] = &[
@@ -60,21 +59,17 @@ fn compare(head: &[(&str, String)]) -> Run {
     compare_with(&base(), head)
 }
 
-/// Compare `base` with `head` with [`run`] and with [`diff`] of fully rendered sides;
+/// Compare `base` with `head` with [`run`] and with every device rendered on both sides;
 /// check the reports are the same and return the run.
 fn compare_with(base: &[(&str, String)], head: &[(&str, String)]) -> Run {
     let ids = IdRegistry::default();
     let (b, h) = (sources(&ids, base), sources(&ids, head));
     let input = |s| Input { label: "x".into(), sources: s, config: Config::default(), diagnostics: Vec::new() };
     let run = run(input(&b), input(&h));
-    // Every device rendered on both sides, compared in full.
-    let opts = Options { keep_configs: true, ..Default::default() };
-    let (fb, fh) =
-        (compile_with(&b, Config::default(), vec![], &opts), compile_with(&h, Config::default(), vec![], &opts));
-    let full =
-        diff(&Side { label: "x".into(), comp: &fb, sources: &b }, &Side { label: "x".into(), comp: &fh, sources: &h });
-    assert_eq!(report::json(&run.report), report::json(&full));
-    assert_eq!(report::text(&run.report, false), report::text(&full, false));
+    let full = run_rendering(input(&b), input(&h), true);
+    assert_eq!(full.rendered, full.devices);
+    assert_eq!(report::json(&run.report), report::json(&full.report));
+    assert_eq!(report::text(&run.report, false), report::text(&full.report, false));
     run
 }
 
@@ -83,22 +78,22 @@ fn devices(run: &Run) -> Vec<&str> {
 }
 
 #[test]
-fn unchanged_devices_are_not_rendered_again() {
-    // Nothing changed: each device is rendered once, for both sides.
+fn unchanged_devices_are_not_rendered() {
+    // Nothing changed: nothing is rendered.
     let r = compare(&base());
-    assert_eq!((r.devices, r.rendered), (10, 5));
+    assert_eq!((r.devices, r.rendered), (10, 0));
     assert!(r.report.devices.is_empty() && r.report.events.is_empty());
-    // a3 (cabled to nothing) changes: a3 alone is rendered again.
+    // a3 (cabled to nothing) changes: a3 alone is rendered, on each side.
     let r = compare(&changed("inventory/devices.yaml", |t| {
         t.replace("{name: a3, site: lon1,", "{name: a3, serial: S3, site: lon1,")
     }));
-    assert_eq!(r.rendered, 6);
+    assert_eq!(r.rendered, 2);
     assert_eq!(devices(&r), ["a3"]);
     // A new VLAN and a template no device uses change no device's inputs.
     let mut head = changed("templates/other.j2", |_| "changed\n".into());
     head.push(("inventory/vlans.yaml", "vlans: [{vid: 10, name: v10, site: lon1}]\n".into()));
     let r = compare(&head);
-    assert_eq!(r.rendered, 5);
+    assert_eq!(r.rendered, 0);
     assert_eq!(r.report.summary.objects_created, 1);
 }
 
@@ -112,8 +107,8 @@ fn a_change_seen_through_a_cable_is_reported() {
         "{}",
         r.report.devices[0].config_diff
     );
-    // a1 and a2 are rendered again (a2 is cabled to a1); ams1's devices are not.
-    assert_eq!(r.rendered, 5 + 2);
+    // a1 and a2 are rendered on each side (a2 is cabled to a1); ams1's devices are not.
+    assert_eq!(r.rendered, 2 * 2);
     // A peer's merged context, read through the cable, is an input too.
     let mut base =
         changed("templates/partials/peer.j2", |t| t.replace(")\n", ") {{ i.link_peer.device.config_context.x }}\n"));
@@ -127,36 +122,61 @@ fn a_change_seen_through_a_cable_is_reported() {
         "{}",
         r.report.devices[0].config_diff
     );
-    assert_eq!(r.rendered, 5 + 2);
+    assert_eq!(r.rendered, 2 * 2);
 }
 
 #[test]
 fn a_change_to_an_included_template_is_reported() {
     let r = compare(&changed("templates/partials/peer.j2", |t| t.replace("interface ", "port ")));
     assert_eq!(devices(&r), ["a1", "a2", "b1", "b2"]);
-    // Every device renders with t.j2, which includes the partial: all rendered again.
+    // Every device renders with t.j2, which includes the partial: all rendered, on each side.
     assert_eq!(r.rendered, 10);
-    // A template naming `inventory` reads every device: any device change renders it again.
+    // A template naming `inventory` reads every device: any device change renders it.
     let head = changed("templates/t.j2", |t| format!("{t}{{{{ inventory.devices | length }}}}\n"));
     let r = compare(&head);
     assert_eq!(r.rendered, 10);
 }
 
 #[test]
-fn render_errors_are_diagnosed_as_in_a_full_render() {
-    let err = |t: &str| t.replace("{{ device.serial }}", "{% if device.name != 'a1' %}{{ nope.x }}{% endif %}");
-    let broken = changed("templates/t.j2", err);
-    let r = compare(&broken);
+fn render_failures_are_compared_device_by_device() {
+    // Every device but the one with serial `ok` fails.
+    let err = |t: &str| t.replace("{{ device.serial }}", "{% if device.serial != 'ok' %}{{ nope.x }}{% endif %}");
+    let ok_a1 = |t: &str| t.replace("{name: a1,", "{name: a1, serial: ok,");
+    let mut broken = changed("templates/t.j2", err);
+    broken.iter_mut().filter(|(p, _)| *p == "inventory/devices.yaml").for_each(|(_, t)| *t = ok_a1(t));
+    let mut working = base();
+    working.iter_mut().filter(|(p, _)| *p == "inventory/devices.yaml").for_each(|(_, t)| *t = ok_a1(t));
+    let r = compare_with(&working, &broken);
     assert_eq!((r.report.summary.diagnostics_introduced, r.rendered), (1, 10));
-    // The same error on both sides, unchanged devices rendered once: nothing new.
+    assert!(
+        r.report.introduced[0]
+            .message
+            .ends_with("template fails for device `a2`: undefined value: `nope` is undefined (and 3 other devices)"),
+        "{:?}",
+        r.report.introduced
+    );
+    // a3 changes but fails as before: nothing introduced or fixed.
     let mut head = broken.clone();
     head.iter_mut()
         .filter(|(p, _)| *p == "inventory/devices.yaml")
         .for_each(|(_, t)| *t = t.replace("{name: a3,", "{name: a3, serial: S,"));
     let r = compare_with(&broken, &head);
-    assert_eq!((r.report.summary.diagnostics_introduced, r.report.summary.diagnostics_fixed, r.rendered), (0, 0, 6));
-    // b2 removed: the group's count changes (fixed and introduced), though no failing
-    // device's inputs changed: the shared results count on both sides.
+    assert_eq!((r.report.summary.diagnostics_introduced, r.report.summary.diagnostics_fixed, r.rendered), (0, 0, 2));
+    // a1 breaks too: the failure is a1's alone, though four devices fail alike and the
+    // others are not rendered.
+    let mut head = broken.clone();
+    head.iter_mut()
+        .filter(|(p, _)| *p == "inventory/devices.yaml")
+        .for_each(|(_, t)| *t = t.replace("{name: a1, serial: ok,", "{name: a1, serial: bad,"));
+    let r = compare_with(&broken, &head);
+    assert_eq!((r.report.summary.diagnostics_introduced, r.report.summary.diagnostics_fixed, r.rendered), (1, 0, 4));
+    assert!(
+        r.report.introduced[0].message.ends_with("for device `a1`: undefined value: `nope` is undefined"),
+        "{:?}",
+        r.report.introduced
+    );
+    assert_eq!(r.report.introduced[0].file, "templates/t.j2");
+    // b2 removed: its failure is fixed; b1 (its cable gone) still fails.
     let mut head = broken.clone();
     head.iter_mut().filter(|(p, _)| *p == "inventory/devices.yaml").for_each(|(_, t)| {
         *t = t
@@ -164,5 +184,10 @@ fn render_errors_are_diagnosed_as_in_a_full_render() {
             .replace("  - {a: \"b1:e1\", b: \"b2:e1\"}\n", "")
     });
     let r = compare_with(&broken, &head);
-    assert_eq!((r.report.summary.diagnostics_introduced, r.report.summary.diagnostics_fixed), (1, 1));
+    assert_eq!((r.report.summary.diagnostics_introduced, r.report.summary.diagnostics_fixed), (0, 1));
+    assert!(
+        r.report.fixed[0].message.ends_with("for device `b2`: undefined value: `nope` is undefined"),
+        "{:?}",
+        r.report.fixed
+    );
 }

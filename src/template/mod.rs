@@ -57,13 +57,14 @@ fn register_secret(env: &mut Environment<'static>, resolver: Option<SecretResolv
 /// What rendering one device gives: its configuration, `None` without a template, or the error.
 pub type RenderResult = Result<Option<String>, minijinja::Error>;
 
-/// Why a device did not render.
-#[derive(Debug, Clone)]
-pub struct RenderError {
+/// A device that failed to render.
+pub struct Failure<'r> {
     pub device: Id<Device>,
     /// The template file and position the error points at, when known.
     pub at: Option<Span>,
-    pub message: String,
+    /// The error's kind and detail: with `at`, what makes two failures the same.
+    pub what: String,
+    pub error: &'r minijinja::Error,
 }
 
 impl Templates {
@@ -203,31 +204,40 @@ impl Templates {
             .collect()
     }
 
-    /// Diagnostics for failed renders, one per template position and error,
-    /// naming the first device and how many others failed the same way.
-    /// `results` are the devices' results in device order (owned, or borrowed from elsewhere).
-    pub fn render_diagnostics<R: std::borrow::Borrow<RenderResult>>(
+    /// The devices that failed to render, in device order. `results` pairs each rendered
+    /// device's index with its result (owned, or borrowed from elsewhere).
+    pub fn failures<'r, R: std::borrow::Borrow<RenderResult> + 'r>(
         &self,
-        world: &World,
         sources: &SourceSet,
-        results: &[R],
-    ) -> Vec<Diagnostic> {
-        let mut groups: BTreeMap<(Option<Span>, String), (usize, usize)> = BTreeMap::new();
-        for (i, r) in results.iter().map(R::borrow).enumerate() {
-            // Syntax errors were reported once per template when it was compiled.
-            if let Err(e) = r
-                && e.kind() != minijinja::ErrorKind::SyntaxError
-            {
-                let key =
-                    (self.error_span(e, sources), e.detail().unwrap_or_default().to_string() + &e.kind().to_string());
-                groups.entry(key).or_insert((i, 0)).1 += 1;
-            }
+        results: impl IntoIterator<Item = (usize, &'r R)>,
+    ) -> Vec<Failure<'r>> {
+        results
+            .into_iter()
+            .filter_map(|(device, r)| match r.borrow() {
+                // Syntax errors were reported once per template when it was compiled.
+                Err(error) if error.kind() != minijinja::ErrorKind::SyntaxError => Some(Failure {
+                    device: Id::new(device),
+                    at: self.error_span(error, sources),
+                    what: error.detail().unwrap_or_default().to_string() + &error.kind().to_string(),
+                    error,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Diagnostics for failed renders of `world`'s devices, one per template position and
+    /// error, naming the first device and how many others failed the same way.
+    pub fn failure_diagnostics(&self, world: &World, sources: &SourceSet, failures: &[Failure<'_>]) -> Vec<Diagnostic> {
+        let mut groups: BTreeMap<(Option<Span>, &str), (&Failure<'_>, usize)> = BTreeMap::new();
+        for f in failures {
+            groups.entry((f.at, &f.what)).or_insert((f, 0)).1 += 1;
         }
         groups
             .into_values()
-            .filter_map(|(first, count)| {
-                let e = results[first].borrow().as_ref().err()?;
-                let dev = &world.inventory.devices[first].name;
+            .map(|(first, count)| {
+                let e = first.error;
+                let dev = &world.inventory.devices[first.device.index()].name;
                 let code = if e.kind() == minijinja::ErrorKind::UndefinedError {
                     Code::TemplateUndefined
                 } else {
@@ -240,9 +250,19 @@ impl Templates {
                 if code == Code::TemplateUndefined {
                     d = d.help("define the value in a config context or on the device, or guard it with `is defined`");
                 }
-                Some(d)
+                d
             })
             .collect()
+    }
+
+    /// [`Templates::failure_diagnostics`] of every device's result, in device order.
+    pub fn render_diagnostics<R: std::borrow::Borrow<RenderResult>>(
+        &self,
+        world: &World,
+        sources: &SourceSet,
+        results: &[R],
+    ) -> Vec<Diagnostic> {
+        self.failure_diagnostics(world, sources, &self.failures(sources, results.iter().enumerate()))
     }
 }
 
