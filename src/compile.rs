@@ -108,7 +108,7 @@ pub fn compile_with(
     opts: &Options<'_>,
 ) -> Compilation {
     let (mut comp, templates, clock) = front(sources, config, diagnostics, opts);
-    let results = templates.render_all(&comp.world, opts.progress.unwrap_or(&|| {}));
+    let results = templates.render_all(&comp.world, opts.keep_configs, opts.progress.unwrap_or(&|| {}));
     comp.diagnostics.extend(templates.render_diagnostics(&comp.world, sources, &results));
     comp.configs = opts.keep_configs.then(|| results.into_iter().map(|r| r.ok().flatten()).collect());
     comp.timings.push(Lap::new("render", clock.elapsed()));

@@ -188,18 +188,17 @@ impl Templates {
         tmpl.render(ctx).map(Some)
     }
 
-    /// Render every device in parallel; results in device order.
-    pub fn render_all(
-        &self,
-        world: &Arc<World>,
-        progress: &(dyn Fn() + Sync),
-    ) -> Vec<Result<Option<String>, minijinja::Error>> {
+    /// Render every device in parallel; results in device order. Without `keep`, each
+    /// configuration is dropped as soon as it is rendered (its device's result is
+    /// `Ok(None)`), for when only the failures matter: the memory then serves the next
+    /// device rather than holding every configuration at once.
+    pub fn render_all(&self, world: &Arc<World>, keep: bool, progress: &(dyn Fn() + Sync)) -> Vec<RenderResult> {
         (0..world.inventory.devices.len())
             .into_par_iter()
             .map(|i| {
                 let r = self.render(world, Id::new(i));
                 progress();
-                r
+                if keep { r } else { r.map(|_| None) }
             })
             .collect()
     }
