@@ -241,3 +241,33 @@ fn a_revision_follows_symlinks_inside_the_project_and_no_others() {
     assert!(codes(&at_rev).len() >= 2, "{at_rev}");
     assert_eq!(codes(&at_rev), codes(&in_tree));
 }
+
+#[test]
+fn render_failures_are_reported_for_the_devices_a_change_breaks() {
+    let fx = repo();
+    // ams1-r1 has no syslog server: it fails before and after the change.
+    let contexts = fx.root().join("inventory/contexts.yaml");
+    let text = std::fs::read_to_string(&contexts).unwrap();
+    std::fs::write(&contexts, text.replace("{ntp_servers: [10.1.0.1]}", "{ntp_servers: [10.1.0.1], syslog: 10.1.0.9}"))
+        .unwrap();
+    let template = fx.root().join("templates/t.j2");
+    let t = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, format!("{t}logging host {{{{ syslog }}}}\n")).unwrap();
+    git(fx.root(), &["commit", "-qam", "syslog"]);
+    let (_, out, _) = sot(fx.root(), &["check"]);
+    assert!(out.contains("template fails for device `ams1-r1`"), "{out}");
+    // London loses its syslog server: both its devices break; ams1-r1 is not news.
+    std::fs::write(&contexts, text).unwrap();
+    let (code, out, _) = sot(fx.root(), &["diff", "HEAD", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&r["summary"]["diagnostics_introduced"], &r["summary"]["diagnostics_fixed"]),
+        (&1.into(), &0.into()),
+        "{out}"
+    );
+    let message = r["introduced"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("template fails for device `lon1-r1`"), "{message}");
+    assert!(message.ends_with("(and 1 other device)"), "{message}");
+    assert_eq!(r["introduced"][0]["file"], "templates/t.j2");
+}

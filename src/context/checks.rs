@@ -224,7 +224,11 @@ fn report(inv: &Inventory, config: &Config, per_device: &[DeviceFindings], out: 
     }
     let devices = |first: usize, count: usize| {
         let name = &inv.devices[first].name.value;
-        if count > 1 { format!("`{name}` and {} other devices", count - 1) } else { format!("`{name}`") }
+        match count {
+            0 | 1 => format!("`{name}`"),
+            2 => format!("`{name}` and 1 other device"),
+            _ => format!("`{name}` and {} other devices", count - 1),
+        }
     };
     for ((path, old, new), (first, count, old_span, new_span)) in ties {
         // Reported at the later of the two places in file order.

@@ -314,26 +314,20 @@ fn run_rendering(base: Input<'_>, head: Input<'_>, every: bool) -> Run {
         configs
     }
     let (cb, ch) = (configs(bc.inventory.devices.len(), rb.clone()), configs(hc.inventory.devices.len(), rh.clone()));
-    // Render failures compare device by device: one the other side has too (same device,
-    // template file and error) is neither introduced nor fixed.
-    let (fb, fh) = (bt.failures(base.sources, rb), ht.failures(head.sources, rh));
-    let key = |world: &'_ World, sources: &'_ SourceSet, f: &Failure<'_>| {
-        let device = world.inventory.devices[f.device.index()].name.value.to_string();
-        (device, f.at.map(|at| sources.path(at.file).to_string()), f.what.clone())
-    };
-    let (kb, kh): (HashSet<_>, HashSet<_>) = (
-        fb.iter().map(|f| key(&bc.world, base.sources, f)).collect(),
-        fh.iter().map(|f| key(&hc.world, head.sources, f)).collect(),
+    let (render_fixed, render_introduced) = render_changes(
+        RenderedSide {
+            templates: &bt,
+            world: &bc.world,
+            sources: base.sources,
+            failures: bt.failures(base.sources, rb),
+        },
+        RenderedSide {
+            templates: &ht,
+            world: &hc.world,
+            sources: head.sources,
+            failures: ht.failures(head.sources, rh),
+        },
     );
-    let fixed: Vec<Failure<'_>> = fb.into_iter().filter(|f| !kh.contains(&key(&bc.world, base.sources, f))).collect();
-    let introduced: Vec<Failure<'_>> =
-        fh.into_iter().filter(|f| !kb.contains(&key(&hc.world, head.sources, f))).collect();
-    let refs = |t: &Templates, world: &World, sources: &SourceSet, failures: &[Failure<'_>]| -> Vec<DiagnosticRef> {
-        t.failure_diagnostics(world, sources, failures).iter().map(|d| diagnostic_ref(d, sources)).collect()
-    };
-    let (render_fixed, render_introduced) =
-        (refs(&bt, &bc.world, base.sources, &fixed), refs(&ht, &hc.world, head.sources, &introduced));
-    drop((fixed, introduced));
     lap(format!("render {} of {} devices", results.len(), bc.inventory.devices.len() + hc.inventory.devices.len()));
     let (db, dh) = (std::mem::take(&mut bc.diagnostics), std::mem::take(&mut hc.diagnostics));
     let report = compare(
@@ -363,6 +357,32 @@ fn run_rendering(base: Input<'_>, head: Input<'_>, every: bool) -> Run {
     let rendered = results.len();
     let compiled = Box::new((bc, hc, bt, ht, ob, oh, ib, ih, results, db, dh));
     Run { report, timings, devices, rendered, compiled }
+}
+
+/// One side's rendered devices that failed, and what to report them with.
+struct RenderedSide<'a> {
+    templates: &'a Templates,
+    world: &'a World,
+    sources: &'a SourceSet,
+    failures: Vec<Failure<'a>>,
+}
+
+/// The render failures only one side has, as diagnostics: (fixed, introduced). Failures
+/// compare device by device: one the other side has too (same device, template file and
+/// error) is neither. Each side's are grouped as `check` groups them.
+fn render_changes(base: RenderedSide<'_>, head: RenderedSide<'_>) -> (Vec<DiagnosticRef>, Vec<DiagnosticRef>) {
+    fn key(side: &RenderedSide<'_>, f: &Failure<'_>) -> (String, Option<String>, String) {
+        let device = side.world.inventory.devices[f.device.index()].name.value.to_string();
+        (device, f.at.map(|at| side.sources.path(at.file).to_string()), f.what.clone())
+    }
+    fn only(side: &RenderedSide<'_>, other: &RenderedSide<'_>) -> Vec<DiagnosticRef> {
+        let theirs: HashSet<_> = other.failures.iter().map(|f| key(other, f)).collect();
+        let mine = side.failures.iter().filter(|f| !theirs.contains(&key(side, f)));
+        (side.templates.failure_diagnostics(side.world, side.sources, mine).iter())
+            .map(|d| diagnostic_ref(d, side.sources))
+            .collect()
+    }
+    (only(&base, &head), only(&head, &base))
 }
 
 /// Compare two sides.

@@ -227,7 +227,12 @@ impl Templates {
 
     /// Diagnostics for failed renders of `world`'s devices, one per template position and
     /// error, naming the first device and how many others failed the same way.
-    pub fn failure_diagnostics(&self, world: &World, sources: &SourceSet, failures: &[Failure<'_>]) -> Vec<Diagnostic> {
+    pub fn failure_diagnostics<'f, 'r: 'f>(
+        &self,
+        world: &World,
+        sources: &SourceSet,
+        failures: impl IntoIterator<Item = &'f Failure<'r>>,
+    ) -> Vec<Diagnostic> {
         let mut groups: BTreeMap<(Option<Span>, &str), (&Failure<'_>, usize)> = BTreeMap::new();
         for f in failures {
             groups.entry((f.at, &f.what)).or_insert((f, 0)).1 += 1;
@@ -244,7 +249,9 @@ impl Templates {
                 };
                 let mut d = self.error_diagnostic(e, sources, Some(dev), code, "template fails");
                 if count > 1 {
-                    d.message.push_str(&format!(" (and {} other devices)", count - 1));
+                    let others =
+                        if count == 2 { "1 other device".into() } else { format!("{} other devices", count - 1) };
+                    d.message.push_str(&format!(" (and {others})"));
                 }
                 if code == Code::TemplateUndefined {
                     d = d.help("define the value in a config context or on the device, or guard it with `is defined`");
