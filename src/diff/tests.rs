@@ -46,7 +46,12 @@ fn sources(ids: &IdRegistry, files: &[(&str, String)]) -> SourceSet {
 
 /// `BASE` with `edit` applied to the file at `path`.
 fn changed(path: &str, edit: impl Fn(&str) -> String) -> Vec<(&'static str, String)> {
-    BASE.iter().map(|(p, t)| (*p, if *p == path { edit(t) } else { t.to_string() })).collect()
+    edited(&base(), path, edit)
+}
+
+/// `files` with `edit` applied to the file at `path`.
+fn edited(files: &[(&'static str, String)], path: &str, edit: impl Fn(&str) -> String) -> Vec<(&'static str, String)> {
+    files.iter().map(|(p, t)| (*p, if *p == path { edit(t) } else { t.clone() })).collect()
 }
 
 /// `BASE`, owned.
@@ -142,10 +147,9 @@ fn render_failures_are_compared_device_by_device() {
     // Every device but the one with serial `ok` fails.
     let err = |t: &str| t.replace("{{ device.serial }}", "{% if device.serial != 'ok' %}{{ nope.x }}{% endif %}");
     let ok_a1 = |t: &str| t.replace("{name: a1,", "{name: a1, serial: ok,");
-    let mut broken = changed("templates/t.j2", err);
-    broken.iter_mut().filter(|(p, _)| *p == "inventory/devices.yaml").for_each(|(_, t)| *t = ok_a1(t));
-    let mut working = base();
-    working.iter_mut().filter(|(p, _)| *p == "inventory/devices.yaml").for_each(|(_, t)| *t = ok_a1(t));
+    let devices = "inventory/devices.yaml";
+    let working = changed(devices, ok_a1);
+    let broken = edited(&working, "templates/t.j2", err);
     let r = compare_with(&working, &broken);
     assert_eq!((r.report.summary.diagnostics_introduced, r.rendered), (1, 10));
     assert!(
@@ -156,18 +160,12 @@ fn render_failures_are_compared_device_by_device() {
         r.report.introduced
     );
     // a3 changes but fails as before: nothing introduced or fixed.
-    let mut head = broken.clone();
-    head.iter_mut()
-        .filter(|(p, _)| *p == "inventory/devices.yaml")
-        .for_each(|(_, t)| *t = t.replace("{name: a3,", "{name: a3, serial: S,"));
+    let head = edited(&broken, devices, |t| t.replace("{name: a3,", "{name: a3, serial: S,"));
     let r = compare_with(&broken, &head);
     assert_eq!((r.report.summary.diagnostics_introduced, r.report.summary.diagnostics_fixed, r.rendered), (0, 0, 2));
     // a1 breaks too: the failure is a1's alone, though four devices fail alike and the
     // others are not rendered.
-    let mut head = broken.clone();
-    head.iter_mut()
-        .filter(|(p, _)| *p == "inventory/devices.yaml")
-        .for_each(|(_, t)| *t = t.replace("{name: a1, serial: ok,", "{name: a1, serial: bad,"));
+    let head = edited(&broken, devices, |t| t.replace("{name: a1, serial: ok,", "{name: a1, serial: bad,"));
     let r = compare_with(&broken, &head);
     assert_eq!((r.report.summary.diagnostics_introduced, r.report.summary.diagnostics_fixed, r.rendered), (1, 0, 4));
     assert!(
@@ -177,10 +175,8 @@ fn render_failures_are_compared_device_by_device() {
     );
     assert_eq!(r.report.introduced[0].file, "templates/t.j2");
     // b2 removed: its failure is fixed; b1 (its cable gone) still fails.
-    let mut head = broken.clone();
-    head.iter_mut().filter(|(p, _)| *p == "inventory/devices.yaml").for_each(|(_, t)| {
-        *t = t
-            .replace("  - {name: b2, site: ams1, role: r, device_type: t}\n", "")
+    let head = edited(&broken, devices, |t| {
+        t.replace("  - {name: b2, site: ams1, role: r, device_type: t}\n", "")
             .replace("  - {a: \"b1:e1\", b: \"b2:e1\"}\n", "")
     });
     let r = compare_with(&broken, &head);
