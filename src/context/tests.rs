@@ -115,7 +115,20 @@ config_contexts:
     let matcher = Matcher::new(&comp.inventory);
     let ctx = Contexts::new(&comp.inventory, &matcher);
     assert_eq!(ctx.merged(&comp.inventory.devices[0]).to_json()["x"], "zeta");
-    assert!(comp.diagnostics.iter().any(|d| d.code == crate::diagnostic::Code::ContextWeightTie));
+    let tie = |comp: &crate::compile::Compilation| {
+        let d = comp.diagnostics.iter().find(|d| d.code == crate::diagnostic::Code::ContextWeightTie);
+        d.map(|d| d.message.clone()).unwrap_or_default()
+    };
+    assert!(tie(&comp).ends_with("on `lon1-spine1` and 2 other devices with different values"), "{}", tie(&comp));
+    // Two devices: the other one, in the singular.
+    let comp = compile(&format!(
+        "{BASE}
+config_contexts:
+  - {{name: zeta, weight: 100, sites: [london-dc1], data: {{x: zeta}}}}
+  - {{name: alpha, weight: 100, sites: [london-dc1], data: {{x: alpha}}}}
+"
+    ));
+    assert!(tie(&comp).ends_with("on `lon1-spine1` and 1 other device with different values"), "{}", tie(&comp));
 }
 
 /// A small reference model of NetBox's rules, checked against the real thing

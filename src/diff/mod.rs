@@ -223,7 +223,8 @@ fn by_name<'s>(side: &'s Compared<'_>) -> HashMap<&'s str, usize> {
     side.world.inventory.devices.iter().enumerate().map(|(i, d)| (d.name.value.as_str(), i)).collect()
 }
 
-/// Each device name's configuration: that of the last device of the name that has one.
+/// Each device name's configuration: that of the last device of the name that has one (a
+/// device that was not rendered, its inputs the same on both sides, has none).
 fn configs<'s>(side: &'s Compared<'_>) -> HashMap<&'s str, &'s str> {
     side.world
         .inventory
@@ -272,7 +273,8 @@ pub fn run(base: Input<'_>, head: Input<'_>) -> Run {
     run_rendering(base, head, false)
 }
 
-/// [`run`]; `every` renders every device on both sides, which must give the same report.
+/// [`run`]; `every` renders every device on both sides, which must give the same report
+/// (but for devices of one name, an error, whose configurations are compared as rendered).
 fn run_rendering(base: Input<'_>, head: Input<'_>, every: bool) -> Run {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
@@ -368,16 +370,26 @@ struct RenderedSide<'a> {
 }
 
 /// The render failures only one side has, as diagnostics: (fixed, introduced). Failures
-/// compare device by device: one the other side has too (same device, template file and
-/// error) is neither. Each side's are grouped as `check` groups them.
+/// compare device by device: one the other side has too (same device, template and error)
+/// is neither. Each side's are grouped as `check` groups them.
 fn render_changes(base: RenderedSide<'_>, head: RenderedSide<'_>) -> (Vec<DiagnosticRef>, Vec<DiagnosticRef>) {
-    fn key(side: &RenderedSide<'_>, f: &Failure<'_>) -> (String, Option<String>, String) {
-        let device = side.world.inventory.devices[f.device.index()].name.value.to_string();
-        (device, f.at.map(|at| side.sources.path(at.file).to_string()), f.what.clone())
+    /// The device, the template by its name under the templates directory, and the error.
+    fn key<'s>(side: &'s RenderedSide<'_>, f: &'s Failure<'_>) -> (&'s str, Option<&'s str>, &'s str) {
+        (&side.world.inventory.devices[f.device.index()].name.value, f.error.name(), &f.what)
     }
     fn only(side: &RenderedSide<'_>, other: &RenderedSide<'_>) -> Vec<DiagnosticRef> {
-        let theirs: HashSet<_> = other.failures.iter().map(|f| key(other, f)).collect();
-        let mine = side.failures.iter().filter(|f| !theirs.contains(&key(side, f)));
+        // Counted, so that devices of one name (an error of its own) pair off one to one.
+        let mut theirs: HashMap<_, usize> = HashMap::default();
+        for f in &other.failures {
+            *theirs.entry(key(other, f)).or_default() += 1;
+        }
+        let mine = side.failures.iter().filter(|f| match theirs.get_mut(&key(side, f)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        });
         (side.templates.failure_diagnostics(side.world, side.sources, mine).iter())
             .map(|d| diagnostic_ref(d, side.sources))
             .collect()
@@ -458,7 +470,9 @@ fn compare(base: &Compared<'_>, head: &Compared<'_>) -> DiffReport {
     let mut fixed: Vec<DiagnosticRef> =
         db.iter().filter(|d| !kh.contains(&without_line(d))).cloned().chain(base.render.iter().cloned()).collect();
     introduced.sort();
+    introduced.dedup();
     fixed.sort();
+    fixed.dedup();
     let summary = Summary {
         objects_created: events.iter().filter(|e| e.event == "created").count(),
         objects_updated: events.iter().filter(|e| e.event == "updated").count(),

@@ -75,6 +75,18 @@ fn compare_with(base: &[(&str, String)], head: &[(&str, String)]) -> Run {
     assert_eq!(full.rendered, full.devices);
     assert_eq!(report::json(&run.report), report::json(&full.report));
     assert_eq!(report::text(&run.report, false), report::text(&full.report, false));
+    // And against `check`'s own rendering: the same devices' configurations differ.
+    let opts = crate::compile::Options { keep_configs: true, ..Default::default() };
+    let configs = |s: &SourceSet| -> BTreeMap<String, String> {
+        let mut c = crate::compile::compile_with(s, Config::default(), vec![], &opts);
+        let kept = c.configs.take().expect("kept");
+        c.inventory.devices.iter().zip(kept).filter_map(|(d, c)| Some((d.name.value.to_string(), c?))).collect()
+    };
+    let (cb, ch) = (configs(&b), configs(&h));
+    let differ: BTreeSet<&String> = cb.keys().chain(ch.keys()).filter(|n| cb.get(*n) != ch.get(*n)).collect();
+    let reported: BTreeSet<&String> =
+        run.report.devices.iter().filter(|d| !d.config_diff.is_empty()).map(|d| &d.device).collect();
+    assert_eq!(differ, reported);
     run
 }
 
@@ -174,6 +186,15 @@ fn render_failures_are_compared_device_by_device() {
         r.report.introduced
     );
     assert_eq!(r.report.introduced[0].file, "templates/t.j2");
+    // Two devices named a3 (an error of its own), one failing: the other breaks too. The
+    // failures pair off one to one, so one is introduced, rendered or not.
+    let twins = edited(&broken, devices, |t| {
+        t.replace("cables:", "  - {name: a3, serial: ok, site: lon1, role: r, device_type: t}\ncables:")
+    });
+    let head = edited(&twins, devices, |t| t.replace("{name: a3, serial: ok,", "{name: a3, serial: bad,"));
+    let r = compare_with(&twins, &head);
+    assert_eq!((r.report.summary.diagnostics_introduced, r.report.summary.diagnostics_fixed, r.rendered), (1, 0, 2));
+    assert!(r.report.introduced[0].message.ends_with("for device `a3`: undefined value: `nope` is undefined"));
     // b2 removed: its failure is fixed; b1 (its cable gone) still fails.
     let head = edited(&broken, devices, |t| {
         t.replace("  - {name: b2, site: ams1, role: r, device_type: t}\n", "")
