@@ -118,6 +118,10 @@ fn pipeline(c: &mut Criterion) {
             }
         }
         assert_eq!(changed, 1, "the fleet has no sites/site0000.yaml");
+        assert!(
+            head.iter().any(|(_, f)| f.text.contains("{local_as: 64999,")),
+            "the AS number in sites/site0000.yaml was not changed: did the fleet generator change?"
+        );
         let input = |sources| sot::diff::Input {
             label: String::new(),
             sources,

@@ -224,10 +224,10 @@ fn report(inv: &Inventory, config: &Config, per_device: &[DeviceFindings], out: 
     }
     let devices = |first: usize, count: usize| {
         let name = &inv.devices[first].name.value;
-        match count {
-            0 | 1 => format!("`{name}`"),
-            2 => format!("`{name}` and 1 other device"),
-            _ => format!("`{name}` and {} other devices", count - 1),
+        if count > 1 {
+            format!("`{name}` and {}", crate::diagnostic::other_devices(count - 1))
+        } else {
+            format!("`{name}`")
         }
     };
     for ((path, old, new), (first, count, old_span, new_span)) in ties {

@@ -165,6 +165,11 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.dedup();
 }
 
+/// `n` more devices a finding applies to: "1 other device", "2 other devices".
+pub fn other_devices(n: usize) -> String {
+    if n == 1 { "1 other device".into() } else { format!("{n} other devices") }
+}
+
 /// "did you mean `x`?" for the candidate closest to `wrong`, if any is close.
 pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     closest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))

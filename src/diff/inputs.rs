@@ -338,12 +338,18 @@ fn components(n: usize, edges: &[Vec<(u32, InterfaceId)>]) -> Vec<Vec<usize>> {
     by_root.into_iter().filter(|c| !c.is_empty()).collect()
 }
 
+/// Each device's merged-context digest: of the merged context templates see, which the
+/// world merges once for the devices that share their contexts.
+fn context_digests(world: &World) -> Vec<u64> {
+    (0..world.inventory.devices.len()).into_par_iter().map(|i| digest(&world.config_context(Id::new(i)))).collect()
+}
+
 /// The render-input digest of every device of `world`.
 pub fn render_inputs(world: &World, templates: &Templates, objs: &ObjectDigests) -> RenderInputs {
     let inv = &world.inventory;
     let n = inv.devices.len();
     let shared = Shared::new(inv, objs);
-    let contexts = super::context_digests(world);
+    let contexts = context_digests(world);
     let (locals, edges): (Vec<u64>, Vec<Vec<(u32, InterfaceId)>>) =
         (0..n).into_par_iter().map(|i| local(world, &shared, objs, i, contexts[i])).unzip();
     // Each component, canonically: its members ordered by their own digests (ties by

@@ -235,15 +235,6 @@ fn configs<'s>(side: &'s Compared<'_>) -> HashMap<&'s str, &'s str> {
         .collect()
 }
 
-/// Each device's merged-context digest: of the merged context templates see, which the
-/// world merges once for the devices that share their contexts.
-pub fn context_digests(world: &World) -> Vec<u64> {
-    (0..world.inventory.devices.len())
-        .into_par_iter()
-        .map(|i| crate::digest::digest(&world.config_context(Id::new(i))))
-        .collect()
-}
-
 /// One side to compile and compare.
 pub struct Input<'a> {
     /// A commit id, or `working tree`.
@@ -308,14 +299,16 @@ fn run_rendering(base: Input<'_>, head: Input<'_>, every: bool) -> Run {
     let split = jobs.partition_point(|&(on_head, _)| !on_head);
     let rendered = |range: std::ops::Range<usize>| jobs[range.clone()].iter().map(|j| j.1).zip(&results[range]);
     let (rb, rh) = (rendered(0..split), rendered(split..jobs.len()));
-    fn configs<'r>(n: usize, rendered: impl Iterator<Item = (usize, &'r RenderResult)>) -> Vec<Option<&'r str>> {
+    /// Each device's configuration, `None` where it was not rendered.
+    fn by_device<'r>(n: usize, rendered: impl Iterator<Item = (usize, &'r RenderResult)>) -> Vec<Option<&'r str>> {
         let mut configs = vec![None; n];
         for (i, r) in rendered {
             configs[i] = r.as_ref().ok().and_then(|c| c.as_deref());
         }
         configs
     }
-    let (cb, ch) = (configs(bc.inventory.devices.len(), rb.clone()), configs(hc.inventory.devices.len(), rh.clone()));
+    let (cb, ch) =
+        (by_device(bc.inventory.devices.len(), rb.clone()), by_device(hc.inventory.devices.len(), rh.clone()));
     let (render_fixed, render_introduced) = render_changes(
         RenderedSide {
             templates: &bt,

@@ -204,15 +204,15 @@ impl Templates {
     }
 
     /// The devices that failed to render, in device order. `results` pairs each rendered
-    /// device's index with its result (owned, or borrowed from elsewhere).
-    pub fn failures<'r, R: std::borrow::Borrow<RenderResult> + 'r>(
+    /// device's index with its result.
+    pub fn failures<'r>(
         &self,
         sources: &SourceSet,
-        results: impl IntoIterator<Item = (usize, &'r R)>,
+        results: impl IntoIterator<Item = (usize, &'r RenderResult)>,
     ) -> Vec<Failure<'r>> {
         results
             .into_iter()
-            .filter_map(|(device, r)| match r.borrow() {
+            .filter_map(|(device, r)| match r {
                 // Syntax errors were reported once per template when it was compiled.
                 Err(error) if error.kind() != minijinja::ErrorKind::SyntaxError => Some(Failure {
                     device: Id::new(device),
@@ -249,9 +249,7 @@ impl Templates {
                 };
                 let mut d = self.error_diagnostic(e, sources, Some(dev), code, "template fails");
                 if count > 1 {
-                    let others =
-                        if count == 2 { "1 other device".into() } else { format!("{} other devices", count - 1) };
-                    d.message.push_str(&format!(" (and {others})"));
+                    d.message.push_str(&format!(" (and {})", crate::diagnostic::other_devices(count - 1)));
                 }
                 if code == Code::TemplateUndefined {
                     d = d.help("define the value in a config context or on the device, or guard it with `is defined`");
@@ -262,12 +260,7 @@ impl Templates {
     }
 
     /// [`Templates::failure_diagnostics`] of every device's result, in device order.
-    pub fn render_diagnostics<R: std::borrow::Borrow<RenderResult>>(
-        &self,
-        world: &World,
-        sources: &SourceSet,
-        results: &[R],
-    ) -> Vec<Diagnostic> {
+    pub fn render_diagnostics(&self, world: &World, sources: &SourceSet, results: &[RenderResult]) -> Vec<Diagnostic> {
         self.failure_diagnostics(world, sources, &self.failures(sources, results.iter().enumerate()))
     }
 }
