@@ -13,7 +13,7 @@ use crate::resolve;
 use crate::rules;
 use crate::schema::SchemaSet;
 use crate::source::{FileKind, SourceSet};
-use crate::template::Templates;
+use crate::template::{RenderResult, Templates};
 use crate::validate;
 use crate::view::World;
 use crate::yaml::{self, Limits};
@@ -28,6 +28,8 @@ pub struct Compilation {
     /// Each device's rendered configuration (`None`: no template, or it failed),
     /// kept when [`Options::keep_configs`] asks for it.
     pub configs: Option<Vec<Option<String>>>,
+    /// Whether each device's render resolved a secret (empty when none did).
+    pub with_secrets: Vec<bool>,
     /// How long each stage took, in order.
     pub timings: Vec<Lap>,
 }
@@ -108,7 +110,11 @@ pub fn compile_with(
     opts: &Options<'_>,
 ) -> Compilation {
     let (mut comp, templates, clock) = front(sources, config, diagnostics, opts);
-    let results = templates.render_all(&comp.world, opts.keep_configs, opts.progress.unwrap_or(&|| {}));
+    let tracked = templates.render_all_tracked(&comp.world, opts.keep_configs, opts.progress.unwrap_or(&|| {}));
+    let (results, with_secrets): (Vec<RenderResult>, Vec<bool>) = tracked.into_iter().unzip();
+    if with_secrets.iter().any(|s| *s) {
+        comp.with_secrets = with_secrets;
+    }
     comp.diagnostics.extend(templates.render_diagnostics(&comp.world, sources, &results));
     comp.configs = opts.keep_configs.then(|| results.into_iter().map(|r| r.ok().flatten()).collect());
     comp.timings.push(Lap::new("render", clock.elapsed()));
@@ -202,7 +208,7 @@ fn back(
     lap("rules");
     // Compiling the templates counts as rendering.
     let templates = Templates::load(sources, &templates_dir, &world, opts.secrets.clone(), &mut diagnostics);
-    (Compilation { world, diagnostics, configs: None, timings }, templates, clock)
+    (Compilation { world, diagnostics, configs: None, with_secrets: Vec::new(), timings }, templates, clock)
 }
 
 /// One side of [`compile_pair_unrendered`]: its files, configuration and what loading found.

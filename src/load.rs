@@ -64,8 +64,27 @@ enum Found {
     File(Vec<u8>),
     /// Larger than `max_file_size` (its size); not read.
     TooLarge(u64),
-    /// Present but not usable; the reason.
-    Unusable(String),
+    /// Present but not read: the reason, and how to fix it.
+    Unusable(String, &'static str),
+}
+
+const HELP_REGULAR: &str = "inventory files must be regular files inside the repository";
+const HELP_LINKED_DIR: &str =
+    "sot does not follow symlinked directories: name the real directory in sot.yaml, or move the files";
+const HELP_SUBMODULE: &str = "sot reads the repository's own files only: copy the files in, or check the submodule's repository on its own";
+
+/// Why a symlink is not followed, the same words for the working tree and a revision.
+fn link_outside() -> Found {
+    Found::Unusable("symlink leads outside the repository; it is not followed".into(), HELP_REGULAR)
+}
+fn link_to_dir() -> Found {
+    Found::Unusable("symlink to a directory; it is not followed".into(), HELP_LINKED_DIR)
+}
+fn link_dangling() -> Found {
+    Found::Unusable("symlink leads nowhere: its target does not exist".into(), HELP_REGULAR)
+}
+fn submodule() -> Found {
+    Found::Unusable("a git submodule or nested repository; its files are not read".into(), HELP_SUBMODULE)
 }
 
 /// Where files come from.
@@ -89,7 +108,7 @@ pub fn load_workdir(root: &Path) -> Result<Loaded, LoadError> {
 /// [`load_workdir`], with file ids from a shared registry.
 pub fn load_workdir_with(root: &Path, ids: Option<IdRegistry>) -> Result<Loaded, LoadError> {
     let root = root.canonicalize().map_err(|source| LoadError::Io { path: root.to_path_buf(), source })?;
-    load(&Workdir { root: root.clone() }, root, ids)
+    load(&Workdir::new(root.clone()), root, ids)
 }
 
 /// Read the project whose root is `root` (in the working tree) as it is in
@@ -207,13 +226,9 @@ fn add_found(path: &str, f: Found, kind: FileKind, sources: &mut SourceSet, diag
                 .help("split the file, or raise `max_file_size` in sot.yaml"),
             );
         }
-        Found::Unusable(why) => {
+        Found::Unusable(why, help) => {
             let id = sources.add_unusable(path, kind, "");
-            diags.push(
-                Diagnostic::new(Code::FileUnreadable, Span::file_start(id), why)
-                    .label("not read")
-                    .help("inventory files must be regular files inside the repository"),
-            );
+            diags.push(Diagnostic::new(Code::FileUnreadable, Span::file_start(id), why).label("not read").help(help));
         }
     }
 }
@@ -221,50 +236,123 @@ fn add_found(path: &str, f: Found, kind: FileKind, sources: &mut SourceSet, diag
 /// Files on disk below the project root.
 struct Workdir {
     root: PathBuf,
+    /// Submodule paths (relative to the project root), from the enclosing repository's
+    /// `.gitmodules`: a submodule not checked out is an empty directory on disk, and a
+    /// revision lists it all the same.
+    submodules: Vec<String>,
+}
+
+impl Workdir {
+    fn new(root: PathBuf) -> Workdir {
+        let submodules = git2::Repository::discover(&root)
+            .ok()
+            .and_then(|repo| {
+                let workdir = repo.workdir()?.canonicalize().ok()?;
+                let subs = repo.submodules().ok()?;
+                Some(
+                    subs.iter()
+                        .filter_map(|s| workdir.join(s.path()).strip_prefix(&root).ok().map(|p| rel(Path::new(""), p)))
+                        .collect(),
+                )
+            })
+            .unwrap_or_default();
+        Workdir { root, submodules }
+    }
+
+    /// What a symlink at `path` leads to: a file inside the project to read, or why not.
+    fn follow(&self, path: &Path) -> Result<PathBuf, Found> {
+        match path.canonicalize() {
+            Err(_) => Err(link_dangling()),
+            Ok(t) if !t.starts_with(&self.root) => Err(link_outside()),
+            Ok(t) if t.is_dir() => Err(link_to_dir()),
+            Ok(t) => Ok(t),
+        }
+    }
 }
 
 impl Tree for Workdir {
     fn project(&self) -> Result<Option<Vec<u8>>, LoadError> {
         let p = self.root.join(PROJECT_FILE);
-        match std::fs::read(&p) {
-            Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(LoadError::Io { path: p, source }),
+        let target = match std::fs::symlink_metadata(&p) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(LoadError::Io { path: p, source }),
+            Ok(m) if m.file_type().is_symlink() => match self.follow(&p) {
+                Ok(t) => t,
+                Err(_) => {
+                    let source = std::io::Error::other("a symlink that leads outside the repository is not followed");
+                    return Err(LoadError::Io { path: p, source });
+                }
+            },
+            Ok(_) => p.clone(),
+        };
+        match read(&target, u64::MAX) {
+            Found::File(b) => Ok(Some(b)),
+            Found::TooLarge(_) => unreachable!("no limit was set"),
+            Found::Unusable(why, _) => Err(LoadError::Io { path: p, source: std::io::Error::other(why) }),
         }
     }
 
     fn files(&self, dir: &str, exts: &[&str], max: u64) -> Vec<(String, Found)> {
-        let base = self.root.join(dir);
+        // The configured directory itself, and each directory on the way to it, must be
+        // a real directory: a symlink there is reported, never followed.
+        let mut at = self.root.clone();
+        for part in dir.split('/').filter(|p| !p.is_empty() && *p != ".") {
+            at.push(part);
+            match std::fs::symlink_metadata(&at) {
+                Err(_) => return Vec::new(),
+                Ok(m) if m.file_type().is_symlink() => {
+                    let found = match self.follow(&at) {
+                        Err(f) => f,
+                        Ok(_) => link_to_dir(),
+                    };
+                    return vec![(rel(&self.root, &at), found)];
+                }
+                Ok(m) if !m.is_dir() => return Vec::new(),
+                Ok(_) => {}
+            }
+        }
+        let base = at;
         // The walk lists the files; they are read in parallel.
         let mut out: Vec<(String, Listed)> = Vec::new();
-        if !base.exists() {
-            return Vec::new();
-        }
-        for entry in walkdir::WalkDir::new(&base).follow_links(false) {
-            let Ok(entry) = entry else { continue };
+        let mut walk = walkdir::WalkDir::new(&base).follow_links(false).follow_root_links(false).into_iter();
+        while let Some(entry) = walk.next() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    if let Some(p) = e.path() {
+                        let why = format!("cannot read directory: {}", e.io_error().map_or(e.to_string(), |io| io.to_string()));
+                        out.push((rel(&self.root, p), Listed::Found(Found::Unusable(why, HELP_REGULAR))));
+                    }
+                    continue;
+                }
+            };
             let path = entry.path();
             let rel = rel(&self.root, path);
-            if entry.path_is_symlink() {
-                let target = path.canonicalize().ok();
-                match target {
-                    Some(t) if t.starts_with(&self.root) => {
-                        if t.is_file() && ext_ok(&rel, exts) {
-                            out.push((rel, Listed::Read(path.to_path_buf())));
+            let ft = entry.file_type();
+            if ft.is_symlink() {
+                match self.follow(path) {
+                    Ok(target) if target.is_file() => {
+                        if ext_ok(&rel, exts) {
+                            out.push((rel, Listed::Read(target)));
                         }
                     }
-                    _ => {
-                        if ext_ok(&rel, exts) || target.is_none_or(|t| t.is_dir()) {
-                            out.push((
-                                rel,
-                                Listed::Found(Found::Unusable(
-                                    "symlink leads outside the repository; it is not followed".into(),
-                                )),
-                            ));
+                    Ok(_) => {
+                        if ext_ok(&rel, exts) {
+                            out.push((rel, Listed::Found(not_regular())));
                         }
                     }
+                    // A link that is not followed is reported whatever its name (a
+                    // revision cannot tell a link to an outside file from one to an
+                    // outside directory, and both must list the same files).
+                    Err(f) => out.push((rel, Listed::Found(f))),
                 }
-            } else if entry.file_type().is_file() && ext_ok(&rel, exts) {
-                out.push((rel, Listed::Read(path.to_path_buf())));
+            } else if ft.is_dir() {
+                if entry.depth() > 0 && (path.join(".git").exists() || self.submodules.contains(&rel)) {
+                    out.push((rel, Listed::Found(submodule())));
+                    walk.skip_current_dir();
+                }
+            } else if ext_ok(&rel, exts) {
+                out.push((rel, if ft.is_file() { Listed::Read(path.to_path_buf()) } else { Listed::Found(not_regular()) }));
             }
         }
         out.into_par_iter()
@@ -279,21 +367,48 @@ impl Tree for Workdir {
     }
 }
 
+fn not_regular() -> Found {
+    Found::Unusable("not a regular file (a FIFO, socket or device); it is not read".into(), HELP_REGULAR)
+}
+
 /// A file the walk listed: to be read, or already judged.
 enum Listed {
     Read(PathBuf),
     Found(Found),
 }
 
+/// Read a regular file. It is opened without blocking and without following a symlink
+/// (a FIFO or a link put in its place after the walk would otherwise hang the read or
+/// lead outside), then checked to be a regular file of at most `max` bytes.
 fn read(path: &Path, max: u64) -> Found {
-    if let Ok(m) = std::fs::metadata(path)
-        && m.len() > max
+    use std::io::Read;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
     {
-        return Found::TooLarge(m.len());
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
     }
-    match std::fs::read(path) {
-        Ok(b) => Found::File(b),
-        Err(e) => Found::Unusable(format!("cannot read file: {e}")),
+    let mut file = match opts.open(path) {
+        Ok(f) => f,
+        Err(e) => return Found::Unusable(format!("cannot read file: {e}"), HELP_REGULAR),
+    };
+    let meta = match file.metadata() {
+        Ok(m) => m,
+        Err(e) => return Found::Unusable(format!("cannot read file: {e}"), HELP_REGULAR),
+    };
+    if !meta.is_file() {
+        return not_regular();
+    }
+    if meta.len() > max {
+        return Found::TooLarge(meta.len());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file that grows while it is read is cut at the limit and refused.
+    match file.by_ref().take(max.saturating_add(1)).read_to_end(&mut bytes) {
+        Ok(n) if n as u64 > max => Found::TooLarge(n as u64),
+        Ok(_) => Found::File(bytes),
+        Err(e) => Found::Unusable(format!("cannot read file: {e}"), HELP_REGULAR),
     }
 }
 
@@ -334,30 +449,87 @@ impl GitTree<'_> {
     fn full(&self, rel: &str) -> String {
         if self.prefix.is_empty() { rel.to_string() } else { format!("{}/{rel}", self.prefix) }
     }
+}
 
-    fn blob_at(&self, repo_path: &str) -> Option<Vec<u8>> {
-        let entry = self.tree.get_path(Path::new(repo_path)).ok()?;
-        let obj = entry.to_object(self.repo).ok()?;
-        Some(obj.as_blob()?.content().to_vec())
+impl GitTree<'_> {
+    /// What a symlink blob at `rel` (project-relative) holding `target` leads to: the
+    /// file's bytes, or why it is not followed. Chains of links are followed a few steps.
+    fn follow(&self, rel: &str, target: &[u8]) -> Result<Vec<u8>, Found> {
+        let mut link = rel.to_string();
+        let mut target = String::from_utf8_lossy(target).into_owned();
+        for _ in 0..8 {
+            let Some(t) = resolve_link(&link, &target) else { return Err(link_outside()) };
+            let Ok(entry) = self.tree.get_path(Path::new(&self.full(&t))) else { return Err(link_dangling()) };
+            match (entry.kind(), entry.filemode()) {
+                (Some(git2::ObjectType::Tree | git2::ObjectType::Commit), _) => return Err(link_to_dir()),
+                (Some(git2::ObjectType::Blob), mode) => {
+                    let blob = entry.to_object(self.repo).ok().and_then(|o| o.into_blob().ok());
+                    let Some(blob) = blob else { return Err(link_dangling()) };
+                    if mode != 0o120000 {
+                        return Ok(blob.content().to_vec());
+                    }
+                    target = String::from_utf8_lossy(blob.content()).into_owned();
+                    link = t;
+                }
+                _ => return Err(link_dangling()),
+            }
+        }
+        Err(link_dangling())
     }
 }
 
 impl Tree for GitTree<'_> {
     fn project(&self) -> Result<Option<Vec<u8>>, LoadError> {
-        Ok(self.blob_at(&self.full(PROJECT_FILE)))
+        let Ok(entry) = self.tree.get_path(Path::new(&self.full(PROJECT_FILE))) else { return Ok(None) };
+        let Some(blob) = entry.to_object(self.repo).ok().and_then(|o| o.into_blob().ok()) else { return Ok(None) };
+        if entry.filemode() != 0o120000 {
+            return Ok(Some(blob.content().to_vec()));
+        }
+        self.follow(PROJECT_FILE, blob.content()).map(Some).map_err(|_| LoadError::Io {
+            path: PathBuf::from(PROJECT_FILE),
+            source: std::io::Error::other("a symlink that leads outside the repository is not followed"),
+        })
     }
 
     fn files(&self, dir: &str, exts: &[&str], max: u64) -> Vec<(String, Found)> {
         let dir = dir.trim_end_matches('/');
-        let Ok(entry) = self.tree.get_path(Path::new(&self.full(dir))) else { return Vec::new() };
-        let Ok(sub) = entry.to_object(self.repo).and_then(|o| o.peel_to_tree()) else { return Vec::new() };
+        // The configured directory and each one on the way to it, as the working tree does.
+        let mut at = String::new();
+        let mut sub = None;
+        for part in dir.split('/').filter(|p| !p.is_empty() && *p != ".") {
+            at = if at.is_empty() { part.to_string() } else { format!("{at}/{part}") };
+            let Ok(entry) = self.tree.get_path(Path::new(&self.full(&at))) else { return Vec::new() };
+            match entry.kind() {
+                Some(git2::ObjectType::Blob) if entry.filemode() == 0o120000 => {
+                    let target = entry.to_object(self.repo).ok().and_then(|o| o.into_blob().ok());
+                    let found = match target.map(|b| self.follow(&at, b.content())) {
+                        Some(Err(f)) => f,
+                        _ => link_to_dir(),
+                    };
+                    return vec![(at, found)];
+                }
+                Some(git2::ObjectType::Commit) => return vec![(at, submodule())],
+                Some(git2::ObjectType::Tree) => sub = entry.to_object(self.repo).ok().and_then(|o| o.into_tree().ok()),
+                _ => return Vec::new(),
+            }
+        }
+        let Some(sub) = sub else { return Vec::new() };
         // The walk lists the blobs; they are read in parallel (inflating them is most of
         // the time), each worker through its own handle on the repository.
         let mut blobs: Vec<(String, git2::Oid, bool)> = Vec::new();
+        let mut judged: Vec<(String, Found)> = Vec::new();
         let _ = sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
-            let rel = format!("{dir}/{parent}{}", e.name().unwrap_or_default());
-            if e.kind() == Some(git2::ObjectType::Blob) && ext_ok(&rel, exts) {
-                blobs.push((rel, e.id(), e.filemode() == 0o120000));
+            let rel = format!("{at}/{parent}{}", e.name().unwrap_or_default());
+            match e.kind() {
+                Some(git2::ObjectType::Blob) => {
+                    let symlink = e.filemode() == 0o120000;
+                    // Links are judged whatever their name, as the working tree does.
+                    if symlink || ext_ok(&rel, exts) {
+                        blobs.push((rel, e.id(), symlink));
+                    }
+                }
+                Some(git2::ObjectType::Commit) => judged.push((rel, submodule())),
+                _ => {}
             }
             git2::TreeWalkResult::Ok
         });
@@ -376,26 +548,23 @@ impl Tree for GitTree<'_> {
                 },
             )
             .collect();
-        blobs
-            .into_iter()
-            .zip(read)
-            .map(|((rel, _, symlink), content)| {
-                let found = match content {
-                    Some(Err(size)) => Found::TooLarge(size),
-                    None => Found::Unusable("unreadable git object".into()),
-                    Some(Ok(bytes)) if symlink => {
-                        // A symlink: follow it only to a file inside the project.
-                        let target = String::from_utf8_lossy(&bytes).to_string();
-                        match resolve_link(&rel, &target).and_then(|t| self.blob_at(&self.full(&t))) {
-                            Some(bytes) => Found::File(bytes),
-                            None => Found::Unusable("symlink leads outside the repository; it is not followed".into()),
-                        }
-                    }
-                    Some(Ok(bytes)) => Found::File(bytes),
-                };
-                (rel, found)
-            })
-            .collect()
+        let mut out = judged;
+        for ((rel, _, symlink), content) in blobs.into_iter().zip(read) {
+            let found = match content {
+                Some(Err(size)) => Found::TooLarge(size),
+                None => Found::Unusable("unreadable git object".into(), HELP_REGULAR),
+                // A symlink: followed only to a file inside the project.
+                Some(Ok(bytes)) if symlink => match self.follow(&rel, &bytes) {
+                    Ok(_) if !ext_ok(&rel, exts) => continue,
+                    Ok(bytes) if bytes.len() as u64 > max => Found::TooLarge(bytes.len() as u64),
+                    Ok(bytes) => Found::File(bytes),
+                    Err(f) => f,
+                },
+                Some(Ok(bytes)) => Found::File(bytes),
+            };
+            out.push((rel, found));
+        }
+        out
     }
 }
 

@@ -305,7 +305,11 @@ fn manifest_matches(out: &Path) -> Result<(), String> {
         }
     }
     let mut on_disk: Vec<String> =
-        snapshot(out).into_iter().filter(|(p, b)| b.is_some() && p != "manifest.json").map(|(p, _)| p).collect();
+        snapshot(out)
+            .into_iter()
+            .filter(|(p, b)| b.is_some() && p != "manifest.json" && p != sot::emit::write::MARKER)
+            .map(|(p, _)| p)
+            .collect();
     on_disk.sort();
     let mut listed_sorted = listed.clone();
     listed_sorted.sort();

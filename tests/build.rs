@@ -107,7 +107,7 @@ fn device_filter_builds_only_those_devices() {
         .unwrap();
     assert!(o.status.success());
     let files: Vec<String> = tree(&out.path().join("b")).into_keys().collect();
-    assert_eq!(files, ["configs/ams1-leaf1.cfg", "configs/lon1-spine1.cfg", "manifest.json"]);
+    assert_eq!(files, [".sot-build", "configs/ams1-leaf1.cfg", "configs/lon1-spine1.cfg", "manifest.json"]);
     let unknown = sot()
         .args(["build", "--device", "lon1-spine9", "--out"])
         .arg(out.path().join("c"))

@@ -100,7 +100,8 @@ fn assert_complete(tree: &Tree, devices: usize) {
         let bytes = tree.get(path).unwrap_or_else(|| panic!("{path} is listed but missing"));
         assert_eq!(a["sha256"].as_str().unwrap(), sot::emit::sha256_hex(bytes), "{path}");
     }
-    assert_eq!(tree.len(), devices + 1, "nothing but the configs and the manifest");
+    assert!(tree.contains_key(sot::emit::write::MARKER), "the output is marked as a build's");
+    assert_eq!(tree.len(), devices + 2, "nothing but the configs, the manifest and the marker");
 }
 
 struct Setup {
@@ -138,7 +139,7 @@ fn setup() -> Setup {
     let new = snapshot(&ref_b).unwrap();
     assert_complete(&old, DEVICES);
     assert_complete(&new, DEVICES);
-    for (path, bytes) in &old {
+    for (path, bytes) in old.iter().filter(|(p, _)| *p != sot::emit::write::MARKER) {
         assert_ne!(Some(bytes), new.get(path), "{path} is the same in both generations");
     }
     Setup { _tmp: tmp, repo_a, repo_b, work, out, old, new, build_time }
@@ -197,14 +198,16 @@ fn killed_builds_leave_old_or_new_output_and_the_next_build_cleans_up() {
     eprintln!("build {:?}; SIGKILL: {kills:?}; SIGINT: {ints:?}; leftovers {:?}", s.build_time, leftovers(&s));
     assert!(kills.contains_key("old"), "no kill landed before the output was replaced: {kills:?}");
 
-    // A stale staging directory of a process that is gone, with junk in it, plus whatever
-    // the kills left: the next build neither trips over them nor keeps them.
+    // A stale staging directory of a process that is gone (marked, as every staging
+    // directory is from its creation), with junk in it, plus whatever the kills left: the
+    // next build neither trips over them nor keeps them.
     let mut dead = Command::new("true").spawn().unwrap();
     let dead_pid = dead.id();
     dead.wait().unwrap();
     let stale = s.work.join(format!(".out.staging-{dead_pid}"));
     std::fs::create_dir_all(stale.join("configs")).unwrap();
     std::fs::write(stale.join("configs/junk.cfg"), "half a config").unwrap();
+    std::fs::write(stale.join(sot::emit::write::MARKER), "").unwrap();
     restore(&s.out, &s.old);
     let o = Command::new(SOT).arg("build").arg(&s.repo_b).arg("--out").arg(&s.out).output().unwrap();
     assert!(o.status.success(), "the build after kills failed: {}", String::from_utf8_lossy(&o.stderr));

@@ -35,7 +35,11 @@ pub struct Args {
     format: Format,
 }
 
-/// `env:NAME` from the environment; `file:PATH` from a file under `dir` (never outside it).
+/// The largest secret file read, in bytes.
+const MAX_SECRET_FILE: u64 = 64 * 1024;
+
+/// `env:NAME` from the environment; `file:PATH` from a regular file under `dir` (never
+/// outside it, never a FIFO or device that could block or stream forever).
 fn resolver(dir: Option<PathBuf>) -> sot::template::SecretResolver {
     std::sync::Arc::new(move |reference: &str| {
         if let Some(name) = reference.strip_prefix("env:") {
@@ -52,10 +56,35 @@ fn resolver(dir: Option<PathBuf>) -> sot::template::SecretResolver {
         if !path.starts_with(&base) {
             return Err("the path must stay inside --secrets-dir".into());
         }
-        std::fs::read_to_string(&path)
-            .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
-            .map_err(|_| "the secret file cannot be read".into())
+        read_secret_file(&path)
     })
+}
+
+/// A secret file's text without its final line end. Opened without blocking (a FIFO put
+/// in the file's place would otherwise wait for a writer), then refused unless it is a
+/// regular file of at most [`MAX_SECRET_FILE`] bytes.
+fn read_secret_file(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).map_err(|_| "the secret file cannot be read".to_string())?;
+    let meta = file.metadata().map_err(|_| "the secret file cannot be read".to_string())?;
+    if !meta.is_file() {
+        return Err("the secret is not a regular file".into());
+    }
+    if meta.len() > MAX_SECRET_FILE {
+        return Err(format!("the secret file is larger than {MAX_SECRET_FILE} bytes"));
+    }
+    let mut text = String::new();
+    file.take(MAX_SECRET_FILE + 1)
+        .read_to_string(&mut text)
+        .map_err(|_| "the secret file cannot be read as UTF-8 text".to_string())?;
+    Ok(text.trim_end_matches(['\n', '\r']).to_string())
 }
 
 pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
@@ -103,7 +132,13 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     targets.dedup();
     let plan = sot::emit::plan(&comp, &loaded.sources, &revision, &targets, &args.devices);
     let out_dir = args.out.clone().unwrap_or_else(|| root.join(comp.config.output.as_str()));
-    sot::emit::write::replace_dir(&out_dir, &root, &plan.artifacts).map_err(|e| Failure::Message(e.to_string()))?;
+    let cfg = &comp.config;
+    let inputs: Vec<&str> = (cfg.inventory.iter().chain(&cfg.device_types))
+        .chain([&cfg.templates, &cfg.schemas])
+        .map(|t| t.value.as_str())
+        .collect();
+    sot::emit::write::replace_dir(&out_dir, &root, &inputs, &plan.artifacts)
+        .map_err(|e| Failure::Message(e.to_string()))?;
     writeln!(out, "built {} device configs in {}", plan.rendered, out_dir.display())?;
     if !plan.without_template.is_empty() {
         writeln!(out, "no template for {} devices: {}", plan.without_template.len(), plan.without_template.join(", "))?;

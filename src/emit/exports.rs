@@ -28,7 +28,7 @@ fn groups(d: &Device) -> Vec<String> {
 }
 
 fn yaml_artifact(path: &str, v: &Value) -> Artifact {
-    Artifact { path: path.into(), bytes: crate::yaml::emit::to_yaml(v).into_bytes(), device: None }
+    Artifact::new(path, crate::yaml::emit::to_yaml(v).into_bytes())
 }
 
 /// `ansible/inventory.yaml`: hosts with their merged context as variables and

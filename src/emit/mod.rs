@@ -34,15 +34,31 @@ pub struct Artifact {
     pub path: String,
     pub bytes: Vec<u8>,
     pub device: Option<String>,
+    /// Holds resolved secrets: written readable by its owner only, and listed in the
+    /// manifest without a digest (a digest of a secret-bearing file lets a guess be
+    /// confirmed).
+    pub secret: bool,
+}
+
+impl Artifact {
+    /// A file of no device, without secrets.
+    pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> Artifact {
+        Artifact { path: path.into(), bytes, device: None, secret: false }
+    }
 }
 
 #[derive(Serialize)]
 struct ManifestEntry<'a> {
     path: &'a str,
-    sha256: String,
-    bytes: usize,
+    /// `None` for a file holding secrets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bytes: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     device: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    secret: bool,
 }
 
 #[derive(Serialize)]
@@ -112,6 +128,7 @@ pub fn plan(
                 path: format!("configs/{}.cfg", d.name.value),
                 bytes: text.clone().into_bytes(),
                 device: Some(d.name.value.to_string()),
+                secret: comp.with_secrets.get(i).is_some_and(|s| *s),
             }),
             None => without_template.push(d.name.value.to_string()),
         }
@@ -136,14 +153,15 @@ pub fn plan(
             .iter()
             .map(|a| ManifestEntry {
                 path: &a.path,
-                sha256: sha256_hex(&a.bytes),
-                bytes: a.bytes.len(),
+                sha256: (!a.secret).then(|| sha256_hex(&a.bytes)),
+                bytes: (!a.secret).then_some(a.bytes.len()),
                 device: a.device.as_deref(),
+                secret: a.secret,
             })
             .collect(),
     };
     let mut bytes = serde_json::to_vec_pretty(&manifest).expect("the manifest serialises");
     bytes.push(b'\n');
-    artifacts.push(Artifact { path: "manifest.json".into(), bytes, device: None });
+    artifacts.push(Artifact::new("manifest.json", bytes));
     Plan { artifacts, without_template, rendered }
 }

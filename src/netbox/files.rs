@@ -47,7 +47,7 @@ pub fn artifacts(bundle: &Bundle, sources: &SourceSet) -> Vec<Artifact> {
             "records": items,
         });
         order.push(json!({"file": path.trim_start_matches("netbox/"), "model": model.name(), "count": records.len()}));
-        out.push(Artifact { path, bytes: pretty(&doc), device: None });
+        out.push(Artifact::new(path, pretty(&doc)));
     }
     let mut csv_files = Vec::new();
     for spec in CSV {
@@ -57,7 +57,7 @@ pub fn artifacts(bundle: &Bundle, sources: &SourceSet) -> Vec<Artifact> {
         }
         let path = format!("netbox/csv/{}.csv", spec.file);
         csv_files.push(path.trim_start_matches("netbox/").to_string());
-        out.push(Artifact { path, bytes: csv_file(spec, &records, bundle, &index), device: None });
+        out.push(Artifact::new(path, csv_file(spec, &records, bundle, &index)));
     }
     let manifest = json!({
         "format": 1,
@@ -71,7 +71,7 @@ pub fn artifacts(bundle: &Bundle, sources: &SourceSet) -> Vec<Artifact> {
             "`after` holds fields to set once every record exists (primary IPs, LAG and parent interfaces).",
         ],
     });
-    out.push(Artifact { path: "netbox/manifest.json".into(), bytes: pretty(&manifest), device: None });
+    out.push(Artifact::new("netbox/manifest.json", pretty(&manifest)));
     out
 }
 

@@ -27,15 +27,59 @@ pub struct Templates {
     files: HashMap<String, FileId>,
     /// Template name → its text.
     texts: Arc<HashMap<String, String>>,
+    /// The secrets resolved so far.
+    revealed: Arc<Revealed>,
 }
 
 /// Resolves a secret reference (`env:NAME`, `file:PATH`) to its value, or says why not.
 pub type SecretResolver = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
 
+/// The secrets a build resolved: their values, so that no message ever shows one, and
+/// whether the render running on this thread used any (so that its output is written as
+/// a secret-bearing file).
+#[derive(Default)]
+pub struct Revealed {
+    values: std::sync::Mutex<Vec<String>>,
+}
+
+thread_local! {
+    /// Set when the render running on this thread resolves a secret.
+    static USED_SECRET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl Revealed {
+    fn add(&self, value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        let mut values = self.values.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !values.iter().any(|v| v == value) {
+            values.push(value.to_string());
+            // Longest first, so that a secret holding another is replaced whole.
+            values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        }
+    }
+
+    /// `text` with every resolved secret's value replaced by `[secret]`.
+    pub fn redact(&self, text: &str) -> String {
+        let values = self.values.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut out = text.to_string();
+        for v in values.iter() {
+            if out.contains(v.as_str()) {
+                out = out.replace(v.as_str(), "[secret]");
+            }
+        }
+        out
+    }
+}
+
 /// `secret("env:NAME")` / `secret("file:PATH")`: resolved at build time only; without
 /// a resolver (`sot check`, `sot diff`) it renders a placeholder, so secrets never
-/// reach diagnostics, diffs or anything but the rendered configurations.
-fn register_secret(env: &mut Environment<'static>, resolver: Option<SecretResolver>) {
+/// reach diagnostics, diffs or anything but the rendered configurations. With one, every
+/// value resolved is recorded in `revealed`, and messages are redacted through it: a
+/// value computed from a secret (an include of it, a secret named by another, a filter's
+/// error about it) is printed as `[secret]`.
+fn register_secret(env: &mut Environment<'static>, resolver: Option<SecretResolver>, revealed: Arc<Revealed>) {
     env.add_function("secret", move |reference: String| -> Result<String, minijinja::Error> {
         let valid =
             reference.strip_prefix("env:").or_else(|| reference.strip_prefix("file:")).is_some_and(|r| !r.is_empty());
@@ -47,9 +91,14 @@ fn register_secret(env: &mut Environment<'static>, resolver: Option<SecretResolv
         }
         match &resolver {
             None => Ok(format!("<secret {reference}>")),
-            Some(r) => r(&reference).map_err(|why| {
-                minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("secret(\"{reference}\"): {why}"))
-            }),
+            Some(r) => {
+                USED_SECRET.with(|u| u.set(true));
+                let value = r(&reference).map_err(|why| {
+                    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("secret(\"{reference}\"): {why}"))
+                })?;
+                revealed.add(&value);
+                Ok(value)
+            }
         }
     });
 }
@@ -87,10 +136,11 @@ impl Templates {
         let texts = Arc::new(texts);
         let mut env = crate::jinja::environment(&world.config.render);
         filters::register(&mut env);
-        register_secret(&mut env, secrets);
+        let revealed = Arc::new(Revealed::default());
+        register_secret(&mut env, secrets, Arc::clone(&revealed));
         let loader_texts = Arc::clone(&texts);
         env.set_loader(move |name| Ok(resolve_name_in(&loader_texts, name).map(|n| loader_texts[n].clone())));
-        let t = Templates { env, files, texts: Arc::clone(&texts) };
+        let t = Templates { env, files, texts: Arc::clone(&texts), revealed };
         let mut names: Vec<&String> = texts.keys().collect();
         names.sort();
         for name in names {
@@ -115,6 +165,7 @@ impl Templates {
     ) -> Diagnostic {
         let span = self.error_span(e, sources);
         let detail = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+        let detail = self.revealed.redact(&detail);
         let message = match device {
             Some(d) => format!("{what} for device `{}`: {detail}", d.value),
             None => format!("{what}: {detail}"),
@@ -124,7 +175,7 @@ impl Templates {
             span.unwrap_or_else(|| device.map_or(Span::file_start(FileId(0)), |d| d.span)),
             message,
         )
-        .label(e.kind().to_string());
+        .label(self.revealed.redact(&e.kind().to_string()));
         if let (Some(dev), Some(_)) = (device, span) {
             d = d.related(dev.span, "the device is declared here");
         }
@@ -188,17 +239,34 @@ impl Templates {
         tmpl.render(ctx).map(Some)
     }
 
+    /// [`Templates::render`], and whether the render resolved a secret.
+    pub fn render_tracked(&self, world: &Arc<World>, id: Id<Device>) -> (RenderResult, bool) {
+        USED_SECRET.with(|u| u.set(false));
+        let r = self.render(world, id);
+        (r, USED_SECRET.with(|u| u.replace(false)))
+    }
+
     /// Render every device in parallel; results in device order. Without `keep`, each
     /// configuration is dropped as soon as it is rendered (its device's result is
     /// `Ok(None)`), for when only the failures matter: the memory then serves the next
     /// device rather than holding every configuration at once.
     pub fn render_all(&self, world: &Arc<World>, keep: bool, progress: &(dyn Fn() + Sync)) -> Vec<RenderResult> {
+        self.render_all_tracked(world, keep, progress).into_iter().map(|(r, _)| r).collect()
+    }
+
+    /// [`Templates::render_all`], with whether each device's render resolved a secret.
+    pub fn render_all_tracked(
+        &self,
+        world: &Arc<World>,
+        keep: bool,
+        progress: &(dyn Fn() + Sync),
+    ) -> Vec<(RenderResult, bool)> {
         (0..world.inventory.devices.len())
             .into_par_iter()
             .map(|i| {
-                let r = self.render(world, Id::new(i));
+                let (r, secret) = self.render_tracked(world, Id::new(i));
                 progress();
-                if keep { r } else { r.map(|_| None) }
+                (if keep { r } else { r.map(|_| None) }, secret)
             })
             .collect()
     }
