@@ -59,7 +59,7 @@ pub fn replace_dir(out: &Path, repo: &Path, inputs: &[&str], artifacts: &[Artifa
     let previous = out.is_dir().then_some(out.as_path());
     let result = write_all(&staging, artifacts, previous);
     if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
+        remove_ours(&staging);
         return Err(e);
     }
     if out.exists() {
@@ -67,12 +67,12 @@ pub fn replace_dir(out: &Path, repo: &Path, inputs: &[&str], artifacts: &[Artifa
         match exchange(&staging, &out) {
             Ok(true) => {
                 // `staging` now holds the previous output.
-                let _ = std::fs::remove_dir_all(&staging);
+                remove_ours(&staging);
                 return Ok(());
             }
             Ok(false) => {}
             Err(source) => {
-                let _ = std::fs::remove_dir_all(&staging);
+                remove_ours(&staging);
                 return Err(WriteError::Io { path: out.to_path_buf(), source });
             }
         }
@@ -84,10 +84,10 @@ pub fn replace_dir(out: &Path, repo: &Path, inputs: &[&str], artifacts: &[Artifa
     if let Err(source) = std::fs::rename(&staging, &out) {
         // Put the previous output back.
         let _ = std::fs::rename(&old, &out);
-        let _ = std::fs::remove_dir_all(&staging);
+        remove_ours(&staging);
         return Err(WriteError::Io { path: out.to_path_buf(), source });
     }
-    let _ = std::fs::remove_dir_all(&old);
+    remove_ours(&old);
     Ok(())
 }
 
@@ -312,6 +312,26 @@ fn check_target(out: &Path, repo: &Path, inputs: &[&str]) -> Result<PathBuf, Wri
     }
 }
 
+/// Remove a directory of ours, its marker last: a removal cut short by a kill leaves a
+/// directory that is still marked (or empty), which the next build removes.
+fn remove_ours(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_name() == MARKER {
+                continue;
+            }
+            let p = e.path();
+            let _ = if e.file_type().is_ok_and(|t| t.is_dir()) {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+        }
+    }
+    let _ = std::fs::remove_file(dir.join(MARKER));
+    let _ = std::fs::remove_dir(dir);
+}
+
 /// Whether `dir` holds the marker as a regular file (not a symlink to one).
 fn is_ours(dir: &Path) -> bool {
     std::fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.file_type().is_file())
@@ -363,7 +383,10 @@ fn clean_leftovers(parent: &Path, name: &str) {
         let path = e.path();
         let real_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
         if real_dir && is_ours(&path) {
-            let _ = std::fs::remove_dir_all(&path);
+            remove_ours(&path);
+        } else if real_dir {
+            // Removes the directory only if it is empty.
+            let _ = std::fs::remove_dir(&path);
         }
     }
 }
