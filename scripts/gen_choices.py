@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Write src/model/choices.rs: NetBox's choice values, read from its OpenAPI schema.
 
-Usage: python3 scripts/gen_choices.py ../shared/netbox/openapi.json > src/model/choices.rs
-A test (tests/choices.rs) checks the generated table against the schema when it is present.
+Usage: python3 scripts/gen_choices.py tests/fixtures/netbox/openapi.json.gz > src/model/choices.rs
+A test (tests/choices.rs) checks the generated table against the vendored schema
+(scripts/refresh-openapi.py refreshes it from a running NetBox).
 """
+import gzip
 import json
 import sys
 
@@ -43,7 +45,8 @@ TABLE = [
 
 
 def main():
-    spec = json.load(open(sys.argv[1]))
+    path = sys.argv[1]
+    spec = json.load(gzip.open(path, "rt") if path.endswith(".gz") else open(path))
     schemas = spec["components"]["schemas"]
     print("//! NetBox's choice values, generated from its OpenAPI schema by scripts/gen_choices.py.")
     print("//! Do not edit by hand; tests/choices.rs checks this table against the schema.")

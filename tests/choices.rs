@@ -1,16 +1,13 @@
 //! The choice values compiled into `sot` are NetBox's, as its OpenAPI schema lists them.
-//! (Runs where the project's shared folder with the schema sits beside the checkout.)
+//! (The schema is vendored in tests/fixtures/netbox/.)
+
+mod common;
 
 use sot::model::choices::TABLE;
 
 #[test]
 fn choices_match_the_netbox_schema() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/netbox/openapi.json");
-    let Ok(text) = std::fs::read_to_string(path) else {
-        eprintln!("skipped: {path} not present");
-        return;
-    };
-    let spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let spec = common::netbox_openapi();
     for (name, schema, prop, values) in TABLE {
         let want: Vec<&str> = spec["components"]["schemas"][schema]["properties"][prop]["enum"]
             .as_array()

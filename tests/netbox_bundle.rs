@@ -1,5 +1,5 @@
 //! The NetBox bundle: every payload `sot` would send is checked against the
-//! REST schema of a real NetBox (`../shared/netbox/openapi.json`), so that a
+//! REST schema of a real NetBox (vendored: `tests/fixtures/netbox/`), so that a
 //! misspelled field (which NetBox silently ignores) or a wrong value fails here;
 //! and `sot build --target netbox` writes the files the docs describe.
 
@@ -16,9 +16,7 @@ fn root() -> PathBuf {
 }
 
 fn openapi() -> Value {
-    let path = root().join("../shared/netbox/openapi.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("the OpenAPI document is JSON")
+    common::netbox_openapi()
 }
 
 /// OpenAPI 3.0's `nullable` as JSON Schema.

@@ -182,3 +182,12 @@ pub fn example_copy() -> tempfile::TempDir {
     std::fs::copy(root.join("sot.yaml"), tmp.path().join("sot.yaml")).expect("copy sot.yaml");
     tmp
 }
+
+/// NetBox's REST schema, vendored in `tests/fixtures/netbox/` (its `VERSION` says which
+/// NetBox; `scripts/refresh-openapi.py` refreshes it from a running one).
+pub fn netbox_openapi() -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/netbox/openapi.json.gz");
+    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_reader(std::io::BufReader::new(flate2::read::GzDecoder::new(file)))
+        .expect("the vendored OpenAPI document is gzip-compressed JSON")
+}
