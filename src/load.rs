@@ -71,7 +71,8 @@ enum Found {
 const HELP_REGULAR: &str = "inventory files must be regular files inside the repository";
 const HELP_LINKED_DIR: &str =
     "sot does not follow symlinked directories: name the real directory in sot.yaml, or move the files";
-const HELP_SUBMODULE: &str = "sot reads the repository's own files only: copy the files in, or check the submodule's repository on its own";
+const HELP_SUBMODULE: &str =
+    "sot reads the repository's own files only: copy the files in, or check the submodule's repository on its own";
 
 /// Why a symlink is not followed, the same words for the working tree and a revision.
 fn link_outside() -> Found {
@@ -320,7 +321,10 @@ impl Tree for Workdir {
                 Ok(e) => e,
                 Err(e) => {
                     if let Some(p) = e.path() {
-                        let why = format!("cannot read directory: {}", e.io_error().map_or(e.to_string(), |io| io.to_string()));
+                        let why = format!(
+                            "cannot read directory: {}",
+                            e.io_error().map_or(e.to_string(), |io| io.to_string())
+                        );
                         out.push((rel(&self.root, p), Listed::Found(Found::Unusable(why, HELP_REGULAR))));
                     }
                     continue;
@@ -352,7 +356,10 @@ impl Tree for Workdir {
                     walk.skip_current_dir();
                 }
             } else if ext_ok(&rel, exts) {
-                out.push((rel, if ft.is_file() { Listed::Read(path.to_path_buf()) } else { Listed::Found(not_regular()) }));
+                out.push((
+                    rel,
+                    if ft.is_file() { Listed::Read(path.to_path_buf()) } else { Listed::Found(not_regular()) },
+                ));
             }
         }
         out.into_par_iter()

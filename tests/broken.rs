@@ -304,12 +304,11 @@ fn manifest_matches(out: &Path) -> Result<(), String> {
             return Err(format!("{path}: size differs from the manifest"));
         }
     }
-    let mut on_disk: Vec<String> =
-        snapshot(out)
-            .into_iter()
-            .filter(|(p, b)| b.is_some() && p != "manifest.json" && p != sot::emit::write::MARKER)
-            .map(|(p, _)| p)
-            .collect();
+    let mut on_disk: Vec<String> = snapshot(out)
+        .into_iter()
+        .filter(|(p, b)| b.is_some() && p != "manifest.json" && p != sot::emit::write::MARKER)
+        .map(|(p, _)| p)
+        .collect();
     on_disk.sort();
     let mut listed_sorted = listed.clone();
     listed_sorted.sort();

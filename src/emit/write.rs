@@ -479,7 +479,8 @@ mod tests {
         let repo = tempfile::tempdir().unwrap();
         let out = repo.path().join("build");
         replace_dir(&out, repo.path(), &[], &[art("manifest.json", "{}"), art("configs/a.cfg", "a")]).unwrap();
-        let err = replace_dir(&out, repo.path(), &[], &[art("manifest.json", "{}"), art("../escape.cfg", "x")]).unwrap_err();
+        let err =
+            replace_dir(&out, repo.path(), &[], &[art("manifest.json", "{}"), art("../escape.cfg", "x")]).unwrap_err();
         assert!(err.to_string().contains("leaves the output directory"), "{err}");
         assert_eq!(std::fs::read_to_string(out.join("configs/a.cfg")).unwrap(), "a");
         assert!(!repo.path().join("escape.cfg").exists());

@@ -94,7 +94,10 @@ fn register_secret(env: &mut Environment<'static>, resolver: Option<SecretResolv
             Some(r) => {
                 USED_SECRET.with(|u| u.set(true));
                 let value = r(&reference).map_err(|why| {
-                    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("secret(\"{reference}\"): {why}"))
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("secret(\"{reference}\"): {why}"),
+                    )
                 })?;
                 revealed.add(&value);
                 Ok(value)
