@@ -63,7 +63,8 @@ pub struct Problem {
     pub origin: Option<Span>,
 }
 
-/// What a push did.
+/// What a push did. In a real push, `changes` holds only what NetBox confirmed;
+/// in a dry run, what the push would do.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Outcome {
     pub netbox_version: String,
@@ -78,6 +79,38 @@ impl Outcome {
     pub fn count(&self, a: Action) -> usize {
         self.changes.iter().filter(|c| c.action == a).count()
     }
+
+    /// Per model, in the order models are pushed: how many objects were
+    /// created, updated and deleted.
+    pub fn by_model(&self) -> Vec<(&'static str, [usize; 3])> {
+        let mut out: Vec<(&'static str, [usize; 3])> = Vec::new();
+        for c in &self.changes {
+            let i = match c.action {
+                Action::Create => 0,
+                Action::Update => 1,
+                Action::Delete => 2,
+            };
+            match out.iter_mut().find(|(m, _)| *m == c.model) {
+                Some((_, n)) => n[i] += 1,
+                None => {
+                    let mut n = [0; 3];
+                    n[i] = 1;
+                    out.push((c.model, n));
+                }
+            }
+        }
+        let rank = |m: &str| Model::ALL.iter().position(|x| x.name() == m).unwrap_or(usize::MAX);
+        out.sort_by_key(|(m, _)| rank(m));
+        out
+    }
+}
+
+/// A push that stopped on an error: what it had done until then, and the error.
+#[derive(Debug)]
+pub struct Failed {
+    /// What NetBox had confirmed before the error (and the refusals so far).
+    pub outcome: Outcome,
+    pub error: Error,
 }
 
 /// A field that differs: (field, NetBox's value, the inventory's value).
@@ -266,37 +299,46 @@ struct Pusher<'a> {
     stale: Vec<(Model, u64, String)>,
 }
 
-/// Push `bundle` to the NetBox `client` talks to.
-pub fn push(client: &Client, bundle: &Bundle, opts: &Options) -> Result<Outcome, Error> {
-    let status = client.get("status/")?;
-    let version = status.get("netbox-version").and_then(Value::as_str).unwrap_or("unknown").to_string();
+/// Push `bundle` to the NetBox `client` talks to. On an error, what was done
+/// until then comes with it.
+pub fn push(client: &Client, bundle: &Bundle, opts: &Options) -> Result<Outcome, Box<Failed>> {
     let mut p = Pusher {
         client,
         opts,
         st: State::default(),
-        out: Outcome { netbox_version: version, ..Outcome::default() },
+        out: Outcome { netbox_version: "unknown".into(), ..Outcome::default() },
         owner: None,
         tag_id: None,
         stale: Vec::new(),
     };
-    p.owner = p.ensure_owner()?;
-    let by_model: HashMap<Model, Vec<&Record>> = bundle.records.iter().fold(HashMap::new(), |mut m, r| {
-        m.entry(r.model).or_insert_with(Vec::new).push(r);
-        m
-    });
-    for &model in Model::ALL {
-        let records = by_model.get(&model).map(Vec::as_slice).unwrap_or_default();
-        p.stage(model, records)?;
-        if model == Model::Tag {
-            p.tag_id = p.st.id(Model::Tag, MANAGED_TAG);
-        }
+    match p.run(bundle) {
+        Ok(()) => Ok(p.out),
+        Err(error) => Err(Box::new(Failed { outcome: p.out, error })),
     }
-    p.late(bundle)?;
-    p.prune()?;
-    Ok(p.out)
 }
 
 impl Pusher<'_> {
+    fn run(&mut self, bundle: &Bundle) -> Result<(), Error> {
+        let status = self.client.get("status/")?;
+        if let Some(v) = status.get("netbox-version").and_then(Value::as_str) {
+            self.out.netbox_version = v.to_string();
+        }
+        self.owner = self.ensure_owner()?;
+        let by_model: HashMap<Model, Vec<&Record>> = bundle.records.iter().fold(HashMap::new(), |mut m, r| {
+            m.entry(r.model).or_insert_with(Vec::new).push(r);
+            m
+        });
+        for &model in Model::ALL {
+            let records = by_model.get(&model).map(Vec::as_slice).unwrap_or_default();
+            self.stage(model, records)?;
+            if model == Model::Tag {
+                self.tag_id = self.st.id(Model::Tag, MANAGED_TAG);
+            }
+        }
+        self.late(bundle)?;
+        self.prune()
+    }
+
     /// The `sot` owner for models marked by owner (NetBox ≥ 4.5); `None` where
     /// NetBox has no owners or the token may not create one.
     fn ensure_owner(&mut self) -> Result<Option<u64>, Error> {
@@ -358,12 +400,10 @@ impl Pusher<'_> {
         self.out.problems.push(Problem { model: r.model.name(), key: r.key.clone(), message, origin: r.origin });
     }
 
-    /// NetBox refused `r`'s `action`: report it, and take back the change noted for it (the
-    /// object was not created, or not updated). Other changes to `r` stand: an object
-    /// whose late fields are refused was still created.
-    fn refused(&mut self, r: &Record, action: Action, message: String) {
-        let (model, key) = (r.model.name(), &r.key);
-        self.out.changes.retain(|c| !(c.action == action && c.model == model && &c.key == key));
+    /// NetBox refused a change to `r`: report it. (A change is noted only once NetBox
+    /// confirms it, so there is nothing to take back; other changes to `r` stand: an
+    /// object whose late fields are refused was still created.)
+    fn refused(&mut self, r: &Record, message: String) {
         self.problem(r, message);
     }
 
@@ -462,7 +502,7 @@ impl Pusher<'_> {
                 self.note(Action::Create, r, Vec::new());
             }
             completes.retain(|(_, _, d)| !d.is_empty());
-            self.send_updates(model, &completes)?;
+            self.send_updates(model, &completes, false)?;
             if waiting.is_empty() {
                 break;
             }
@@ -494,17 +534,26 @@ impl Pusher<'_> {
         Ok(())
     }
 
+    /// Report the deletion of `model` `key`.
+    fn deleted(&mut self, model: Model, key: &str) {
+        self.out.changes.push(Change {
+            action: Action::Delete,
+            model: model.name(),
+            key: key.to_string(),
+            fields: Vec::new(),
+            origin: None,
+        });
+    }
+
     /// Report a change to `r`.
     fn note(&mut self, action: Action, r: &Record, fields: Vec<FieldChange>) {
         self.out.changes.push(Change { action, model: r.model.name(), key: r.key.clone(), fields, origin: r.origin });
     }
 
     fn create(&mut self, model: Model, creates: Vec<(&Record, Map<String, Value>)>) -> Result<(), Error> {
-        for (r, _) in &creates {
-            self.note(Action::Create, r, Vec::new());
-        }
         if self.opts.dry_run {
             for (r, _) in creates {
+                self.note(Action::Create, r, Vec::new());
                 let id = self.st.fake();
                 self.st.register(model, r.key.clone(), id);
                 self.st.managed.insert((model, id));
@@ -541,7 +590,7 @@ impl Pusher<'_> {
             let mut rest = Vec::new();
             for (i, (r, w)) in chunk.iter().enumerate() {
                 match refused.get(&i) {
-                    Some(e) => self.refused(r, Action::Create, format!("NetBox refused it: {}", refusal(e))),
+                    Some(e) => self.refused(r, format!("NetBox refused it: {}", refusal(e))),
                     None => rest.push((*r, w.clone())),
                 }
             }
@@ -555,7 +604,7 @@ impl Pusher<'_> {
             match self.client.post(model.endpoint(), &Value::Object(w)) {
                 Ok(obj) => self.created(model, &[(r, Map::new())], &[obj]),
                 Err(Error::Status { status: 400, body, .. }) => {
-                    self.refused(r, Action::Create, format!("NetBox refused it: {}", refusal(&body)))
+                    self.refused(r, format!("NetBox refused it: {}", refusal(&body)))
                 }
                 Err(e) => return Err(e),
             }
@@ -563,8 +612,10 @@ impl Pusher<'_> {
         Ok(())
     }
 
+    /// NetBox created `chunk`'s objects as `created`.
     fn created(&mut self, model: Model, chunk: &[(&Record, Map<String, Value>)], created: &[Value]) {
         for ((r, _), obj) in chunk.iter().zip(created) {
+            self.note(Action::Create, r, Vec::new());
             if let Some(id) = obj.get("id").and_then(Value::as_u64) {
                 self.st.register(model, r.key.clone(), id);
                 self.st.managed.insert((model, id));
@@ -575,14 +626,18 @@ impl Pusher<'_> {
     }
 
     fn update(&mut self, model: Model, updates: Vec<Update<'_>>) -> Result<(), Error> {
-        for (r, _, diff) in &updates {
-            self.note(Action::Update, r, diff.clone());
+        if self.opts.dry_run {
+            for (r, _, diff) in &updates {
+                self.note(Action::Update, r, diff.clone());
+            }
+            return Ok(());
         }
-        self.send_updates(model, &updates)
+        self.send_updates(model, &updates, true)
     }
 
     /// PATCH the differing fields in bulk; when NetBox refuses, one object at a time.
-    fn send_updates(&mut self, model: Model, updates: &[Update<'_>]) -> Result<(), Error> {
+    /// With `note`, each update NetBox confirms is reported as one.
+    fn send_updates(&mut self, model: Model, updates: &[Update<'_>], note: bool) -> Result<(), Error> {
         if self.opts.dry_run {
             return Ok(());
         }
@@ -597,15 +652,22 @@ impl Pusher<'_> {
         for chunk in updates.chunks(self.opts.batch.max(1)) {
             let body = Value::Array(chunk.iter().map(|(_, id, diff)| payload(*id, diff)).collect());
             match self.client.patch(model.endpoint(), &body) {
-                Ok(_) => {}
+                Ok(_) => {
+                    if note {
+                        for (r, _, diff) in chunk {
+                            self.note(Action::Update, r, diff.clone());
+                        }
+                    }
+                }
                 Err(Error::Status { status: 400, .. }) => {
                     for (r, id, diff) in chunk {
                         let one = payload(*id, diff);
                         match self.client.patch(&format!("{}{id}/", model.endpoint()), &one) {
+                            Ok(_) if note => self.note(Action::Update, r, diff.clone()),
                             Ok(_) => {}
                             Err(Error::Status { status: 400, body, .. }) => {
                                 let msg = format!("NetBox refused the update: {}", refusal(&body));
-                                self.refused(r, Action::Update, msg)
+                                self.refused(r, msg)
                             }
                             Err(e) => return Err(e),
                         }
@@ -644,7 +706,7 @@ impl Pusher<'_> {
             // A created object's late fields are part of its creation, not an update.
             let (fresh, old): (Vec<_>, Vec<_>) =
                 updates.into_iter().partition(|(_, id, _)| self.st.created.contains(&(model, *id)));
-            self.send_updates(model, &fresh)?;
+            self.send_updates(model, &fresh, false)?;
             self.update(model, old)?;
         }
         Ok(())
@@ -663,25 +725,24 @@ impl Pusher<'_> {
             let model = stale[i].0;
             let j = stale[i..].iter().position(|s| s.0 != model).map_or(stale.len(), |k| i + k);
             let group = &stale[i..j];
-            for (m, _, key) in group {
-                self.out.changes.push(Change {
-                    action: Action::Delete,
-                    model: m.name(),
-                    key: key.clone(),
-                    fields: Vec::new(),
-                    origin: None,
-                });
-            }
-            if !self.opts.dry_run {
+            if self.opts.dry_run {
+                for (m, _, key) in group {
+                    self.deleted(*m, key);
+                }
+            } else {
                 for chunk in group.chunks(self.opts.batch.max(1)) {
                     let body = Value::Array(chunk.iter().map(|(_, id, _)| json!({"id": id})).collect());
                     match self.client.delete(model.endpoint(), &body) {
-                        Ok(_) => {}
+                        Ok(_) => {
+                            for (m, _, key) in chunk {
+                                self.deleted(*m, key);
+                            }
+                        }
                         // Gone already (deleted with its parent), or protected: one by one.
                         Err(Error::Status { status: 400 | 404 | 409, .. }) => {
                             for (m, id, key) in chunk {
                                 match self.client.delete(&format!("{}{id}/", m.endpoint()), &Value::Null) {
-                                    Ok(_) | Err(Error::Status { status: 404, .. }) => {}
+                                    Ok(_) | Err(Error::Status { status: 404, .. }) => self.deleted(*m, key),
                                     Err(Error::Status { body, .. }) => self.out.problems.push(Problem {
                                         model: m.name(),
                                         key: key.clone(),
