@@ -3,7 +3,7 @@ use crate::source::FileId;
 
 fn parse_ok(text: &str) -> (Option<Node<'_>>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let root = parse(FileId(0), text, Limits::default(), &mut diags);
+    let root = parse(FileId(0), text, &Limits::default(), &mut diags);
     (root, diags)
 }
 
