@@ -101,6 +101,18 @@ pub fn parse_general<'t>(
     limits: &Limits,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Node<'t>> {
+    // The scanner takes a NUL byte for the end of the text (or, unquoted, for "unprintable"):
+    // say what it is, where it is.
+    if let Some(at) = text.find('\0') {
+        let p = pos_of_byte(text, at);
+        let span = Span { file, start: p, end: Pos { line: p.line, col: p.col + 1 } };
+        diags.push(
+            Diagnostic::new(Code::YamlSyntax, span, "invalid YAML: a NUL byte (U+0000), which YAML does not allow")
+                .label("a NUL byte")
+                .help("remove it; a NUL byte in a text file usually means binary content, or a file saved as UTF-16 rather than UTF-8"),
+        );
+        return None;
+    }
     let mut b = Builder::new(limits);
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -138,15 +150,28 @@ fn pos(m: Marker) -> Pos {
     Pos { line: m.line() as u32, col: m.col() as u32 + 1 }
 }
 
+/// The 1-based position of byte offset `at` (a char boundary) in `text`, columns in characters.
+fn pos_of_byte(text: &str, at: usize) -> Pos {
+    let before = &text[..at];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before.rsplit('\n').next().unwrap_or_default().chars().count() as u32 + 1;
+    Pos { line, col }
+}
+
+/// Whether a scanner message is about a tab (the word, not `unprintable`).
+fn about_tabs(info: &str) -> bool {
+    info.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w == "tab" || w == "tabs")
+}
+
 fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic {
     let mut p = pos(*e.marker());
-    if e.info().contains("tab") {
+    let info = e.info();
+    if about_tabs(info) {
         // The scanner reports where the token began; point at the tab itself.
         p = first_tab_from(text, p).unwrap_or(p);
     }
     let span = Span { file, start: p, end: Pos { line: p.line, col: p.col + 1 } };
-    let info = e.info();
-    if info.contains("tab") {
+    if about_tabs(info) {
         return Diagnostic::new(Code::YamlSyntax, span, format!("invalid YAML: {info}"))
             .label("a tab")
             .help("use spaces: YAML does not allow tabs for indentation");
