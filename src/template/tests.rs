@@ -67,6 +67,18 @@ fn a_render_is_bounded_in_output() {
     assert!(render_kept(small, "{{ 'x' * 11 }}", false).unwrap_err()[0].contains("renders more than 10 bytes"));
 }
 
+/// `render.fuel` sets the fuel of a render (steps, and data at 64 bytes a fuel).
+#[test]
+fn the_fuel_is_configurable() {
+    let t = "{% for i in range(1000) %}{{ i }}{% endfor %}";
+    assert!(render_one("", t).is_ok());
+    let err = render_one("render: {fuel: 500}\n", t).unwrap_err();
+    assert!(err[0].contains("fuel"), "{err:?}");
+    // 100 MB of string and 200 MB of its concatenation passed the old default (5,000,000).
+    let err = render_one("", "{% set a = 'x' * 100000000 %}{% set b = a ~ a %}").unwrap_err();
+    assert!(err[0].contains("fuel"), "{err:?}");
+}
+
 /// `to_json` and `to_yaml` refuse values that serialise past the output limit rather than
 /// building them (the whole inventory of a large fleet is gigabytes).
 #[test]
