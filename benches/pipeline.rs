@@ -79,7 +79,7 @@ fn pipeline(c: &mut Criterion) {
             yaml.par_iter()
                 .filter(|(id, f)| {
                     let mut diags = Vec::new();
-                    let root = sot::yaml::parse(*id, &f.text, sot::yaml::Limits::default(), &mut diags);
+                    let root = sot::yaml::parse(*id, &f.text, &sot::yaml::Limits::default(), &mut diags);
                     black_box(root).is_some()
                 })
                 .count()

@@ -51,7 +51,7 @@ fn parse_sot(texts: &[String]) -> usize {
         .filter(|(i, text)| {
             let id = sot::source::FileId(u32::try_from(*i).expect("fewer than 2^32 files"));
             let mut diags = Vec::new();
-            sot::yaml::parse(id, text, sot::yaml::Limits::default(), &mut diags).is_none()
+            sot::yaml::parse(id, text, &sot::yaml::Limits::default(), &mut diags).is_none()
         })
         .count()
 }

@@ -132,7 +132,19 @@ fn front(
 ) -> (Compilation, Templates, std::time::Instant) {
     let clock = std::time::Instant::now();
     let files: Vec<_> = data_files(sources).collect();
-    let lowered: Vec<Lowered> = files.par_iter().map(|(id, f)| parse_and_lower(*id, f, 1).remove(0)).collect();
+    let limits = Limits::default();
+    let mut lowered: Vec<Lowered> =
+        files.par_iter().map(|(id, f)| parse_and_lower(*id, f, 1, &limits).remove(0)).collect();
+    if limits.run.exhausted() {
+        // Which files found the run's alias budget spent depended on thread timing: parse the
+        // files that may use aliases again, one after another in path order.
+        let limits = Limits::default();
+        for (k, (id, f)) in files.iter().enumerate() {
+            if yaml::may_alias(&f.text) {
+                lowered[k] = parse_and_lower(*id, f, 1, &limits).remove(0);
+            }
+        }
+    }
     let timings = vec![Lap::new("parse and lower", clock.elapsed())];
     back(sources, config, diagnostics, lowered, timings, opts)
 }
@@ -146,9 +158,14 @@ fn data_files(sources: &SourceSet) -> impl Iterator<Item = (crate::source::FileI
 }
 
 /// Parse one file and lower it; `times` copies of the result.
-fn parse_and_lower(id: crate::source::FileId, f: &crate::source::SourceFile, times: usize) -> Vec<Lowered> {
+fn parse_and_lower(
+    id: crate::source::FileId,
+    f: &crate::source::SourceFile,
+    times: usize,
+    limits: &Limits,
+) -> Vec<Lowered> {
     let mut diags = Vec::new();
-    let root = yaml::parse(id, &f.text, Limits::default(), &mut diags);
+    let root = yaml::parse(id, &f.text, limits, &mut diags);
     let mut inv = Inventory::default();
     if let Some(root) = &root {
         match f.kind {
@@ -240,18 +257,32 @@ pub fn compile_pair_unrendered(
         }
     }
     jobs.extend((0..fb.len()).filter(|&j| !paired[j]).map(|j| (None, Some(j))));
-    let done: Vec<(Option<usize>, Option<usize>, Vec<Lowered>)> = jobs
-        .into_par_iter()
-        .map(|(ka, kb)| {
-            let (id, f) = match (ka, kb) {
-                (Some(k), _) => fa[k],
-                (None, Some(j)) => fb[j],
-                (None, None) => unreachable!("every job has a side"),
+    let job = |(ka, kb): (Option<usize>, Option<usize>), limits: &Limits| {
+        let (id, f) = match (ka, kb) {
+            (Some(k), _) => fa[k],
+            (None, Some(j)) => fb[j],
+            (None, None) => unreachable!("every job has a side"),
+        };
+        let times = usize::from(ka.is_some()) + usize::from(kb.is_some());
+        (ka, kb, parse_and_lower(id, f, times, limits))
+    };
+    let limits = Limits::default();
+    let mut done: Vec<(Option<usize>, Option<usize>, Vec<Lowered>)> =
+        jobs.par_iter().map(|&k| job(k, &limits)).collect();
+    if limits.run.exhausted() {
+        // As in `front`: again in job order, so that which files pass the budget is fixed.
+        let limits = Limits::default();
+        for (n, &k) in jobs.iter().enumerate() {
+            let f = match k {
+                (Some(a), _) => fa[a].1,
+                (None, Some(b)) => fb[b].1,
+                (None, None) => continue,
             };
-            let times = usize::from(ka.is_some()) + usize::from(kb.is_some());
-            (ka, kb, parse_and_lower(id, f, times))
-        })
-        .collect();
+            if yaml::may_alias(&f.text) {
+                done[n] = job(k, &limits);
+            }
+        }
+    }
     // Back into each side's file order.
     let mut la: Vec<Option<Lowered>> = (0..fa.len()).map(|_| None).collect();
     let mut lb: Vec<Option<Lowered>> = (0..fb.len()).map(|_| None).collect();
@@ -287,6 +318,49 @@ mod tests {
             s.add(*p, FileKind::Inventory, *t);
         }
         s
+    }
+
+    /// Files each well under the per-file alias budget are refused once together they pass
+    /// the run's: the first past it in path order and every later file that uses aliases,
+    /// the same files on every run.
+    #[test]
+    fn the_alias_budget_is_shared_by_the_whole_run() {
+        // Each file's aliases add 672,588 nodes (the per-file budget is 1,000,000).
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n\
+                    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n\
+                    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+        let ids = IdRegistry::default();
+        let names: Vec<String> = (0..8).map(|i| format!("inventory/bomb{i}.yaml")).collect();
+        let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), bomb)).collect();
+        let sources = set(&ids, &files);
+        let refused = || -> Vec<String> {
+            compile(&sources, Config::default(), vec![])
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == crate::diagnostic::Code::AliasBudget)
+                .map(|d| {
+                    format!("{} {}: {}", sources.get(d.primary.span.file).path, d.primary.span.start.line, d.message)
+                })
+                .collect()
+        };
+        let first = refused();
+        // 4,000,000 / 672,588: five files fit, the sixth passes the budget.
+        assert_eq!(first.len(), 3, "{first:#?}");
+        assert!(
+            first[0]
+                .starts_with("inventory/bomb5.yaml 6: aliases in the files read so far expand to more than 4000000"),
+            "{first:#?}"
+        );
+        for _ in 0..3 {
+            assert_eq!(refused(), first);
+        }
+        // So does a diff's pair.
+        let ((pa, _), _) = compile_pair_unrendered(
+            (&sources, Config::default(), vec![]),
+            (&set(&ids, &[]), Config::default(), vec![]),
+            &Options::default(),
+        );
+        assert_eq!(pa.diagnostics.iter().filter(|d| d.code == crate::diagnostic::Code::AliasBudget).count(), 3);
     }
 
     #[test]

@@ -89,13 +89,39 @@ pub fn available_prefixes(inv: &Inventory, vrf: VrfSel, parent: IpNet, len: u8, 
         .map(|p| p.prefix.value)
         .collect();
     let mut out = Vec::new();
-    let Ok(subnets) = parent.subnets(len) else { return out };
-    for cand in subnets {
-        if out.len() >= count {
-            break;
+    let num = |a: IpAddr| match a {
+        IpAddr::V4(x) => u128::from(u32::from(x)),
+        IpAddr::V6(x) => u128::from(x),
+    };
+    let addr = |x: u128| match parent {
+        IpNet::V4(_) => IpAddr::from(std::net::Ipv4Addr::from(x as u32)),
+        IpNet::V6(_) => IpAddr::from(std::net::Ipv6Addr::from(x)),
+    };
+    // Candidates are aligned blocks of `size` addresses (a /0 child of a /0 is the parent).
+    let Some(size) = 1u128.checked_shl(u32::from(parent.max_prefix_len() - len)) else {
+        if count > 0 && children.is_empty() {
+            out.push(parent);
         }
-        if !children.iter().any(|c| c.contains(&cand) || cand.contains(c)) {
-            out.push(cand);
+        return out;
+    };
+    let end = num(parent.broadcast());
+    let mut at = num(parent.network());
+    while out.len() < count {
+        let Ok(cand) = IpNet::new(addr(at), len) else { break };
+        // Past every child the candidate overlaps, in one step: a candidate inside a large
+        // child does not walk the child block by block (`::/0` by /128s inside `::/1`).
+        let covered =
+            children.iter().filter(|c| c.contains(&cand) || cand.contains(*c)).map(|c| num(c.broadcast())).max();
+        let last = match covered {
+            Some(last) => last,
+            None => {
+                out.push(cand);
+                at + (size - 1)
+            }
+        };
+        match (last / size).checked_add(1).and_then(|n| n.checked_mul(size)) {
+            Some(next) if next <= end => at = next,
+            _ => break,
         }
     }
     out
@@ -210,6 +236,21 @@ mod tests {
             .map(|n| n.to_string())
             .collect();
         assert_eq!(got, ["10.0.0.64/26", "10.0.0.192/26"]);
+    }
+
+    /// A large child is stepped over at once, not block by block.
+    #[test]
+    fn free_child_prefixes_jump_over_large_children() {
+        let i = inv("prefixes: [{prefix: '::/1'}, {prefix: '8000::/128'}, {prefix: 'ffff::/16'}]\n");
+        let got: Vec<String> = available_prefixes(&i.inventory, None, "::/0".parse().unwrap(), 128, 2)
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(got, ["8000::1/128", "8000::2/128"]);
+        let tail = available_prefixes(&i.inventory, None, "fffe::/15".parse().unwrap(), 16, 10);
+        assert_eq!(tail.iter().map(|n| n.to_string()).collect::<Vec<_>>(), ["fffe::/16"]);
+        let all = available_prefixes(&i.inventory, None, "10.0.0.0/30".parse().unwrap(), 32, 10);
+        assert_eq!(all.len(), 4);
     }
 
     #[test]

@@ -9,11 +9,13 @@ use minijinja::{AutoEscape, Environment, Error, Output, State, UndefinedBehavior
 
 use crate::project::{RenderOptions, Undefined};
 
-/// Instructions one evaluation may run before it is stopped. Fuel also pays for
-/// data (one fuel per 64 bytes produced), so this bounds one render's memory to
-/// about 320 MB (50M allowed `'x' | indent(2000000000)` to take 4 GB per device).
-/// The example's largest device config needs 8,000.
-pub const FUEL: u64 = 5_000_000;
+/// Fuel one evaluation may spend by default (`render.fuel` in sot.yaml). minijinja charges
+/// one fuel per instruction and one per 64 bytes of data produced (strings, lists, output),
+/// so fuel also bounds what one render can allocate: 2,000,000 is 128 MB per render (per
+/// rendering thread). The example's largest device config takes 8,000 (about two fuel per
+/// byte of output, so this default renders configurations up to about a megabyte). It was
+/// 5,000,000 (320 MB per render: two threads of a hostile template reached 1.35 GB).
+pub const FUEL: u64 = 2_000_000;
 /// Deepest nesting of includes, macros and calls.
 pub const RECURSION_LIMIT: usize = 64;
 
@@ -21,7 +23,7 @@ pub const RECURSION_LIMIT: usize = 64;
 pub fn environment(opts: &RenderOptions) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
-    env.set_fuel(Some(FUEL));
+    env.set_fuel(Some(opts.fuel));
     env.set_recursion_limit(RECURSION_LIMIT);
     let syntax = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(opts.trim_blocks)

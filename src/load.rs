@@ -162,7 +162,7 @@ fn load(tree: &dyn Tree, root: PathBuf, ids: Option<IdRegistry>) -> Result<Loade
     let config = match decode_text(bytes) {
         Ok(text) => {
             let id = sources.add(PROJECT_FILE, FileKind::Project, text.as_str());
-            match yaml::parse(id, &text, yaml::Limits::default(), &mut diagnostics) {
+            match yaml::parse(id, &text, &yaml::Limits::default(), &mut diagnostics) {
                 Some(node) => project::read_config(&node, &mut diagnostics),
                 None => Config::default(),
             }

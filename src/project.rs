@@ -17,7 +17,16 @@ pub struct RenderOptions {
     pub lstrip_blocks: bool,
     pub keep_trailing_newline: bool,
     pub undefined: Undefined,
+    /// Most bytes one device's configuration may render to; a render that writes past it fails.
+    pub max_output_bytes: u64,
+    /// Fuel of one evaluation (see [`crate::jinja::FUEL`]): steps, and data at 64 bytes a fuel.
+    pub fuel: u64,
 }
+
+/// The default `render.max_output_bytes`: a thousand times the example's largest configuration
+/// (a realistic template runs out of the default fuel before; a cheap one, writing a long
+/// string many times, does not).
+pub const MAX_OUTPUT_BYTES: u64 = 4 * 1024 * 1024;
 
 impl Default for RenderOptions {
     fn default() -> Self {
@@ -26,6 +35,8 @@ impl Default for RenderOptions {
             lstrip_blocks: true,
             keep_trailing_newline: true,
             undefined: Undefined::Strict,
+            max_output_bytes: MAX_OUTPUT_BYTES,
+            fuel: crate::jinja::FUEL,
         }
     }
 }
@@ -128,6 +139,12 @@ pub fn read_config(root: &Node, diags: &mut Vec<Diagnostic>) -> Config {
         cfg.render.trim_blocks = r.bool("trim_blocks").map_or(d.trim_blocks, |b| b.value);
         cfg.render.lstrip_blocks = r.bool("lstrip_blocks").map_or(d.lstrip_blocks, |b| b.value);
         cfg.render.keep_trailing_newline = r.bool("keep_trailing_newline").map_or(d.keep_trailing_newline, |b| b.value);
+        if let Some(n) = r.int("max_output_bytes", 1, i64::MAX) {
+            cfg.render.max_output_bytes = n.value as u64;
+        }
+        if let Some(n) = r.int("fuel", 1, i64::MAX) {
+            cfg.render.fuel = n.value as u64;
+        }
         if let Some(u) = r.str("undefined") {
             match u.as_str() {
                 "strict" => cfg.render.undefined = Undefined::Strict,

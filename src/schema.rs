@@ -49,9 +49,11 @@ impl SchemaSet {
         let prefix = format!("{}/", schemas_dir.trim_end_matches('/'));
         let mut docs = HashMap::new();
         let mut files = Vec::new();
+        // One alias budget for every schema file together.
+        let limits = yaml::Limits::default();
         for (id, f) in sources.iter().filter(|(_, f)| f.kind == FileKind::Schema && f.parse) {
             let rel = f.path.strip_prefix(&prefix).unwrap_or(&f.path).to_string();
-            if let Some(doc) = parse_doc(id, &f.path, &f.text, diags) {
+            if let Some(doc) = parse_doc(id, &f.path, &f.text, &limits, diags) {
                 docs.insert(rel.clone(), doc);
                 files.push((rel, id));
             }
@@ -104,7 +106,13 @@ fn pointer_segments(p: &str) -> Vec<String> {
     p.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
 }
 
-fn parse_doc(id: FileId, path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<serde_json::Value> {
+fn parse_doc(
+    id: FileId,
+    path: &str,
+    text: &str,
+    limits: &yaml::Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<serde_json::Value> {
     if path.ends_with(".json") {
         return match serde_json::from_str(text) {
             Ok(v) => Some(v),
@@ -119,7 +127,7 @@ fn parse_doc(id: FileId, path: &str, text: &str, diags: &mut Vec<Diagnostic>) ->
             }
         };
     }
-    yaml::parse(id, text, yaml::Limits::default(), diags).map(|n| n.to_json())
+    yaml::parse(id, text, limits, diags).map(|n| n.to_json())
 }
 
 /// The node under `root` at `path` (keys and list indexes), or the deepest one found.

@@ -28,7 +28,7 @@ fn committed_schemas_are_current() {
 fn yaml_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap();
     let mut diags = Vec::new();
-    let node = sot::yaml::parse(sot::source::FileId(0), &text, Default::default(), &mut diags).unwrap();
+    let node = sot::yaml::parse(sot::source::FileId(0), &text, &Default::default(), &mut diags).unwrap();
     node.to_json()
 }
 

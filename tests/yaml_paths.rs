@@ -17,8 +17,8 @@ use sot::yaml::{Limits, parse, parse_general, takes_fast_path};
 /// path took the text.
 fn same(text: &str, what: &str) -> bool {
     let (mut d1, mut d2) = (Vec::new(), Vec::new());
-    let a = parse(FileId(0), text, Limits::default(), &mut d1);
-    let b = parse_general(FileId(0), text, Limits::default(), &mut d2);
+    let a = parse(FileId(0), text, &Limits::default(), &mut d1);
+    let b = parse_general(FileId(0), text, &Limits::default(), &mut d2);
     if a != b || d1 != d2 {
         let (fa, fb) = (flat(a.as_ref(), &d1), flat(b.as_ref(), &d2));
         let at = fa.iter().zip(&fb).position(|(x, y)| x != y).unwrap_or(fa.len().min(fb.len()));

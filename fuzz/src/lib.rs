@@ -132,10 +132,10 @@ pub fn fuzz_yaml(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut diags = Vec::new();
-    let root = sot::yaml::parse(FileId(0), text, sot::yaml::Limits::default(), &mut diags);
+    let root = sot::yaml::parse(FileId(0), text, &sot::yaml::Limits::default(), &mut diags);
     // The fast path gives exactly what the general parser gives.
     let mut general_diags = Vec::new();
-    let general = sot::yaml::parse_general(FileId(0), text, sot::yaml::Limits::default(), &mut general_diags);
+    let general = sot::yaml::parse_general(FileId(0), text, &sot::yaml::Limits::default(), &mut general_diags);
     assert!(root == general && diags == general_diags, "the fast path and the general parser differ on {text:?}");
     for d in &diags {
         assert!(d.primary.span.start.line >= 1 && d.primary.span.start.col >= 1, "1-based positions: {d:?}");
@@ -153,7 +153,7 @@ pub fn fuzz_yaml(data: &[u8]) {
     let json = root.to_json();
     let yaml = sot::yaml::emit::to_yaml(&json);
     let mut d3 = Vec::new();
-    let back = sot::yaml::parse(FileId(0), &yaml, sot::yaml::Limits::default(), &mut d3);
+    let back = sot::yaml::parse(FileId(0), &yaml, &sot::yaml::Limits::default(), &mut d3);
     let back = back.unwrap_or_else(|| panic!("to_yaml wrote YAML that does not parse: {d3:?}\n{yaml}"));
     assert!(d3.is_empty(), "to_yaml wrote YAML with problems: {d3:?}\n{yaml}");
     assert_eq!(back.to_json(), json, "to_yaml does not round-trip:\n{yaml}");

@@ -21,6 +21,10 @@ pub enum Format {
     Json,
 }
 
+/// The most `--count` may ask for: a list of that many prefixes is a few megabytes; larger
+/// counts are refused before anything is computed (one of `::/0` once grew to 12.5 GB).
+pub const MAX_COUNT: u32 = 100_000;
+
 #[derive(clap::Args, Debug)]
 pub struct AvailableArgs {
     /// The parent prefix, e.g. 10.1.0.0/24.
@@ -28,9 +32,9 @@ pub struct AvailableArgs {
     /// The VRF (by name); default: the global table.
     #[arg(long)]
     vrf: Option<String>,
-    /// How many to list.
-    #[arg(long, default_value_t = 10)]
-    count: usize,
+    /// How many to list (at most 100000).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_COUNT)))]
+    count: u32,
     /// List free child prefixes of this length instead of addresses.
     #[arg(long)]
     length: Option<u8>,
@@ -83,9 +87,9 @@ fn available(a: AvailableArgs, out: &mut dyn Write) -> Result<u8, Failure> {
                     parent.max_prefix_len()
                 )));
             }
-            sot::ipam::available_prefixes(inv, vrf, parent, len, a.count)
+            sot::ipam::available_prefixes(inv, vrf, parent, len, a.count as usize)
         }
-        None => sot::ipam::available_ips(inv, vrf, parent, a.count),
+        None => sot::ipam::available_ips(inv, vrf, parent, a.count as usize),
     };
     match a.format {
         Format::Table => {

@@ -69,7 +69,7 @@ codes! {
     }
     AliasBudget = "E0003" "alias-budget" Error {
         "Anchors and aliases expand to more nodes than allowed.",
-        "Aliases are expanded when a file is read. A file whose aliases expand past the node budget (a \"billion laughs\" file) is refused rather than exhausting memory. Write the data out, or use fewer nested aliases.",
+        "Aliases are expanded when a file is read. A file whose aliases expand past the node budget (a \"billion laughs\" file: 1,000,000 nodes per file) is refused rather than exhausting memory. The files of a run also share one budget (4,000,000 nodes), so many small alias bombs cannot add up: once it is spent, the file that passed it, and every later file (in path order) that uses aliases, is refused. Write the data out, or use fewer nested aliases.",
         "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]"
     }
     TooDeep = "E0004" "too-deep" Error {
@@ -131,6 +131,16 @@ codes! {
         "A name that becomes a file name is not safe as one.",
         "Device names become file names (`build/configs/<device>.cfg`), so they may not contain `/`, `\\`, `..`, NUL or control characters, and may not be empty.",
         "devices:\n  - name: ../etc/passwd"
+    }
+    InvisibleCharacter = "W0108" "invisible-character" Warning {
+        "A device name holds an invisible or bidirectional control character.",
+        "Characters such as U+202E (right-to-left override), U+2066..U+2069 (bidirectional isolates), zero-width spaces and joiners, or unusual spaces are invisible, or reorder the text around them: a name that holds one looks like another name, in a review, in a terminal and in the file name `build/configs/<device>.cfg`. Write the name with visible characters only.",
+        "devices:\n  - name: \"lon1-spine1\\u202e\""
+    }
+    CaseCollision = "W0109" "case-collision" Warning {
+        "Two device names differ only in letter case.",
+        "Device names become file names (`build/configs/<device>.cfg`), and on case-insensitive file systems (macOS and Windows by default) `R1.cfg` and `r1.cfg` are one file: one configuration overwrites the other when the output is copied there. They are also easily confused by people. Reported at the later device, with the earlier one as a related location. Rename one of them.",
+        "devices:\n  - name: lon1-spine1\n  - name: LON1-spine1"
     }
     DuplicateObject = "E0201" "duplicate-object" Error {
         "Two objects of one collection have the same natural key.",

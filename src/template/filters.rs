@@ -5,17 +5,19 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 use minijinja::value::Value;
-use minijinja::{Environment, Error, ErrorKind};
+use minijinja::{Environment, Error, ErrorKind, State};
 
-pub fn register(env: &mut Environment<'static>) {
+/// Register the filters; `max_bytes` bounds what `to_json` and `to_yaml` may produce (the
+/// render output limit: a serialised value is made to be written out).
+pub fn register(env: &mut Environment<'static>, max_bytes: u64) {
     env.add_filter("ipaddr", ipaddr);
     env.add_filter("ipmath", ipmath);
     env.add_filter("nthhost", nthhost);
     env.add_filter("ipv4", |v: Value| family(v, 4));
     env.add_filter("ipv6", |v: Value| family(v, 6));
-    env.add_filter("to_yaml", to_yaml);
-    env.add_filter("to_json", to_json);
-    env.add_filter("to_nice_json", to_json);
+    env.add_filter("to_yaml", move |state: &State, v: Value| to_yaml(state, v, max_bytes));
+    env.add_filter("to_json", move |state: &State, v: Value| json_text(state, &v, max_bytes, "to_json"));
+    env.add_filter("to_nice_json", move |state: &State, v: Value| json_text(state, &v, max_bytes, "to_nice_json"));
     env.add_filter("slugify", |s: String| crate::model::slug::slugify(&s));
 }
 
@@ -93,13 +95,60 @@ fn family(v: Value, version: u8) -> Value {
     }
 }
 
-fn to_json(v: Value) -> Result<String, Error> {
-    serde_json::to_string_pretty(&v).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
+/// A writer that fails past `limit` bytes.
+struct Bounded {
+    buf: Vec<u8>,
+    limit: u64,
 }
 
-fn to_yaml(v: Value) -> Result<String, Error> {
-    let json = serde_json::to_value(&v).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
-    Ok(crate::yaml::emit::to_yaml(&json).trim_end().to_string())
+impl std::io::Write for Bounded {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if (self.buf.len() + data.len()) as u64 > self.limit {
+            return Err(std::io::Error::other("too large"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `v` as pretty JSON, refused past `max_bytes` (the whole inventory of a large fleet would
+/// be gigabytes, allocated before the engine could charge for it), its bytes charged as fuel
+/// as they are written (serialising walks the value: one fuel per 4 bytes, as minijinja
+/// charges `tojson`).
+fn json_text(state: &State, v: &Value, max_bytes: u64, filter: &str) -> Result<String, Error> {
+    // Never more than the fuel left could pay for.
+    let affordable = state.fuel_levels().map_or(u64::MAX, |(_, left)| left.saturating_mul(4));
+    let limit = max_bytes.min(affordable);
+    let mut w = Bounded { buf: Vec::new(), limit };
+    if let Err(e) = serde_json::to_writer_pretty(&mut w, v) {
+        let why = if e.is_io() {
+            format!("{filter}: the value serialises to more than {limit} bytes")
+        } else {
+            format!("{filter}: {e}")
+        };
+        return Err(Error::new(ErrorKind::InvalidOperation, why));
+    }
+    state.consume_fuel(w.buf.len() as u64 / 4)?;
+    String::from_utf8(w.buf).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
+}
+
+fn to_yaml(state: &State, v: Value, max_bytes: u64) -> Result<String, Error> {
+    // Through bounded JSON text: its tree is then a bounded multiple of the limit.
+    let text = json_text(state, &v, max_bytes, "to_yaml")?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
+    let yaml = crate::yaml::emit::to_yaml(&json);
+    if yaml.len() as u64 > max_bytes {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("to_yaml: the value serialises to more than {max_bytes} bytes"),
+        ));
+    }
+    Ok(yaml.trim_end().to_string())
 }
 
 #[cfg(test)]
@@ -108,7 +157,7 @@ mod tests {
 
     fn render(t: &str) -> String {
         let mut env = crate::jinja::environment(&Default::default());
-        register(&mut env);
+        register(&mut env, crate::project::MAX_OUTPUT_BYTES);
         env.render_str(t, ()).unwrap()
     }
 

@@ -138,7 +138,7 @@ impl Templates {
         }
         let texts = Arc::new(texts);
         let mut env = crate::jinja::environment(&world.config.render);
-        filters::register(&mut env);
+        filters::register(&mut env, world.config.render.max_output_bytes);
         let revealed = Arc::new(Revealed::default());
         register_secret(&mut env, secrets, Arc::clone(&revealed));
         let loader_texts = Arc::clone(&texts);
@@ -227,6 +227,12 @@ impl Templates {
 
     /// Render one device. `Ok(None)`: the device has no template.
     pub fn render(&self, world: &Arc<World>, id: Id<Device>) -> RenderResult {
+        self.render_kept(world, id, true)
+    }
+
+    /// Render one device; without `keep`, the output is counted (against the output limit)
+    /// and dropped as it is written, and `Ok(None)` returned.
+    fn render_kept(&self, world: &Arc<World>, id: Id<Device>, keep: bool) -> RenderResult {
         let d = &world.inventory.devices[id.index()];
         // A name that is no file was reported when references were resolved (E0206).
         let Some(file) = self.file_for(world, d) else { return Ok(None) };
@@ -239,7 +245,21 @@ impl Templates {
         // last map given wins in `merge_maps` (its documentation says the first; the test
         // `context_keys_do_not_hide_the_device_or_the_inventory` holds the behaviour).
         let ctx = merge_maps([world.config_context(id), explicit]);
-        tmpl.render(ctx).map(Some)
+        let limit = world.config.render.max_output_bytes;
+        let mut out = Capped { buf: keep.then(Vec::new), written: 0, limit, over: false };
+        match tmpl.render_captured_to(ctx, &mut out).map(drop) {
+            Ok(_) => Ok(out
+                .buf
+                .map(|b| String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))),
+            Err(_) if out.over => Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!(
+                    "template `{file}` renders more than {limit} bytes, the output limit \
+                     (`render.max_output_bytes` in sot.yaml)"
+                ),
+            )),
+            Err(e) => Err(e),
+        }
     }
 
     /// [`Templates::render`], and whether the render resolved a secret.
@@ -250,9 +270,9 @@ impl Templates {
     }
 
     /// Render every device in parallel; results in device order. Without `keep`, each
-    /// configuration is dropped as soon as it is rendered (its device's result is
-    /// `Ok(None)`), for when only the failures matter: the memory then serves the next
-    /// device rather than holding every configuration at once.
+    /// configuration is dropped as it is rendered (its device's result is `Ok(None)`), for
+    /// when only the failures matter: the memory then serves the next device rather than
+    /// holding every configuration at once.
     pub fn render_all(&self, world: &Arc<World>, keep: bool, progress: &(dyn Fn() + Sync)) -> Vec<RenderResult> {
         self.render_all_tracked(world, keep, progress).into_iter().map(|(r, _)| r).collect()
     }
@@ -267,9 +287,10 @@ impl Templates {
         (0..world.inventory.devices.len())
             .into_par_iter()
             .map(|i| {
-                let (r, secret) = self.render_tracked(world, Id::new(i));
+                USED_SECRET.with(|u| u.set(false));
+                let r = self.render_kept(world, Id::new(i), keep);
                 progress();
-                (if keep { r } else { r.map(|_| None) }, secret)
+                (r, USED_SECRET.with(|u| u.replace(false)))
             })
             .collect()
     }
@@ -333,6 +354,39 @@ impl Templates {
     /// [`Templates::failure_diagnostics`] of every device's result, in device order.
     pub fn render_diagnostics(&self, world: &World, sources: &SourceSet, results: &[RenderResult]) -> Vec<Diagnostic> {
         self.failure_diagnostics(world, sources, &self.failures(sources, results.iter().enumerate()))
+    }
+}
+
+/// Where a render writes: a buffer (or nothing, when the output is not kept) that refuses
+/// to grow past `limit` bytes, so one device's output is bounded whatever its template does.
+struct Capped {
+    buf: Option<Vec<u8>>,
+    written: u64,
+    limit: u64,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.write_all(data).map(|()| data.len())
+    }
+
+    /// All or nothing, so that the buffer holds whole strings (valid UTF-8).
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        let n = data.len() as u64;
+        if self.over || self.written.saturating_add(n) > self.limit {
+            self.over = true;
+            return Err(std::io::Error::other("the render output limit"));
+        }
+        self.written += n;
+        if let Some(b) = &mut self.buf {
+            b.extend_from_slice(data);
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -438,16 +438,11 @@ impl Object for InterfaceView {
         let d = &w.inventory.devices[self.id.device.index()];
         let i = &d.interfaces[self.id.index as usize];
         let sibling = |idx: Option<u32>| {
-            idx.map_or_else(none, |index| {
-                Value::from_object(InterfaceView {
-                    world: Arc::clone(w),
-                    id: InterfaceId { device: self.id.device, index },
-                })
-            })
+            idx.map_or_else(none, |index| interface_ref(w, InterfaceId { device: self.id.device, index }))
         };
         Some(match key {
             "name" => Value::from(i.name.as_str()),
-            "device" => Value::from_object(DeviceView { world: Arc::clone(w), id: self.id.device }),
+            "device" => device_ref(w, self.id.device),
             "type" => text(&i.interface_type),
             "enabled" => Value::from(i.enabled.unwrap_or(true)),
             "mgmt_only" => Value::from(i.mgmt_only.unwrap_or(false)),
@@ -473,9 +468,7 @@ impl Object for InterfaceView {
                 _ => none(),
             },
             "link_peer" | "peer" => match w.peer(self.id) {
-                Some(Peer::Interface { other, .. }) => {
-                    Value::from_object(InterfaceView { world: Arc::clone(w), id: other })
-                }
+                Some(Peer::Interface { other, .. }) => interface_ref(w, other),
                 Some(Peer::Circuit { circuit, side, .. }) => termination_value(w, circuit, side),
                 None => none(),
             },
@@ -490,6 +483,75 @@ impl Object for InterfaceView {
     fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let d = &self.world.inventory.devices[self.id.device.index()];
         f.write_str(&d.interfaces[self.id.index as usize].name.value)
+    }
+}
+
+/// A device reached from another object (an interface's `device`). It reads as the device
+/// does (`interface.device.site.slug`) and renders as its name, but serialises as its name
+/// alone (`tojson`, `query --format json`): the whole device would hold its interfaces,
+/// each holding the device again, without end.
+#[derive(Debug)]
+pub struct DeviceRef(Arc<DeviceView>);
+
+fn device_ref(w: &Arc<World>, id: Id<Device>) -> Value {
+    Value::from_object(DeviceRef(Arc::new(DeviceView { world: Arc::clone(w), id })))
+}
+
+impl Object for DeviceRef {
+    /// Plain: serialised as its rendering, the device's name.
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get_value(key)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        self.0.get_value_by_str(key)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        self.0.enumerate()
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.render(f)
+    }
+}
+
+/// An interface reached from another one (`lag`, `parent`, `link_peer`). It reads as the
+/// interface does and renders as its name, but lists and serialises only its natural key,
+/// `{device, name}` (as NetBox nests a brief object): the whole interface would hold its
+/// peer, whose peer is this interface again.
+#[derive(Debug)]
+pub struct InterfaceRef(Arc<InterfaceView>);
+
+const INTERFACE_KEY: &[&str] = &["device", "name"];
+
+fn interface_ref(w: &Arc<World>, id: InterfaceId) -> Value {
+    Value::from_object(InterfaceRef(Arc::new(InterfaceView { world: Arc::clone(w), id })))
+}
+
+impl Object for InterfaceRef {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get_value(key)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        self.0.get_value_by_str(key)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(INTERFACE_KEY)
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.render(f)
     }
 }
 

@@ -111,3 +111,40 @@ fn attributes_and_subscripts_read_the_same() {
         assert_eq!(render("{{ x.nope is defined }}|{{ x['nope'] is defined }}"), "False|False", "{what}");
     }
 }
+
+/// Objects that refer to one another serialise finitely: an interface's device is the
+/// device's name, its LAG, parent and peer are their natural keys; they still read as the
+/// objects they name.
+#[test]
+fn references_serialise_as_their_keys_and_read_as_their_objects() {
+    let w = world(
+        "sites: [{name: L1, slug: l1}]\ndevice_roles: [{name: leaf}]\nmanufacturers: [{name: M}]\n\
+         device_types: [{model: T, slug: t, manufacturer: M, u_height: 1, is_full_depth: true}]\n\
+         devices:\n  - name: d1\n    site: l1\n    role: leaf\n    device_type: t\n    interfaces:\n      \
+         - {name: ae0, type: lag}\n      - {name: e0, type: 1000base-t, lag: ae0}\n  \
+         - name: d2\n    site: l1\n    role: leaf\n    device_type: t\n    interfaces:\n      \
+         - {name: e0, type: 1000base-t}\n\
+         cables: [{a: {device: d1, interface: e0}, b: {device: d2, interface: e0}}]\n",
+    );
+    let env = crate::jinja::environment(&Default::default());
+    let device = Value::from_object(super::objects::DeviceView { world: Arc::clone(&w), id: Id::new(0) });
+    let render = |expr: &str| env.render_str(expr, minijinja::context! { device => device.clone() }).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&render("{{ device|tojson }}")).unwrap();
+    let e0 = &json["interfaces"][1];
+    assert_eq!(e0["device"], "d1");
+    assert_eq!(e0["lag"], serde_json::json!({"device": "d1", "name": "ae0"}));
+    assert_eq!(e0["link_peer"], serde_json::json!({"device": "d2", "name": "e0"}));
+    // They read, render and iterate as before.
+    let i = "device.interfaces[1]";
+    assert_eq!(
+        render(&format!(
+            "{{{{ {i}.device }}}} {{{{ {i}.device.site.slug }}}} {{{{ {i}.lag }}}} {{{{ {i}.link_peer.device.name }}}}"
+        )),
+        "d1 l1 ae0 d2"
+    );
+    assert_eq!(
+        render(&format!("{{{{ {i}.link_peer.link_peer.lag.type }}}} {{{{ {i}.device.interfaces|length }}}}")),
+        "lag 2"
+    );
+    assert_eq!(render(&format!("{{{{ {i}.lag|list }}}}")), "['device', 'name']");
+}

@@ -139,7 +139,7 @@ mod tests {
         });
         let text = to_yaml(&v);
         let mut diags = Vec::new();
-        let node = crate::yaml::parse(FileId(0), &text, crate::yaml::Limits::default(), &mut diags).unwrap();
+        let node = crate::yaml::parse(FileId(0), &text, &crate::yaml::Limits::default(), &mut diags).unwrap();
         assert!(diags.is_empty(), "{diags:?}\n{text}");
         assert_eq!(node.to_json(), v, "{text}");
     }
@@ -157,7 +157,7 @@ mod tests {
         });
         let text = to_yaml(&v);
         let mut diags = Vec::new();
-        let node = crate::yaml::parse(FileId(0), &text, crate::yaml::Limits::default(), &mut diags);
+        let node = crate::yaml::parse(FileId(0), &text, &crate::yaml::Limits::default(), &mut diags);
         assert!(diags.is_empty(), "{diags:?}\n{text}");
         assert_eq!(node.unwrap().to_json(), v, "{text}");
     }
@@ -167,7 +167,7 @@ mod tests {
         for v in [serde_json::json!("..."), serde_json::json!("... x"), serde_json::json!(["..."])] {
             let text = to_yaml(&v);
             let mut diags = Vec::new();
-            let node = crate::yaml::parse(FileId(0), &text, crate::yaml::Limits::default(), &mut diags);
+            let node = crate::yaml::parse(FileId(0), &text, &crate::yaml::Limits::default(), &mut diags);
             assert!(diags.is_empty(), "{diags:?}\n{text}");
             assert_eq!(node.unwrap().to_json(), v, "{text}");
         }

@@ -27,7 +27,7 @@ pub(super) struct Bail;
 type R<T> = Result<T, Bail>;
 
 /// Feed `text`'s events to `b`. On `Err`, `b` holds a partial tree and must be dropped.
-pub(super) fn parse<'a>(file: FileId, text: &'a str, b: &mut Builder<'a>) -> R<()> {
+pub(super) fn parse<'a>(file: FileId, text: &'a str, b: &mut Builder<'a, '_>) -> R<()> {
     let ascii = precheck(text)?;
     let mut p = Scanner { s: text.as_bytes(), text, pos: 0, line: 1, line_start: 0, ascii, file, b };
     p.document()
@@ -62,7 +62,7 @@ fn precheck(text: &str) -> R<bool> {
     Ok(ascii)
 }
 
-struct Scanner<'a, 'b> {
+struct Scanner<'a, 'b, 'l> {
     s: &'a [u8],
     text: &'a str,
     pos: usize,
@@ -71,7 +71,7 @@ struct Scanner<'a, 'b> {
     line_start: usize,
     ascii: bool,
     file: FileId,
-    b: &'b mut Builder<'a>,
+    b: &'b mut Builder<'a, 'l>,
 }
 
 /// Bytes that end a plain scalar in a flow collection (or may: `:` and `#` are checked further).
@@ -87,7 +87,7 @@ const fn flow_stops() -> [bool; 256] {
 }
 static FLOW_STOP: [bool; 256] = flow_stops();
 
-impl<'a> Scanner<'a, '_> {
+impl<'a> Scanner<'a, '_, '_> {
     fn at(&self, i: usize) -> u8 {
         self.s.get(i).copied().unwrap_or(0)
     }

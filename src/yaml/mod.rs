@@ -20,18 +20,62 @@ use crate::diagnostic::{Code, Diagnostic, Pos, Span};
 use crate::source::FileId;
 
 /// Limits that keep hostile files cheap to reject.
-#[derive(Clone, Copy, Debug)]
+///
+/// Clones share one [`RunBudget`]: every file parsed with a clone of the same limits draws
+/// its alias expansion from it, so many small alias bombs cannot add up past it.
+#[derive(Clone, Debug)]
 pub struct Limits {
     /// Deepest nesting of sequences and mappings.
     pub max_depth: usize,
     /// Most nodes alias expansion may add to one file.
     pub max_alias_nodes: usize,
+    /// Nodes alias expansion may add to all the files of a run together.
+    pub run: RunBudget,
 }
+
+/// Most nodes alias expansion may add to one file (about 60 MB of tree).
+pub const MAX_ALIAS_NODES: usize = 1_000_000;
+/// Most nodes alias expansion may add to every file of a run together (about 240 MB of tree).
+pub const MAX_RUN_ALIAS_NODES: usize = 4_000_000;
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_depth: 128, max_alias_nodes: 1_000_000 }
+        Limits { max_depth: 128, max_alias_nodes: MAX_ALIAS_NODES, run: RunBudget::new(MAX_RUN_ALIAS_NODES) }
     }
+}
+
+/// The alias-expansion budget of a whole run, shared by the files parsed with it (from any
+/// thread). A file that finds it spent is refused at the alias that spent it.
+#[derive(Clone, Debug)]
+pub struct RunBudget(std::sync::Arc<(usize, std::sync::atomic::AtomicUsize)>);
+
+impl RunBudget {
+    pub fn new(nodes: usize) -> RunBudget {
+        RunBudget(std::sync::Arc::new((nodes, std::sync::atomic::AtomicUsize::new(0))))
+    }
+
+    /// The budget's size in nodes.
+    pub fn limit(&self) -> usize {
+        self.0.0
+    }
+
+    /// Take `n` nodes; false when that passes the budget (the nodes stay taken, so every
+    /// later request fails too).
+    fn take(&self, n: usize) -> bool {
+        let before = self.0.1.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        before.saturating_add(n) <= self.0.0
+    }
+
+    /// Whether some request was refused: which files were is then a matter of thread
+    /// timing, and the caller re-parses the files that use aliases in order.
+    pub fn exhausted(&self) -> bool {
+        self.0.1.load(std::sync::atomic::Ordering::Relaxed) > self.0.0
+    }
+}
+
+/// Whether `text` may hold an alias (`*name`): the files whose parse draws on the run's budget.
+pub fn may_alias(text: &str) -> bool {
+    text.contains('*')
 }
 
 /// Parse one file. Returns the document's root (a null node for an empty file),
@@ -40,7 +84,7 @@ impl Default for Limits {
 /// Files in the subset inventories are written in take the fast path ([`fast`]); any other
 /// file, and every file with an error, goes through the general YAML parser. Both give the
 /// same tree, spans and diagnostics.
-pub fn parse<'t>(file: FileId, text: &'t str, limits: Limits, diags: &mut Vec<Diagnostic>) -> Option<Node<'t>> {
+pub fn parse<'t>(file: FileId, text: &'t str, limits: &Limits, diags: &mut Vec<Diagnostic>) -> Option<Node<'t>> {
     let mut b = Builder::new(limits);
     if fast::parse(file, text, &mut b).is_ok() {
         diags.append(&mut b.dups);
@@ -51,7 +95,24 @@ pub fn parse<'t>(file: FileId, text: &'t str, limits: Limits, diags: &mut Vec<Di
 
 /// [`parse`] with the general YAML parser only. For tests that compare the two paths.
 #[doc(hidden)]
-pub fn parse_general<'t>(file: FileId, text: &'t str, limits: Limits, diags: &mut Vec<Diagnostic>) -> Option<Node<'t>> {
+pub fn parse_general<'t>(
+    file: FileId,
+    text: &'t str,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node<'t>> {
+    // The scanner takes a NUL byte for the end of the text (or, unquoted, for "unprintable"):
+    // say what it is, where it is.
+    if let Some(at) = text.find('\0') {
+        let p = pos_of_byte(text, at);
+        let span = Span { file, start: p, end: Pos { line: p.line, col: p.col + 1 } };
+        diags.push(
+            Diagnostic::new(Code::YamlSyntax, span, "invalid YAML: a NUL byte (U+0000), which YAML does not allow")
+                .label("a NUL byte")
+                .help("remove it; a NUL byte in a text file usually means binary content, or a file saved as UTF-16 rather than UTF-8"),
+        );
+        return None;
+    }
     let mut b = Builder::new(limits);
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -82,22 +143,35 @@ pub fn parse_general<'t>(file: FileId, text: &'t str, limits: Limits, diags: &mu
 /// Whether [`parse`] takes its fast path for `text`. For tests and benchmarks.
 #[doc(hidden)]
 pub fn takes_fast_path(text: &str) -> bool {
-    fast::parse(FileId(0), text, &mut Builder::new(Limits::default())).is_ok()
+    fast::parse(FileId(0), text, &mut Builder::new(&Limits::default())).is_ok()
 }
 
 fn pos(m: Marker) -> Pos {
     Pos { line: m.line() as u32, col: m.col() as u32 + 1 }
 }
 
+/// The 1-based position of byte offset `at` (a char boundary) in `text`, columns in characters.
+fn pos_of_byte(text: &str, at: usize) -> Pos {
+    let before = &text[..at];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before.rsplit('\n').next().unwrap_or_default().chars().count() as u32 + 1;
+    Pos { line, col }
+}
+
+/// Whether a scanner message is about a tab (the word, not `unprintable`).
+fn about_tabs(info: &str) -> bool {
+    info.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w == "tab" || w == "tabs")
+}
+
 fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic {
     let mut p = pos(*e.marker());
-    if e.info().contains("tab") {
+    let info = e.info();
+    if about_tabs(info) {
         // The scanner reports where the token began; point at the tab itself.
         p = first_tab_from(text, p).unwrap_or(p);
     }
     let span = Span { file, start: p, end: Pos { line: p.line, col: p.col + 1 } };
-    let info = e.info();
-    if info.contains("tab") {
+    if about_tabs(info) {
         return Diagnostic::new(Code::YamlSyntax, span, format!("invalid YAML: {info}"))
             .label("a tab")
             .help("use spaces: YAML does not allow tabs for indentation");
@@ -120,8 +194,8 @@ enum Frame<'t> {
     },
 }
 
-struct Builder<'t> {
-    limits: Limits,
+struct Builder<'t, 'l> {
+    limits: &'l Limits,
     stack: Vec<Frame<'t>>,
     anchors: HashMap<usize, (Node<'t>, usize)>,
     alias_nodes: usize,
@@ -131,8 +205,8 @@ struct Builder<'t> {
     dups: Vec<Diagnostic>,
 }
 
-impl<'t> Builder<'t> {
-    fn new(limits: Limits) -> Self {
+impl<'t, 'l> Builder<'t, 'l> {
+    fn new(limits: &'l Limits) -> Self {
         Builder {
             limits,
             stack: Vec::new(),
@@ -153,7 +227,7 @@ impl<'t> Builder<'t> {
 /// Maps at or above this many keys index their keys for the duplicate check.
 const INDEX_AT: usize = 16;
 
-impl<'t> Builder<'t> {
+impl<'t> Builder<'t, '_> {
     /// Handle one event; `Ok(true)` ends parsing.
     fn on_event(&mut self, event: Event<'t>, span: Span) -> Result<bool, Box<Diagnostic>> {
         match event {
@@ -214,6 +288,20 @@ impl<'t> Builder<'t> {
                         )
                         .label("expansion passes the budget here")
                         .help("write the data out instead of nesting aliases"),
+                    ));
+                }
+                if !self.limits.run.take(*size) {
+                    return Err(Box::new(
+                        Diagnostic::new(
+                            Code::AliasBudget,
+                            span,
+                            format!(
+                                "aliases in the files read so far expand to more than {} nodes together",
+                                self.limits.run.limit()
+                            ),
+                        )
+                        .label("expansion passes the run's budget here")
+                        .help("write the data out instead of nesting aliases; files are read in path order, and this is the first past the budget"),
                     ));
                 }
                 let mut node = node.clone();

@@ -3,7 +3,7 @@ use crate::source::FileId;
 
 fn parse_ok(text: &str) -> (Option<Node<'_>>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let root = parse(FileId(0), text, Limits::default(), &mut diags);
+    let root = parse(FileId(0), text, &Limits::default(), &mut diags);
     (root, diags)
 }
 
@@ -96,4 +96,29 @@ fn core_schema_typing() {
     let (root, _) = parse_ok("[42, '42', true, 'true', 1.5, ~, 0x1F, abc, 2027-03-15]");
     let j = root.unwrap().to_json();
     assert_eq!(j, serde_json::json!([42, "42", true, "true", 1.5, null, 31, "abc", "2027-03-15"]));
+}
+
+/// A NUL byte is reported as one, where it is, wherever it is (the scanner took it for the
+/// end of the text in a quoted scalar, and elsewhere as "unprintable", which was taken for
+/// a message about tabs).
+#[test]
+fn nul_bytes_and_unprintable_characters_are_named() {
+    for (text, at) in [
+        ("sites:\n  - name: a\0b\n", (2, 12)),
+        ("sites:\n  - {name: \"\0\"}\n", (2, 13)),
+        ("\0sites: []\n", (1, 1)),
+        ("sites: [] # é\0\n", (1, 14)),
+    ] {
+        let (root, diags) = parse_ok(text);
+        assert!(root.is_none(), "{text:?}");
+        assert_eq!(diags.len(), 1, "{text:?}: {diags:#?}");
+        let d = &diags[0];
+        assert_eq!((d.primary.span.start.line, d.primary.span.start.col), at, "{text:?}");
+        assert!(d.message.contains("a NUL byte (U+0000)"), "{}", d.message);
+        assert!(!format!("{d:?}").contains("tab"), "{d:?}");
+    }
+    assert!(!about_tabs("found unprintable character") && about_tabs("found a tab") && about_tabs("tabs disallowed"));
+    // Tabs are still tabs.
+    let (_, diags) = parse_ok("sites:\n\t- name: ab\n");
+    assert!(format!("{:?}", diags[0]).contains("use spaces"), "{diags:?}");
 }
