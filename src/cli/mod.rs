@@ -7,7 +7,9 @@ mod check;
 mod diff;
 mod explain;
 mod graph;
+mod init;
 mod ipam;
+mod manual;
 mod netbox;
 mod query;
 mod schema;
@@ -18,8 +20,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// `sot --version`: the package version and the commit it was built from (`build.rs`).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("SOT_COMMIT"), ")");
+
 #[derive(Parser, Debug)]
-#[command(name = "sot", version, about = "Compile a network source of truth kept as YAML in git")]
+#[command(name = "sot", version = VERSION, about = "Compile a network source of truth kept as YAML in git")]
 pub struct Cli {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
@@ -61,6 +66,12 @@ enum Command {
     /// Feed a NetBox from the inventory.
     #[command(subcommand)]
     Netbox(netbox::Command),
+    /// Start a new inventory repository that checks clean (refuses to overwrite).
+    Init(init::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(manual::CompletionArgs),
+    /// Write the man pages (roff) into a directory.
+    Man(manual::ManArgs),
 }
 
 pub const EXIT_OK: u8 = 0;
@@ -90,6 +101,9 @@ pub fn main() -> ExitCode {
         Command::Show(cmd) => show::run(cmd, &mut out),
         Command::Query(args) => query::run(args, &mut out),
         Command::Netbox(cmd) => netbox::run(cmd, color, &mut out),
+        Command::Init(args) => init::run(args, &mut out),
+        Command::Completions(args) => manual::completions(args, &mut out),
+        Command::Man(args) => manual::man(args, &mut out),
     };
     let _ = out.flush();
     match result {
