@@ -31,7 +31,21 @@ pub enum LoadError {
 
 impl From<git2::Error> for LoadError {
     fn from(e: git2::Error) -> Self {
-        LoadError::Git(e.message().to_string())
+        LoadError::Git(git_message(&e))
+    }
+}
+
+/// A git error as users read it; a repository owned by another user (a checkout mounted
+/// into a container, a CI job running as another user) says how git lets it be trusted.
+pub fn git_message(e: &git2::Error) -> String {
+    if e.code() == git2::ErrorCode::Owner {
+        format!(
+            "{}\nhelp: git trusts only repositories owned by the user running it; if you trust this one, \
+             `git config --global --add safe.directory <path>` (the sot container image trusts every path)",
+            e.message()
+        )
+    } else {
+        e.message().to_string()
     }
 }
 

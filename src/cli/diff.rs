@@ -33,7 +33,7 @@ pub struct Args {
 
 /// The merge base of HEAD and the default branch (origin's HEAD, else main, else master).
 fn default_base(path: &std::path::Path) -> Result<String, Failure> {
-    let git = |e: git2::Error| Failure::Message(format!("git: {}", e.message()));
+    let git = |e: git2::Error| Failure::Message(format!("git: {}", sot::load::git_message(&e)));
     let repo = git2::Repository::discover(path).map_err(git)?;
     let head = repo.head().and_then(|h| h.peel_to_commit()).map_err(git)?.id();
     let default = [
