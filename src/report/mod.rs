@@ -1,10 +1,12 @@
-//! Renderers of the one diagnostic model: human, JSON, GitHub Actions, SARIF.
+//! Renderers of the one diagnostic model: human, JSON, GitHub Actions, SARIF, GitLab Code
+//! Quality.
 //!
 //! Each takes the sorted diagnostics and the source set and writes to a
 //! `Write`; none prints on its own or reads the environment (colour is decided
 //! by the caller).
 
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod sarif;
@@ -24,6 +26,8 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// GitLab Code Quality JSON (a `codequality` report artifact of a merge request).
+    Gitlab,
 }
 
 /// What was checked, for summaries.
@@ -46,6 +50,7 @@ pub fn render(
         Format::Json => json::render(diags, sources, summary, out),
         Format::Github => github::render(diags, sources, out),
         Format::Sarif => sarif::render(diags, sources, out),
+        Format::Gitlab => gitlab::render(diags, sources, out),
     }
 }
 

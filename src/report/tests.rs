@@ -74,3 +74,33 @@ fn human_output_shows_the_line_and_caret() {
     assert!(text.contains("^^ unknown region"), "{text}");
     assert!(text.ends_with("1 error, 0 warnings\n"), "{text}");
 }
+
+#[test]
+fn gitlab_code_quality_issues_have_stable_distinct_fingerprints() {
+    let (s, mut d) = one_diag();
+    // The same finding twice (same code, file and message), and once more on another line.
+    let mut twin = d[0].clone();
+    twin.primary.span.start.line = 1;
+    twin.primary.span.end.line = 1;
+    d.push(twin);
+    let mut out = Vec::new();
+    render(Format::Gitlab, &d, &s, Summary::default(), false, &mut out).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let issues = v.as_array().unwrap();
+    assert_eq!(issues.len(), 2);
+    let i = &issues[0];
+    assert_eq!(i["check_name"], "E0202 unknown-reference");
+    assert_eq!(i["severity"], "major");
+    assert_eq!(i["location"]["path"], "inventory/a.yaml");
+    assert_eq!(i["location"]["lines"]["begin"], 2);
+    assert!(i["description"].as_str().unwrap().contains("did you mean `gb`?"));
+    assert_ne!(issues[0]["fingerprint"], issues[1]["fingerprint"], "GitLab would show one of them");
+
+    // A finding keeps its fingerprint when lines above it move it down.
+    let (s2, mut moved) = one_diag();
+    moved[0].primary.span.start.line = 40;
+    let mut out2 = Vec::new();
+    render(Format::Gitlab, &moved, &s2, Summary::default(), false, &mut out2).unwrap();
+    let v2: serde_json::Value = serde_json::from_slice(&out2).unwrap();
+    assert_eq!(v2[0]["fingerprint"], issues[0]["fingerprint"]);
+}
