@@ -271,3 +271,28 @@ fn render_failures_are_reported_for_the_devices_a_change_breaks() {
     assert!(message.ends_with("(and 1 other device)"), "{message}");
     assert_eq!(r["introduced"][0]["file"], "templates/t.j2");
 }
+
+#[test]
+fn the_pull_request_that_adopts_sot_diffs_against_an_empty_inventory() {
+    // The base branch has no sot.yaml yet; the pull request adds the whole project.
+    let fx = common::materialise_str("--- README.md\nnetwork\n");
+    git(fx.root(), &["init", "-q"]);
+    let base = commit(fx.root(), "before sot");
+    let project = common::materialise_str(BASE);
+    common::copy_dir(project.root(), fx.root());
+    let head = commit(fx.root(), "adopt sot");
+    let (code, out, err) = sot(fx.root(), &["diff", &base, &head, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let events = r["events"].as_array().unwrap();
+    assert!(events.iter().all(|e| e["event"] == "created"), "{out}");
+    for device in ["lon1-r1", "lon1-r2", "ams1-r1"] {
+        assert!(events.iter().any(|e| e["model"] == "dcim.device" && e["key"] == device), "{device} not created");
+    }
+    // Every device's configuration is new.
+    assert_eq!(r["devices"].as_array().unwrap().len(), 3, "{out}");
+    // A base that names no revision at all is still an error.
+    let (code, _, err) = sot(fx.root(), &["diff", "no-such-rev", &head]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-rev"), "{err}");
+}

@@ -60,8 +60,27 @@ pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
     // One id registry for both sides: a file both hold unchanged is parsed once.
     let ids: sot::source::IdRegistry = Default::default();
     let t = std::time::Instant::now();
-    let (base_loaded, base_rev_id) = super::load_at_with(&a.path, Some(&base_rev), Some(ids.clone()))?;
+    // A base without `sot.yaml` (the pull request that adopts sot) is an empty inventory:
+    // everything the head holds is new.
+    let root = sot::load::find_root(&a.path)?;
+    let base = match sot::load::load_revision_with(&root, &base_rev, Some(ids.clone())) {
+        Ok((loaded, id)) => Some((loaded, id)),
+        Err(sot::load::LoadError::NoProject(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
     let (head_loaded, head_rev_id) = super::load_at_with(&a.path, a.head.as_deref(), Some(ids.clone()))?;
+    let (base_loaded, base_label) = match base {
+        Some((loaded, id)) => (loaded, id),
+        None => (
+            sot::load::Loaded {
+                root: head_loaded.root.clone(),
+                sources: sot::source::SourceSet::with_registry(ids.clone()),
+                config: head_loaded.config.clone(),
+                diagnostics: Vec::new(),
+            },
+            format!("{base_rev} (no {}: an empty inventory)", sot::load::PROJECT_FILE),
+        ),
+    };
     let t_load = t.elapsed();
     if a.timings {
         eprintln!("{:>8.3} s  load both sides", t_load.as_secs_f64());
@@ -70,7 +89,7 @@ pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
         sot::diff::Input { label, sources: &l.sources, config: l.config.clone(), diagnostics: l.diagnostics.clone() }
     }
     let cpu_start = sot::compile::cpu_time();
-    let run = sot::diff::run(input(&base_loaded, base_rev_id.revision), input(&head_loaded, head_rev_id.revision));
+    let run = sot::diff::run(input(&base_loaded, base_label), input(&head_loaded, head_rev_id.revision));
     if a.timings {
         super::print_timings(&run.timings, cpu_start);
     }
