@@ -175,17 +175,63 @@ pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a st
     closest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
-/// The candidate closest to `wrong` by Jaro-Winkler similarity, above a threshold.
+/// The candidate closest to `wrong`, above a similarity threshold (Jaro-Winkler, ignoring
+/// case). A candidate of the same shape wins over a closer-scoring one of another shape:
+/// `Ethernet54/2` is a mistake for `Ethernet54/1`, not for `Ethernet42`, whatever the
+/// letters' similarity says. Among equals, the nearest numbers win (`Gi0/0/2` suggests
+/// `Gi0/0/1` over `Gi0/0/0`), then the name that sorts first, so the hint never depends on the
+/// order candidates come in.
 pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wrong_l = wrong.to_lowercase();
-    let mut best: Option<(f64, &str)> = None;
+    let wrong_shape = shape(&wrong_l);
+    let wrong_numbers = numbers(&wrong_l);
+    let mut best: Option<((bool, f64, u128), &str)> = None;
     for c in candidates {
-        let score = strsim::jaro_winkler(&wrong_l, &c.to_lowercase());
-        if score >= 0.8 && best.is_none_or(|(s, b)| score > s || (score == s && c < b)) {
-            best = Some((score, c));
+        let c_l = c.to_lowercase();
+        let score = strsim::jaro_winkler(&wrong_l, &c_l);
+        if score < 0.8 {
+            continue;
+        }
+        let same_shape = shape(&c_l) == wrong_shape;
+        let distance = if same_shape {
+            numbers(&c_l).zip(wrong_numbers.clone()).map(|(a, b)| a.abs_diff(b) as u128).sum()
+        } else {
+            u128::MAX
+        };
+        let key = (same_shape, score, distance);
+        // Same shape first, then similarity, then the nearest numbers, then the name.
+        let better = best.is_none_or(|(k, b)| {
+            key.0.cmp(&k.0).then(key.1.total_cmp(&k.1)).then(k.2.cmp(&key.2)).then(b.cmp(c)).is_gt()
+        });
+        if better {
+            best = Some((key, c));
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// The numbers in a name, in order (runs of digits; too long ones saturate).
+fn numbers(name: &str) -> impl Iterator<Item = u64> + Clone + '_ {
+    name.split(|c: char| !c.is_ascii_digit()).filter(|r| !r.is_empty()).map(|r| r.parse::<u64>().unwrap_or(u64::MAX))
+}
+
+/// A name's shape: each run of digits as one `0`, everything else kept (`Ethernet54/1` and
+/// `Ethernet1/2` are `ethernet0/0`; `et-0/0/1` is `et-0/0/0`; `1/1/c1` is `0/0/c0`).
+fn shape(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut in_digits = false;
+    for ch in name.chars() {
+        if ch.is_ascii_digit() {
+            if !in_digits {
+                out.push('0');
+            }
+            in_digits = true;
+        } else {
+            out.push(ch);
+            in_digits = false;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -197,5 +243,27 @@ mod tests {
         assert_eq!(closest("devcies", ["devices", "cables", "sites"]), Some("devices"));
         assert_eq!(closest("london-dc2", ["london-dc1", "amsterdam-dc1"]), Some("london-dc1"));
         assert_eq!(closest("zzz", ["devices", "cables"]), None);
+    }
+
+    #[test]
+    fn interface_names_suggest_a_neighbour_of_the_same_shape() {
+        // Names of several vendors' interfaces, each with a typo in a number.
+        let arista = ["Ethernet42", "Ethernet53/1", "Ethernet54/1", "Management1"];
+        assert_eq!(closest("Ethernet54/2", arista), Some("Ethernet54/1"));
+        let juniper = ["et-0/0/1", "et-0/0/48", "xe-0/0/1", "ge-0/0/0"];
+        assert_eq!(closest("et-0/0/49", juniper), Some("et-0/0/48"));
+        let cisco = ["GigabitEthernet0/0/0", "GigabitEthernet0/0/1", "TenGigabitEthernet0/1/0"];
+        assert_eq!(closest("GigabitEthernet0/0/2", cisco), Some("GigabitEthernet0/0/1"));
+        let breakout = ["1/1/c1", "1/1/c2", "1/1/1"];
+        assert_eq!(closest("1/1/c3", breakout), Some("1/1/c2"));
+    }
+
+    #[test]
+    fn ties_do_not_depend_on_the_order_of_candidates() {
+        // leaf2 and leaf4 are as near to leaf3 by every measure.
+        let a = closest("leaf3", ["leaf4", "leaf2", "leaf1"]);
+        let b = closest("leaf3", ["leaf1", "leaf2", "leaf4"]);
+        assert_eq!(a, b);
+        assert_eq!(a, Some("leaf2"));
     }
 }
