@@ -80,10 +80,16 @@ pub struct DeviceChange {
 #[derive(Debug, Serialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DiagnosticRef {
     pub code: &'static str,
+    /// The code's name (`unknown-reference`), as `check --format json` gives it.
+    pub name: &'static str,
     pub severity: &'static str,
     pub file: String,
     pub line: u32,
+    pub column: u32,
     pub message: String,
+    /// The fix the finding suggests ("did you mean `leaf`?"), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 #[derive(Debug, Serialize, Default)]
@@ -194,10 +200,13 @@ struct Compared<'a> {
 fn diagnostic_ref(d: &Diagnostic, sources: &SourceSet) -> DiagnosticRef {
     DiagnosticRef {
         code: d.code.as_str(),
+        name: d.code.info().name,
         severity: d.severity.as_str(),
         file: sources.path(d.primary.span.file).to_string(),
         line: d.primary.span.start.line,
+        column: d.primary.span.start.col,
         message: d.message.clone(),
+        help: d.help.clone(),
     }
 }
 

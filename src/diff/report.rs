@@ -39,6 +39,18 @@ pub fn text(r: &DiffReport, color: bool) -> String {
         m.diagnostics_introduced,
         m.diagnostics_fixed
     );
+    // Findings first: they are what a reviewer must act on.
+    for (title, list) in [("Introduced", &r.introduced), ("Fixed", &r.fixed)] {
+        if !list.is_empty() {
+            let _ = writeln!(s, "\n{title} diagnostics:");
+            for d in list {
+                let _ = writeln!(s, "  {}[{}] {}:{}:{}: {}", d.severity, d.code, d.file, d.line, d.column, d.message);
+                if let Some(h) = &d.help {
+                    let _ = writeln!(s, "      help: {h}");
+                }
+            }
+        }
+    }
     if !r.events.is_empty() {
         s.push_str("\nObjects:\n");
         for e in &r.events {
@@ -70,14 +82,6 @@ pub fn text(r: &DiffReport, color: bool) -> String {
                 line.to_string()
             };
             let _ = writeln!(s, "  {colored}");
-        }
-    }
-    for (title, list) in [("Introduced", &r.introduced), ("Fixed", &r.fixed)] {
-        if !list.is_empty() {
-            let _ = writeln!(s, "\n{title} diagnostics:");
-            for d in list {
-                let _ = writeln!(s, "  {}[{}] {}:{}: {}", d.severity, d.code, d.file, d.line, d.message);
-            }
         }
     }
     s
@@ -160,8 +164,10 @@ pub fn markdown(r: &DiffReport, limit: usize) -> String {
         s.push_str("**Diagnostics introduced**\n\n");
         for d in &r.introduced {
             let message = md_text(&d.message.replace('`', "'"));
-            let _ =
-                writeln!(s, "- `{}` {} {}: {}", d.code, d.severity, code(&format!("{}:{}", d.file, d.line)), message);
+            let help =
+                d.help.as_ref().map(|h| format!(" (help: {})", md_text(&h.replace('`', "'")))).unwrap_or_default();
+            let at = code(&format!("{}:{}:{}", d.file, d.line, d.column));
+            let _ = writeln!(s, "- `{}` {} {}: {}{}", d.code, d.severity, at, message, help);
         }
         s.push('\n');
     }
@@ -279,10 +285,13 @@ mod tests {
             }],
             introduced: vec![DiagnosticRef {
                 code: "E0102",
+                name: "duplicate-key",
                 severity: "error",
                 file: "inventory/`a`|b\n# c.yaml".into(),
                 line: 3,
+                column: 5,
                 message: evil.into(),
+                help: Some(evil.into()),
             }],
             fixed: vec![],
         };
