@@ -115,7 +115,7 @@ fn device_filter_builds_only_those_devices() {
         .output()
         .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("did you mean `lon1-spine1`"));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("did you mean `lon1-spine2`"));
     assert!(!out.path().join("c").exists());
 }
 
