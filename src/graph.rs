@@ -7,7 +7,7 @@ use std::fmt::Write;
 use crate::model::*;
 use crate::view::{Peer, World};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GraphFormat {
     Dot,
     Mermaid,

@@ -178,11 +178,11 @@ pub fn fuzz_inventory(data: &[u8]) {
     }
 }
 
-/// What a rule applies to: every collection rules and queries know, and two names
-/// they do not (one a real collection that is not queryable).
+/// What a rule applies to: every collection queries know, and two names (one a real
+/// collection rules cannot apply to, one no collection).
 fn applies_to(n: usize) -> &'static str {
     const UNKNOWN: [&str; 2] = ["config_contexts", "widgets"];
-    let known = sot::view::QUERYABLE;
+    let known: &[&str] = &sot::view::QUERYABLE;
     let n = n % (known.len() + UNKNOWN.len());
     known.get(n).copied().unwrap_or_else(|| UNKNOWN[n - known.len()])
 }

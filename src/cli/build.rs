@@ -4,10 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use sot::diagnostic::Severity;
-use sot::emit::Target;
-use sot::report::{self, Format, Summary};
+use sot::report::{self, Summary};
 
-use super::{EXIT_ERRORS, EXIT_OK, Failure};
+use super::{EXIT_ERRORS, EXIT_OK, Failure, Format, Target};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -116,7 +115,7 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     let errors = comp.count(Severity::Error);
     if errors > 0 {
         let summary = Summary { files: loaded.sources.len(), objects: comp.inventory.object_count() };
-        report::render(args.format, &comp.diagnostics, &loaded.sources, summary, color, out)?;
+        report::render(args.format.into(), &comp.diagnostics, &loaded.sources, summary, color, out)?;
         eprintln!("error: the inventory has {errors} errors; nothing was written");
         return Ok(EXIT_ERRORS);
     }
@@ -127,7 +126,7 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
             return Err(Failure::Message(format!("no device `{name}` in the inventory{hint}")));
         }
     }
-    let mut targets = args.targets.clone();
+    let mut targets: Vec<sot::emit::Target> = args.targets.iter().map(|&t| t.into()).collect();
     targets.sort();
     targets.dedup();
     let plan = sot::emit::plan(&comp, &loaded.sources, &revision, &targets, &args.devices);

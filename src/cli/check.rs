@@ -4,9 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use sot::diagnostic::Severity;
-use sot::report::{self, Format, Summary};
+use sot::report::{self, Summary};
 
-use super::{EXIT_ERRORS, EXIT_OK, Failure};
+use super::{EXIT_ERRORS, EXIT_OK, Failure, Format};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -40,7 +40,7 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
         super::print_timings(&comp.timings, cpu_start);
     }
     let summary = Summary { files, objects: comp.inventory.object_count() };
-    report::render(args.format, &comp.diagnostics, &loaded.sources, summary, color, out)?;
+    report::render(args.format.into(), &comp.diagnostics, &loaded.sources, summary, color, out)?;
     let failing = comp.count(Severity::Error) > 0 || (args.deny_warnings && comp.count(Severity::Warning) > 0);
     // The process ends here: freeing hundreds of megabytes of inventory piece by piece
     // would only delay the exit.

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use sot::graph::GraphFormat;
+use super::GraphFormat;
 
 use super::{EXIT_OK, Failure};
 
@@ -30,6 +30,6 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
             }
         },
     };
-    out.write_all(sot::graph::topology(&comp.world, site, a.format).as_bytes())?;
+    out.write_all(sot::graph::topology(&comp.world, site, a.format.into()).as_bytes())?;
     Ok(EXIT_OK)
 }

@@ -33,6 +33,56 @@ pub struct Cli {
     command: Command,
 }
 
+/// A command-line mirror of a library enum: it derives clap's `ValueEnum` (so the library
+/// does not depend on clap) and converts into the library's type. Variant doc comments are
+/// the help of each value.
+macro_rules! value_enum {
+    ($(#[$m:meta])* $name:ident => $lib:path { $( $(#[$vm:meta])* $v:ident, )* }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+        pub enum $name { $( $(#[$vm])* $v, )* }
+
+        impl From<$name> for $lib {
+            fn from(x: $name) -> $lib {
+                match x { $( $name::$v => <$lib>::$v, )* }
+            }
+        }
+    };
+}
+
+value_enum! {
+    /// What `sot build` can produce besides configurations.
+    Target => sot::emit::Target {
+        /// An Ansible YAML inventory grouped by site, role and platform.
+        Ansible,
+        /// Nornir SimpleInventory hosts, groups and defaults files.
+        Nornir,
+        /// A NetBox import bundle: REST payloads per model in dependency order, and
+        /// CSV files in NetBox's bulk-import format (`netbox/`).
+        Netbox,
+    }
+}
+
+value_enum! {
+    Format => sot::report::Format {
+        /// Source snippets with carets, for people.
+        Human,
+        /// One JSON document (see docs/json-output.md).
+        Json,
+        /// GitHub Actions workflow commands (annotations on the pull request).
+        Github,
+        /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+        Sarif,
+    }
+}
+
+value_enum! {
+    GraphFormat => sot::graph::GraphFormat {
+        Dot,
+        Mermaid,
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     /// Colour on a terminal unless NO_COLOR is set.

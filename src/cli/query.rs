@@ -61,14 +61,23 @@ fn cell(v: &Value) -> String {
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
-    let Some(var) = sot::rules::singular(&a.kind) else {
+    // The variable an object is bound to: a rule's, or the registry's singular word.
+    let var: String = match sot::rules::singular(&a.kind) {
+        Some(v) => v.to_string(),
+        None => match sot::model::kind(&a.kind).filter(|k| sot::view::QUERYABLE.contains(&k.collection)) {
+            Some(k) => k.variable(),
+            None => String::new(),
+        },
+    };
+    let var = var.as_str();
+    if var.is_empty() {
         let hint = sot::diagnostic::did_you_mean(&a.kind, sot::view::QUERYABLE.iter().copied()).unwrap_or_default();
         return Err(Failure::Message(format!(
             "cannot query `{}`; {hint} (kinds: {})",
             a.kind,
             sot::view::QUERYABLE.join(", ")
         )));
-    };
+    }
     let (_, comp) = super::compile_at(&a.repo)?;
     let mut env = sot::jinja::environment(&comp.config.render);
     // Missing attributes read as nothing, so `--where` can test optional data.

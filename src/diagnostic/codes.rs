@@ -142,6 +142,11 @@ codes! {
         "Device names become file names (`build/configs/<device>.cfg`), and on case-insensitive file systems (macOS and Windows by default) `R1.cfg` and `r1.cfg` are one file: one configuration overwrites the other when the output is copied there. They are also easily confused by people. Reported at the later device, with the earlier one as a related location. Rename one of them.",
         "devices:\n  - name: lon1-spine1\n  - name: LON1-spine1"
     }
+    NetboxLimit = "E0110" "netbox-limit" Error {
+        "A value is longer, shorter, larger or smaller than NetBox accepts, or does not match NetBox's pattern.",
+        "NetBox limits its fields: a `description` holds at most 200 characters, a device `name` 64, a VLAN's `vid` lies between 1 and 4094, a tag's `color` is six lowercase hex digits. These limits come from NetBox's API schema (generated into `src/model/limits.rs`, with the NetBox version) and are checked as each field is read, so a value NetBox would refuse is reported at its line, not by a failing push. Lengths count characters, as NetBox does.",
+        "sites:\n  - name: London\n    description: \"(201 characters)\""
+    }
     DuplicateObject = "E0201" "duplicate-object" Error {
         "Two objects of one collection have the same natural key.",
         "Natural keys (a slug, a device name, a rack name within its site...) identify objects and must be unique. The finding is reported at the later object, with the first as related.",

@@ -11,7 +11,7 @@
 //! device by device).
 
 pub mod inputs;
-mod objects;
+pub(crate) mod objects;
 pub mod report;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -79,10 +79,6 @@ fn fields<T: serde::Serialize + ?Sized>(x: &T) -> Value {
     v
 }
 
-fn vrf_key(v: &Option<Ref<Vrf>>) -> &str {
-    v.as_ref().map_or("global", |v| v.key.as_str())
-}
-
 /// The snapshot of `inv`, whose devices, interfaces, addresses and cables are digested in
 /// `objs`; without devices and interfaces unless `devices`.
 ///
@@ -102,10 +98,10 @@ pub fn snapshot<'a>(inv: &'a Inventory, objs: &ObjectDigests, devices: bool) -> 
         .enumerate()
         .flat_map_iter(|(n, d)| {
             let mut v = Vec::with_capacity(1 + d.interfaces.len());
-            v.push((("dcim.device", d.name.value.to_string()), (objs.devices[n], Lazy::Fields(d))));
+            v.push(((Device::INFO.netbox, d.name.value.to_string()), (objs.devices[n], Lazy::Fields(d))));
             for (k, i) in d.interfaces.iter().enumerate() {
                 let key = format!("{}:{}", d.name.value, i.name.value);
-                v.push((("dcim.interface", key), (objs.interfaces[n][k], Lazy::Fields(i))));
+                v.push(((INTERFACE.netbox, key), (objs.interfaces[n][k], Lazy::Fields(i))));
             }
             v
         })
@@ -114,10 +110,7 @@ pub fn snapshot<'a>(inv: &'a Inventory, objs: &ObjectDigests, devices: bool) -> 
         .cables
         .par_iter()
         .zip(&objs.cables)
-        .map(|(c, digest)| {
-            let key = crate::netbox::model::cable_key(&c.a.display(), &c.b.display());
-            (("dcim.cable", key), (*digest, Lazy::Fields(c)))
-        })
+        .map(|(c, digest)| ((Cable::INFO.netbox, c.natural_key()), (*digest, Lazy::Fields(c))))
         .collect();
     let ips: Vec<Item<'a>> = inv
         .ip_addresses
@@ -132,49 +125,23 @@ pub fn snapshot<'a>(inv: &'a Inventory, objs: &ObjectDigests, devices: bool) -> 
             h.write_u64(*own);
             h.write(assigned.as_deref().unwrap_or("").as_bytes());
             h.write_u8(0xff);
-            (
-                ("ipam.ipaddress", format!("{}/{}", vrf_key(&ip.vrf), ip.address.value)),
-                (h.finish(), Lazy::Ip(ip, assigned)),
-            )
+            ((IpAddress::INFO.netbox, ip.natural_key()), (h.finish(), Lazy::Ip(ip, assigned)))
         })
         .collect();
-    let vlan_key = |v: &Vlan| {
-        let scope = match (&v.group, &v.site) {
-            (Some(g), _) => format!("group {}", g.key.value),
-            (None, Some(s)) => format!("site {}", s.key.value),
-            (None, None) => "global".to_string(),
-        };
-        format!("{scope}/{}", v.vid.value)
-    };
-    let parts = [
-        each(&inv.tags, "extras.tag", |x| x.slug.value.to_string()),
-        each(&inv.tenant_groups, "tenancy.tenantgroup", |x| x.slug.value.to_string()),
-        each(&inv.tenants, "tenancy.tenant", |x| x.slug.value.to_string()),
-        each(&inv.regions, "dcim.region", |x| x.slug.value.to_string()),
-        each(&inv.site_groups, "dcim.sitegroup", |x| x.slug.value.to_string()),
-        each(&inv.sites, "dcim.site", |x| x.slug.value.to_string()),
-        each(&inv.locations, "dcim.location", |x| format!("{}/{}", x.site.key.value, x.slug.value)),
-        each(&inv.rack_roles, "dcim.rackrole", |x| x.slug.value.to_string()),
-        each(&inv.racks, "dcim.rack", |x| format!("{}/{}", x.site.key.value, x.name.value)),
-        each(&inv.manufacturers, "dcim.manufacturer", |x| x.slug.value.to_string()),
-        each(&inv.device_types, "dcim.devicetype", |x| x.slug.value.to_string()),
-        each(&inv.device_roles, "dcim.devicerole", |x| x.slug.value.to_string()),
-        each(&inv.platforms, "dcim.platform", |x| x.slug.value.to_string()),
-        devices,
-        cables,
-        each(&inv.vrfs, "ipam.vrf", |x| x.name.value.to_string()),
-        each(&inv.ipam_roles, "ipam.role", |x| x.slug.value.to_string()),
-        each(&inv.prefixes, "ipam.prefix", |x| format!("{}/{}", vrf_key(&x.vrf), x.prefix.value)),
-        ips,
-        each(&inv.vlan_groups, "ipam.vlangroup", |x| x.slug.value.to_string()),
-        each(&inv.vlans, "ipam.vlan", vlan_key),
-        each(&inv.providers, "circuits.provider", |x| x.slug.value.to_string()),
-        each(&inv.circuit_types, "circuits.circuittype", |x| x.slug.value.to_string()),
-        each(&inv.circuits, "circuits.circuit", |x| format!("{}/{}", x.provider.key.value, x.cid.value)),
-        each(&inv.config_contexts, "extras.configcontext", |x| x.name.value.to_string()),
-        each(&inv.custom_fields, "extras.customfield", |x| x.name.value.to_string()),
-        each(&inv.rules, "sot.rule", |x| x.name.value.to_string()),
-    ];
+    // Every other kind, keyed as the registry keys it.
+    struct Parts<'a, 'i> {
+        inv: &'a Inventory,
+        parts: &'i mut Vec<Vec<Item<'a>>>,
+    }
+    impl<'a> KindVisitor for Parts<'a, '_> {
+        fn visit<K: Kind>(&mut self) {
+            if !matches!(K::INFO.collection, "devices" | "cables" | "ip_addresses") {
+                self.parts.push(each(K::all(self.inv), K::INFO.netbox, K::natural_key));
+            }
+        }
+    }
+    let mut parts = vec![devices, cables, ips];
+    each_kind(&mut Parts { inv, parts: &mut parts });
     let mut all: Vec<Item<'a>> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for part in parts {
         all.extend(part);

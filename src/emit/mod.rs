@@ -16,7 +16,7 @@ use crate::compile::Compilation;
 use crate::source::SourceSet;
 
 /// What `sot build` can produce besides configurations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
     /// An Ansible YAML inventory grouped by site, role and platform.
     Ansible,

@@ -235,6 +235,22 @@ impl ComponentKind {
         }
     }
 
+    /// NetBox's model of this component on a device type.
+    pub fn netbox_model(self) -> &'static str {
+        match self {
+            ComponentKind::Interface => "dcim.interfacetemplate",
+            ComponentKind::ConsolePort => "dcim.consoleporttemplate",
+            ComponentKind::ConsoleServerPort => "dcim.consoleserverporttemplate",
+            ComponentKind::PowerPort => "dcim.powerporttemplate",
+            ComponentKind::PowerOutlet => "dcim.poweroutlettemplate",
+            ComponentKind::FrontPort => "dcim.frontporttemplate",
+            ComponentKind::RearPort => "dcim.rearporttemplate",
+            ComponentKind::ModuleBay => "dcim.modulebaytemplate",
+            ComponentKind::DeviceBay => "dcim.devicebaytemplate",
+            ComponentKind::InventoryItem => "dcim.inventoryitemtemplate",
+        }
+    }
+
     pub fn what(self) -> &'static str {
         match self {
             ComponentKind::Interface => "interface template",
@@ -384,7 +400,7 @@ pub fn lower_device_type(o: &mut Obj<'_, '_>) -> Option<DeviceType> {
 }
 
 fn lower_component(item: &Node, kind: ComponentKind, diags: &mut Vec<Diagnostic>) -> Option<Component> {
-    let mut c = Obj::new(item, kind.what(), diags)?;
+    let mut c = Obj::new(item, kind.what(), diags)?.with_limits(super::limit::of(kind.netbox_model()));
     let name = c.req_str("name");
     let component_type = c.str("type");
     let label = c.str("label");
@@ -730,7 +746,9 @@ pub fn describe_component(kind: ComponentKind) -> Vec<decode::FieldSpec> {
 }
 
 fn lower_interface(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Interface> {
-    let mut o = Obj::new(n, "interface", diags)?;
+    static LIMITS: std::sync::LazyLock<Option<&super::limit::Model>> =
+        std::sync::LazyLock::new(|| super::limit::of(super::INTERFACE.netbox));
+    let mut o = Obj::new(n, "interface", diags)?.with_limits(*LIMITS);
     let i = interface_fields(&mut o);
     let incomplete = o.incomplete;
     o.finish();

@@ -140,6 +140,8 @@ pub struct Obj<'a, 'd> {
     /// only by [`describe`]: lowering a fleet asks millions of times).
     pub fields: Vec<FieldSpec>,
     describing: bool,
+    /// NetBox's limits on this kind's fields, checked as they are read.
+    limits: Option<&'static super::limit::Model>,
     pub diags: &'d mut Vec<Diagnostic>,
     /// Set when a required field is missing or unusable.
     pub incomplete: bool,
@@ -164,6 +166,7 @@ impl<'a, 'd> Obj<'a, 'd> {
                 known: Vec::with_capacity(16),
                 fields: Vec::new(),
                 describing: false,
+                limits: None,
                 diags,
                 incomplete: false,
             }),
@@ -172,6 +175,12 @@ impl<'a, 'd> Obj<'a, 'd> {
                 None
             }
         }
+    }
+
+    /// Check the fields read against NetBox's `limits` for this kind.
+    pub fn with_limits(mut self, limits: Option<&'static super::limit::Model>) -> Self {
+        self.limits = limits;
+        self
     }
 
     pub fn span(&self) -> Span {
@@ -253,7 +262,12 @@ impl<'a, 'd> Obj<'a, 'd> {
 
     fn read_str(&mut self, n: &Node, key: &str) -> Option<Text> {
         match scalar_text(n) {
-            Some(s) => Some(Spanned::new(s.into(), n.span)),
+            Some(s) => {
+                if let Some(l) = self.limits {
+                    l.check_str(key, s, n.span, self.diags);
+                }
+                Some(Spanned::new(s.into(), n.span))
+            }
             None => {
                 self.diags.push(wrong_type(n, "a string", &format!("`{key}`")));
                 None
@@ -277,7 +291,16 @@ impl<'a, 'd> Obj<'a, 'd> {
     pub fn int(&mut self, key: &'static str, min: i64, max: i64) -> Option<Spanned<i64>> {
         self.note(key, FieldType::Int { min, max }, false);
         let n = self.node(key)?;
-        read_int(n, key, min, max, self.diags)
+        let r = read_int(n, key, min, max, self.diags);
+        self.check_number(key, n, r.as_ref().map(|v| v.value as f64));
+        r
+    }
+
+    /// Check a number read against NetBox's bounds for `key`.
+    fn check_number(&mut self, key: &str, n: &Node, v: Option<f64>) {
+        if let (Some(l), Some(v)) = (self.limits, v) {
+            l.check_number(key, v, n.as_scalar().map_or("", |s| &*s.text), n.span, self.diags);
+        }
     }
 
     pub fn req_int(&mut self, key: &'static str, min: i64, max: i64) -> Option<Spanned<i64>> {
@@ -287,6 +310,7 @@ impl<'a, 'd> Obj<'a, 'd> {
         if r.is_none() {
             self.incomplete = true;
         }
+        self.check_number(key, n, r.as_ref().map(|v| v.value as f64));
         r
     }
 
@@ -306,6 +330,7 @@ impl<'a, 'd> Obj<'a, 'd> {
             self.diags.push(out_of_range(n, key, &min.to_string(), &max.to_string()));
             return None;
         }
+        self.check_number(key, n, Some(v));
         Some(Spanned::new(v, n.span))
     }
 

@@ -263,7 +263,9 @@ pub fn lower_inline_ip(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<IpAddres
         let address = read_ipnet(n, "ip_addresses", CidrKind::Address, diags)?;
         return Some(IpAddress::new(address));
     }
-    let mut o = Obj::new(n, "IP address", diags)?;
+    static LIMITS: std::sync::LazyLock<Option<&super::limit::Model>> =
+        std::sync::LazyLock::new(|| super::limit::of(super::IpAddress::INFO.netbox));
+    let mut o = Obj::new(n, "IP address", diags)?.with_limits(*LIMITS);
     let address = o.required("address").and_then(|a| read_ipnet(a, "address", CidrKind::Address, o.diags));
     let vrf = opt_ref(&mut o, "vrf");
     let ip = address.map(|a| ip_fields(&mut o, a));

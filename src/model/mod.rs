@@ -11,6 +11,10 @@ pub mod dcim;
 pub mod decode;
 pub mod extras;
 pub mod ipam;
+pub mod kinds;
+pub mod limit;
+#[rustfmt::skip]
+pub mod limits;
 pub mod schema;
 pub mod slug;
 pub mod tenancy;
@@ -26,6 +30,7 @@ pub use dcim::*;
 pub use decode::{Obj, Spanned, Text};
 pub use extras::*;
 pub use ipam::*;
+pub use kinds::*;
 pub use tenancy::*;
 
 /// Index of an object in its collection of an [`Inventory`].
@@ -98,106 +103,6 @@ pub struct CustomValue {
     pub value: Node<'static>,
 }
 
-macro_rules! inventory {
-    ($( $field:ident : $ty:ty => $lower:path, $what:literal; )*) => {
-        /// Every object of an inventory, by collection, in file order.
-        #[derive(Debug, Default, Clone)]
-        pub struct Inventory {
-            $( pub $field: Vec<$ty>, )*
-        }
-
-        /// Collection names a data file may hold.
-        pub const COLLECTIONS: &[&str] = &[ $( stringify!($field), )* ];
-
-        impl Inventory {
-            /// How many objects the inventory holds (interfaces included).
-            pub fn object_count(&self) -> usize {
-                0 $( + self.$field.len() )* + self.devices.iter().map(|d| d.interfaces.len()).sum::<usize>()
-            }
-
-            /// Append `others`' objects after this inventory's, in their order (file order
-            /// is kept). Each collection is sized once (growing one of hundreds of megabytes
-            /// step by step copies it into fresh memory each time), and the collections are
-            /// filled in parallel.
-            pub fn append_all(&mut self, others: Vec<Inventory>) {
-                $( let mut $field: Vec<Vec<$ty>> = Vec::with_capacity(others.len()); )*
-                for mut o in others {
-                    $( $field.push(std::mem::take(&mut o.$field)); )*
-                }
-                rayon::scope(|s| {
-                    $(
-                        let into = &mut self.$field;
-                        s.spawn(move |_| {
-                            into.reserve($field.iter().map(Vec::len).sum());
-                            for mut part in $field {
-                                into.append(&mut part);
-                            }
-                        });
-                    )*
-                });
-            }
-
-            /// The fields of one collection's objects, read from its lowering code.
-            pub fn describe(name: &str) -> Option<Vec<decode::FieldSpec>> {
-                match name {
-                    $( stringify!($field) => Some(decode::describe(|o| { let _ = $lower(o); })), )*
-                    _ => None,
-                }
-            }
-
-            fn lower_collection(&mut self, name: &str, items: &[Node], diags: &mut Vec<Diagnostic>) -> bool {
-                match name {
-                    $( stringify!($field) => {
-                        self.$field.reserve(items.len());
-                        for item in items {
-                            if let Some(mut obj) = Obj::new(item, $what, diags) {
-                                let v = $lower(&mut obj);
-                                let incomplete = obj.incomplete;
-                                obj.finish();
-                                if let (Some(v), false) = (v, incomplete) {
-                                    self.$field.push(v);
-                                }
-                            }
-                        }
-                        true
-                    } )*
-                    _ => false,
-                }
-            }
-        }
-    };
-}
-
-inventory! {
-    tags: Tag => extras::lower_tag, "tag";
-    tenant_groups: TenantGroup => tenancy::lower_tenant_group, "tenant group";
-    tenants: Tenant => tenancy::lower_tenant, "tenant";
-    regions: Region => dcim::lower_region, "region";
-    site_groups: SiteGroup => dcim::lower_site_group, "site group";
-    sites: Site => dcim::lower_site, "site";
-    locations: Location => dcim::lower_location, "location";
-    rack_roles: RackRole => dcim::lower_rack_role, "rack role";
-    racks: Rack => dcim::lower_rack, "rack";
-    manufacturers: Manufacturer => dcim::lower_manufacturer, "manufacturer";
-    device_types: DeviceType => dcim::lower_device_type, "device type";
-    device_roles: DeviceRole => dcim::lower_device_role, "device role";
-    platforms: Platform => dcim::lower_platform, "platform";
-    devices: Device => dcim::lower_device, "device";
-    cables: Cable => dcim::lower_cable, "cable";
-    vrfs: Vrf => ipam::lower_vrf, "VRF";
-    ipam_roles: IpamRole => ipam::lower_ipam_role, "IPAM role";
-    prefixes: Prefix => ipam::lower_prefix, "prefix";
-    ip_addresses: IpAddress => ipam::lower_ip_address, "IP address";
-    vlan_groups: VlanGroup => ipam::lower_vlan_group, "VLAN group";
-    vlans: Vlan => ipam::lower_vlan, "VLAN";
-    providers: Provider => circuits::lower_provider, "provider";
-    circuit_types: CircuitType => circuits::lower_circuit_type, "circuit type";
-    circuits: Circuit => circuits::lower_circuit, "circuit";
-    config_contexts: ConfigContext => extras::lower_config_context, "config context";
-    custom_fields: CustomField => extras::lower_custom_field, "custom field";
-    rules: Rule => extras::lower_rule, "rule";
-}
-
 /// Lower one parsed data file (a mapping from collection names to lists).
 pub fn lower_file(root: &Node, diags: &mut Vec<Diagnostic>) -> Inventory {
     let mut inv = Inventory::default();
@@ -237,7 +142,7 @@ pub fn lower_device_type_file(root: &Node, diags: &mut Vec<Diagnostic>) -> Optio
     if root.value == crate::yaml::Value::Null {
         return None;
     }
-    let mut obj = Obj::new(root, "device type", diags)?;
+    let mut obj = Obj::new(root, "device type", diags)?.with_limits(limit::of(DeviceType::INFO.netbox));
     let dt = dcim::lower_device_type(&mut obj);
     let incomplete = obj.incomplete;
     obj.finish();

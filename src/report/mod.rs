@@ -16,7 +16,7 @@ use std::io::{self, Write};
 use crate::diagnostic::{Diagnostic, Pos, Severity, Span};
 use crate::source::{FileId, SourceSet};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Source snippets with carets, for people.
     Human,

@@ -16,30 +16,12 @@ pub enum VlanScope {
     Global,
 }
 
+/// The natural-key maps. Those of the globally keyed kinds are in [`Keys`] (one per
+/// kind, from the registry: tags also by name, manufacturers also by name), read through
+/// `Deref` (`ix.sites`); the maps below are those whose keys include a scope.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// Tags by slug and by name.
-    pub tags: KeyMap<Tag>,
-    pub tenant_groups: KeyMap<TenantGroup>,
-    pub tenants: KeyMap<Tenant>,
-    pub regions: KeyMap<Region>,
-    pub site_groups: KeyMap<SiteGroup>,
-    pub sites: KeyMap<Site>,
-    pub rack_roles: KeyMap<RackRole>,
-    /// Manufacturers by slug and by name (device-type files name them by name).
-    pub manufacturers: KeyMap<Manufacturer>,
-    pub device_types: KeyMap<DeviceType>,
-    pub device_roles: KeyMap<DeviceRole>,
-    pub platforms: KeyMap<Platform>,
-    pub devices: KeyMap<Device>,
-    pub vrfs: KeyMap<Vrf>,
-    pub ipam_roles: KeyMap<IpamRole>,
-    pub vlan_groups: KeyMap<VlanGroup>,
-    pub providers: KeyMap<Provider>,
-    pub circuit_types: KeyMap<CircuitType>,
-    pub config_contexts: KeyMap<ConfigContext>,
-    pub custom_fields: KeyMap<CustomField>,
-    pub rules: KeyMap<Rule>,
+    pub keys: Keys,
     /// Locations by (site, slug), and by slug alone for config contexts.
     pub locations: HashMap<(Id<Site>, String), Id<Location>>,
     pub locations_by_slug: HashMap<String, Vec<Id<Location>>>,
@@ -58,18 +40,17 @@ pub struct Index {
     pub type_interfaces: Vec<HashMap<String, u32>>,
 }
 
-/// Build a unique map; a repeated key is reported at the later object.
-pub fn unique<T>(items: &[T], key: impl Fn(&T) -> &Text, what: &str, diags: &mut Vec<Diagnostic>) -> KeyMap<T> {
-    let mut map: KeyMap<T> = HashMap::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let k = key(item);
-        if let Some(&first) = map.get(k.value.as_str()) {
-            diags.push(duplicate(what, &k.value, k, key(&items[first.index()])));
-        } else {
-            map.insert(k.value.to_string(), Id::new(i));
-        }
+impl std::ops::Deref for Index {
+    type Target = Keys;
+    fn deref(&self) -> &Keys {
+        &self.keys
     }
-    map
+}
+
+impl std::ops::DerefMut for Index {
+    fn deref_mut(&mut self) -> &mut Keys {
+        &mut self.keys
+    }
 }
 
 pub fn duplicate(what: &str, key: &str, later: &Text, first: &Text) -> Diagnostic {
@@ -81,34 +62,14 @@ pub fn duplicate(what: &str, key: &str, later: &Text, first: &Text) -> Diagnosti
 
 /// Maps of the collections keyed by a single string.
 pub fn build_flat(inv: &Inventory, diags: &mut Vec<Diagnostic>) -> Index {
-    let mut ix = Index {
-        tenant_groups: unique(&inv.tenant_groups, |x| &x.slug, "tenant group", diags),
-        tenants: unique(&inv.tenants, |x| &x.slug, "tenant", diags),
-        regions: unique(&inv.regions, |x| &x.slug, "region", diags),
-        site_groups: unique(&inv.site_groups, |x| &x.slug, "site group", diags),
-        sites: unique(&inv.sites, |x| &x.slug, "site", diags),
-        rack_roles: unique(&inv.rack_roles, |x| &x.slug, "rack role", diags),
-        manufacturers: unique(&inv.manufacturers, |x| &x.slug, "manufacturer", diags),
-        device_types: unique(&inv.device_types, |x| &x.slug, "device type", diags),
-        device_roles: unique(&inv.device_roles, |x| &x.slug, "device role", diags),
-        platforms: unique(&inv.platforms, |x| &x.slug, "platform", diags),
-        devices: unique(&inv.devices, |x| &x.name, "device", diags),
-        vrfs: unique(&inv.vrfs, |x| &x.name, "VRF", diags),
-        ipam_roles: unique(&inv.ipam_roles, |x| &x.slug, "IPAM role", diags),
-        vlan_groups: unique(&inv.vlan_groups, |x| &x.slug, "VLAN group", diags),
-        providers: unique(&inv.providers, |x| &x.slug, "provider", diags),
-        circuit_types: unique(&inv.circuit_types, |x| &x.slug, "circuit type", diags),
-        config_contexts: unique(&inv.config_contexts, |x| &x.name, "config context", diags),
-        custom_fields: unique(&inv.custom_fields, |x| &x.name, "custom field", diags),
-        rules: unique(&inv.rules, |x| &x.name, "rule", diags),
-        ..Index::default()
-    };
+    let mut flat = Flat { inv, keys: Keys::default(), diags };
+    each_kind(&mut flat);
+    let mut ix = Index { keys: flat.keys, ..Index::default() };
     // Manufacturers are also found by name (the devicetype-library writes names).
     for (i, m) in inv.manufacturers.iter().enumerate() {
         ix.manufacturers.entry(m.name.value.to_string()).or_insert(Id::new(i));
     }
     // Tags: unique by slug; a name that is another tag's slug is ambiguous.
-    ix.tags = unique(&inv.tags, |x| &x.slug, "tag", diags);
     for (i, t) in inv.tags.iter().enumerate() {
         match ix.tags.get(t.name.value.as_str()) {
             Some(&other) if other.index() != i && inv.tags[other.index()].slug.value == t.name.value => {
@@ -131,6 +92,33 @@ pub fn build_flat(inv: &Inventory, diags: &mut Vec<Diagnostic>) -> Index {
         }
     }
     ix
+}
+
+/// Every globally keyed kind's map, duplicates reported.
+struct Flat<'a> {
+    inv: &'a Inventory,
+    keys: Keys,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl KindVisitor for Flat<'_> {
+    fn visit<K: Kind>(&mut self) {
+        if K::INFO.scope != Scope::Global {
+            return;
+        }
+        let items = K::all(self.inv);
+        let mut map: KeyMap<K> = HashMap::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let Some(k) = item.key_text() else { continue };
+            if let Some(&first) = map.get(k.value.as_str()) {
+                let earlier = items[first.index()].key_text().expect("a globally keyed kind has a key");
+                self.diags.push(duplicate(K::INFO.singular, &k.value, k, earlier));
+            } else {
+                map.insert(k.value.to_string(), Id::new(i));
+            }
+        }
+        *K::keys_mut(&mut self.keys) = map;
+    }
 }
 
 /// Maps whose keys include a resolved reference (site, provider, VLAN scope).

@@ -34,36 +34,6 @@ pub fn unknown<'a>(span: Span, what: &str, key: &str, candidates: impl Iterator<
         .help_opt(did_you_mean(key, candidates).or_else(|| Some(format!("define the {what} first, or fix the name"))))
 }
 
-/// The NetBox object type of each kind of object that takes custom fields.
-pub const OBJECT_TYPES: &[&str] = &[
-    "circuits.circuit",
-    "circuits.circuittype",
-    "circuits.provider",
-    "dcim.cable",
-    "dcim.device",
-    "dcim.devicerole",
-    "dcim.devicetype",
-    "dcim.interface",
-    "dcim.location",
-    "dcim.manufacturer",
-    "dcim.platform",
-    "dcim.rack",
-    "dcim.rackrole",
-    "dcim.region",
-    "dcim.site",
-    "dcim.sitegroup",
-    "extras.configcontext",
-    "extras.tag",
-    "ipam.ipaddress",
-    "ipam.prefix",
-    "ipam.role",
-    "ipam.vlan",
-    "ipam.vlangroup",
-    "ipam.vrf",
-    "tenancy.tenant",
-    "tenancy.tenantgroup",
-];
-
 /// Every key of `values` names a custom field defined for `object_type`.
 pub fn custom_fields(
     diags: &mut Vec<Diagnostic>,
@@ -243,7 +213,7 @@ pub fn link_flat(inv: &mut Inventory, ix: &Index, sources: &SourceSet, diags: &m
     }
     for x in &inv.custom_fields {
         for t in &x.object_types {
-            choice(diags, t, OBJECT_TYPES, "object type");
+            choice(diags, t, crate::model::object_types(), "object type");
         }
         schema_ref(diags, &x.schema, sources, cfg_dirs.1);
     }
@@ -262,39 +232,40 @@ pub fn link_flat(inv: &mut Inventory, ix: &Index, sources: &SourceSet, diags: &m
             );
         }
     }
-    let inv_ro: &Inventory = inv;
-    let mut cf = Vec::new();
-    for x in &inv_ro.sites {
-        custom_fields(&mut cf, &x.custom_fields, "dcim.site", inv_ro, ix);
-    }
-    for x in &inv_ro.tenants {
-        custom_fields(&mut cf, &x.custom_fields, "tenancy.tenant", inv_ro, ix);
-    }
-    for x in &inv_ro.racks {
-        custom_fields(&mut cf, &x.custom_fields, "dcim.rack", inv_ro, ix);
-    }
-    each_in_parallel(inv_ro.devices.par_iter(), &mut cf, |x, cf| {
-        custom_fields(cf, &x.custom_fields, "dcim.device", inv_ro, ix);
-        for i in &x.interfaces {
-            custom_fields(cf, &i.custom_fields, "dcim.interface", inv_ro, ix);
-            for ip in &i.inline_ips {
-                custom_fields(cf, &ip.custom_fields, "ipam.ipaddress", inv_ro, ix);
-            }
+    let mut cf = CustomFieldValues { inv, ix, diags: Vec::new() };
+    each_kind(&mut cf);
+    diags.append(&mut cf.diags);
+}
+
+/// The custom-field values of every kind that has them, checked against the fields
+/// defined for its object type (a device's interfaces and their inline addresses with it).
+struct CustomFieldValues<'a> {
+    inv: &'a Inventory,
+    ix: &'a Index,
+    diags: Vec<Diagnostic>,
+}
+
+impl KindVisitor for CustomFieldValues<'_> {
+    fn visit<K: Kind>(&mut self) {
+        if !K::INFO.custom_fields {
+            return;
         }
-    });
-    for x in &inv_ro.prefixes {
-        custom_fields(&mut cf, &x.custom_fields, "ipam.prefix", inv_ro, ix);
+        let (inv, ix) = (self.inv, self.ix);
+        let object_type = K::INFO.netbox;
+        each_in_parallel(K::all(inv).par_iter(), &mut self.diags, |x, cf| {
+            custom_fields(cf, x.custom_fields(), object_type, inv, ix);
+        });
+        if K::INFO.collection == "devices" {
+            each_in_parallel(inv.devices.par_iter(), &mut self.diags, |x, cf| {
+                for i in &x.interfaces {
+                    custom_fields(cf, &i.custom_fields, INTERFACE.netbox, inv, ix);
+                    for ip in &i.inline_ips {
+                        custom_fields(cf, &ip.custom_fields, IpAddress::INFO.netbox, inv, ix);
+                    }
+                }
+            });
+        }
     }
-    for x in &inv_ro.ip_addresses {
-        custom_fields(&mut cf, &x.custom_fields, "ipam.ipaddress", inv_ro, ix);
-    }
-    for x in &inv_ro.vlans {
-        custom_fields(&mut cf, &x.custom_fields, "ipam.vlan", inv_ro, ix);
-    }
-    for x in &inv_ro.circuits {
-        custom_fields(&mut cf, &x.custom_fields, "circuits.circuit", inv_ro, ix);
-    }
-    diags.append(&mut cf);
 }
 
 /// A value that must be one of a fixed set.

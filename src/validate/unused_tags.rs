@@ -2,7 +2,7 @@
 
 use super::Rule;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Id, Inventory, Ref, Tag};
+use crate::model::{Id, Inventory, Kind, KindVisitor, Ref, Tag, each_kind};
 use crate::resolve::Index;
 
 pub struct UnusedTags;
@@ -13,30 +13,11 @@ impl Rule for UnusedTags {
     }
 
     fn check(&self, inv: &Inventory, _: &Index, out: &mut Vec<Diagnostic>) {
-        let mut used = vec![false; inv.tags.len()];
-        let mut mark = |refs: &[Ref<Tag>]| {
-            for r in refs {
-                if let Some(id) = r.id {
-                    used[id.index()] = true;
-                }
-            }
-        };
-        inv.tenants.iter().for_each(|x| mark(&x.tags));
-        inv.sites.iter().for_each(|x| mark(&x.tags));
-        inv.locations.iter().for_each(|x| mark(&x.tags));
-        inv.racks.iter().for_each(|x| mark(&x.tags));
-        for d in &inv.devices {
-            mark(&d.tags);
-            d.interfaces.iter().for_each(|i| mark(&i.tags));
-        }
-        inv.cables.iter().for_each(|x| mark(&x.tags));
-        inv.vrfs.iter().for_each(|x| mark(&x.tags));
-        inv.prefixes.iter().for_each(|x| mark(&x.tags));
-        inv.ip_addresses.iter().for_each(|x| mark(&x.tags));
-        inv.vlan_groups.iter().for_each(|x| mark(&x.tags));
-        inv.vlans.iter().for_each(|x| mark(&x.tags));
-        inv.circuits.iter().for_each(|x| mark(&x.tags));
-        inv.config_contexts.iter().for_each(|x| mark(&x.assign.tags));
+        let mut marks = Marks { inv, used: vec![false; inv.tags.len()] };
+        each_kind(&mut marks);
+        // Config contexts are assigned by tag: a tag they match on is used.
+        inv.config_contexts.iter().for_each(|x| marks.mark(&x.assign.tags));
+        let used = marks.used;
         for (i, t) in inv.tags.iter().enumerate() {
             if !used[Id::<Tag>::new(i).index()] {
                 out.push(
@@ -44,6 +25,39 @@ impl Rule for UnusedTags {
                         .label("no object carries this tag")
                         .help("remove the tag, or tag the objects it was meant for"),
                 );
+            }
+        }
+    }
+}
+
+/// The tags every kind's objects carry (a device's interfaces with it).
+struct Marks<'a> {
+    inv: &'a Inventory,
+    used: Vec<bool>,
+}
+
+impl Marks<'_> {
+    fn mark(&mut self, refs: &[Ref<Tag>]) {
+        for r in refs {
+            if let Some(id) = r.id {
+                self.used[id.index()] = true;
+            }
+        }
+    }
+}
+
+impl KindVisitor for Marks<'_> {
+    fn visit<K: Kind>(&mut self) {
+        if !K::INFO.tags {
+            return;
+        }
+        let inv = self.inv;
+        for x in K::all(inv) {
+            self.mark(x.tags());
+        }
+        for d in if K::INFO.collection == "devices" { &inv.devices[..] } else { &[] } {
+            for i in &d.interfaces {
+                self.mark(&i.tags);
             }
         }
     }

@@ -713,12 +713,37 @@ pub(super) fn collection(w: &Arc<World>, name: &str) -> Vec<Value> {
         "vlans" => s.vlans.clone(),
         "vlan_groups" => s.vlan_groups.clone(),
         "tags" => s.tags.clone(),
-        _ => Vec::new(),
+        _ => {
+            // Every other kind of the registry: its objects as they serialise (references
+            // as the keys written).
+            struct Plain<'a> {
+                inv: &'a Inventory,
+                name: &'a str,
+                out: Vec<Value>,
+            }
+            impl KindVisitor for Plain<'_> {
+                fn visit<K: Kind>(&mut self) {
+                    if K::INFO.collection == self.name {
+                        self.out = K::all(self.inv).iter().map(|x| Value::from(minijinja::value::Serde(x))).collect();
+                    }
+                }
+            }
+            let mut plain = Plain { inv, name, out: Vec::new() };
+            each_kind(&mut plain);
+            plain.out
+        }
     }
 }
 
-/// Names usable with [`collection`].
-pub const QUERYABLE: &[&str] = &[
+/// Names usable with [`collection`]: those with views of their own, then every other
+/// collection of the registry.
+pub static QUERYABLE: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut v = VIEWED.to_vec();
+    v.extend(KINDS.iter().map(|k| k.collection).filter(|c| !VIEWED.contains(c)));
+    v
+});
+
+const VIEWED: &[&str] = &[
     "devices",
     "interfaces",
     "prefixes",
@@ -767,6 +792,6 @@ impl Object for InventoryView {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Str(QUERYABLE)
+        Enumerator::Str(&QUERYABLE)
     }
 }

@@ -1,0 +1,396 @@
+//! The registry of object kinds: one declaration per kind, and everything the
+//! pipeline derives from it.
+//!
+//! Each line of the [`kinds!`] table below declares one collection: its Rust type and
+//! lowering function, its words, its NetBox model, its natural key and that key's
+//! scope, and where its tags and custom fields are. From the table come the
+//! [`Inventory`] struct, the collection names a data file may hold, lowering and the
+//! editor schema (`Inventory::describe`), a [`Kind`] impl per type, and [`KINDS`] (the
+//! metadata as data). Stages that do the same thing for every kind visit the kinds
+//! generically through [`each_kind`] and a [`KindVisitor`] (tag accounting, custom-field
+//! checks, duplicate checks of globally keyed kinds, object types of custom fields,
+//! diff keys); `tests/registry.rs` enumerates [`KINDS`] and fails when a stage that
+//! still lists kinds by hand misses one.
+//!
+//! Interfaces are declared here too ([`INTERFACE`]): they are components of devices
+//! (held in `Device::interfaces`, not in a collection of their own), and the stages
+//! that visit devices visit their interfaces.
+
+use super::*;
+
+/// Where a natural key is unique.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Across the inventory (a slug, a device name).
+    Global,
+    /// Within a site (locations, racks).
+    Site,
+    /// Within a provider (circuits).
+    Provider,
+    /// Within a VLAN group, a site, or globally (VLANs).
+    VlanScope,
+    /// Within a device (interfaces).
+    Device,
+    /// Within a VRF or the global table (prefixes, IP addresses).
+    Vrf,
+    /// Between its two ends (cables).
+    Ends,
+}
+
+/// What the registry says about one kind of object.
+#[derive(Debug)]
+pub struct KindInfo {
+    /// The collection a data file holds it in (`sites`).
+    pub collection: &'static str,
+    /// One of them, as diagnostics name it (`site`, `IP address`).
+    pub singular: &'static str,
+    /// Several of them, as prose names them (`sites`, `IP addresses`).
+    pub plural: &'static str,
+    /// NetBox's `app_label.model` (`dcim.site`); `sot.*` for what only `sot` knows.
+    pub netbox: &'static str,
+    /// The field holding the natural key, and where it is unique.
+    pub key: &'static str,
+    pub scope: Scope,
+    /// Whether objects of this kind carry tags, and custom-field values.
+    pub tags: bool,
+    pub custom_fields: bool,
+}
+
+impl KindInfo {
+    /// The variable one object is bound to in queries and rules (`ip_address`).
+    pub fn variable(&self) -> String {
+        self.singular.to_lowercase().replace(' ', "_")
+    }
+
+    /// Whether NetBox lets a custom field name this kind in its `object_types`.
+    pub fn is_object_type(&self) -> bool {
+        !self.netbox.starts_with("sot.") && self.netbox != "extras.customfield"
+    }
+}
+
+/// A kind of object, as the registry declares it.
+pub trait Kind: serde::Serialize + Sync + Sized + 'static {
+    const INFO: &'static KindInfo;
+    /// Every object of this kind, in file order.
+    fn all(inv: &Inventory) -> &[Self];
+    /// This kind's natural-key map (filled for a globally keyed kind).
+    fn keys(keys: &Keys) -> &crate::resolve::KeyMap<Self>;
+    fn keys_mut(keys: &mut Keys) -> &mut crate::resolve::KeyMap<Self>;
+    /// The natural key, for a globally keyed kind.
+    fn key_text(&self) -> Option<&Text>;
+    /// The natural key, as `diff` and the NetBox bundle name the object (`site/name`
+    /// for an object keyed within a site).
+    fn natural_key(&self) -> String;
+    fn tags(&self) -> &[Ref<Tag>];
+    fn custom_fields(&self) -> &[CustomValue];
+}
+
+/// Something done for every kind (see [`each_kind`]).
+pub trait KindVisitor {
+    fn visit<K: Kind>(&mut self);
+}
+
+/// The interfaces of devices: a kind held inside another (see the module's comment).
+pub static INTERFACE: KindInfo = KindInfo {
+    collection: "interfaces",
+    singular: "interface",
+    plural: "interfaces",
+    netbox: "dcim.interface",
+    key: "name",
+    scope: Scope::Device,
+    tags: true,
+    custom_fields: true,
+};
+
+fn none<T>() -> &'static [T] {
+    &[]
+}
+
+macro_rules! kinds {
+    ($(
+        $field:ident : $ty:ty => $lower:path {
+            $singular:literal, $plural:literal, $netbox:literal,
+            key: $keyfield:ident, $scope:ident $( ($natural:expr) )?,
+            tags: $tags:ident, custom_fields: $cf:ident $(,)?
+        }
+    )*) => {
+        /// Every object of an inventory, by collection, in file order.
+        #[derive(Debug, Default, Clone)]
+        pub struct Inventory {
+            $( pub $field: Vec<$ty>, )*
+        }
+
+        /// Collection names a data file may hold.
+        pub const COLLECTIONS: &[&str] = &[ $( stringify!($field), )* ];
+
+        /// The natural-key maps of the globally keyed kinds, one per collection (a scoped
+        /// kind's stays empty: `resolve::Index` holds its maps with their scope).
+        #[derive(Debug, Default)]
+        pub struct Keys {
+            $( pub $field: crate::resolve::KeyMap<$ty>, )*
+        }
+
+        /// Every kind held in a collection, in collection order.
+        pub static KINDS: &[&KindInfo] = &[ $( <$ty as Kind>::INFO, )* ];
+
+        /// Visit every kind held in a collection, in collection order.
+        pub fn each_kind(v: &mut impl KindVisitor) {
+            $( v.visit::<$ty>(); )*
+        }
+
+        $(
+            impl Kind for $ty {
+                const INFO: &'static KindInfo = &KindInfo {
+                    collection: stringify!($field),
+                    singular: $singular,
+                    plural: $plural,
+                    netbox: $netbox,
+                    key: stringify!($keyfield),
+                    scope: Scope::$scope,
+                    tags: kinds!(@has $tags),
+                    custom_fields: kinds!(@has $cf),
+                };
+                fn all(inv: &Inventory) -> &[Self] {
+                    &inv.$field
+                }
+                fn keys(keys: &Keys) -> &crate::resolve::KeyMap<Self> {
+                    &keys.$field
+                }
+                fn keys_mut(keys: &mut Keys) -> &mut crate::resolve::KeyMap<Self> {
+                    &mut keys.$field
+                }
+                fn key_text(&self) -> Option<&Text> {
+                    kinds!(@key_text self, $keyfield $(, $natural)?)
+                }
+                fn natural_key(&self) -> String {
+                    kinds!(@natural self, $keyfield $(, $natural)?)
+                }
+                fn tags(&self) -> &[Ref<Tag>] {
+                    kinds!(@list self, $tags)
+                }
+                fn custom_fields(&self) -> &[CustomValue] {
+                    kinds!(@list self, $cf)
+                }
+            }
+        )*
+
+        impl Inventory {
+            /// How many objects the inventory holds (interfaces included).
+            pub fn object_count(&self) -> usize {
+                0 $( + self.$field.len() )* + self.devices.iter().map(|d| d.interfaces.len()).sum::<usize>()
+            }
+
+            /// Append `others`' objects after this inventory's, in their order (file order
+            /// is kept). Each collection is sized once (growing one of hundreds of megabytes
+            /// step by step copies it into fresh memory each time), and the collections are
+            /// filled in parallel.
+            pub fn append_all(&mut self, others: Vec<Inventory>) {
+                $( let mut $field: Vec<Vec<$ty>> = Vec::with_capacity(others.len()); )*
+                for mut o in others {
+                    $( $field.push(std::mem::take(&mut o.$field)); )*
+                }
+                rayon::scope(|s| {
+                    $(
+                        let into = &mut self.$field;
+                        s.spawn(move |_| {
+                            into.reserve($field.iter().map(Vec::len).sum());
+                            for mut part in $field {
+                                into.append(&mut part);
+                            }
+                        });
+                    )*
+                });
+            }
+
+            /// The fields of one collection's objects, read from its lowering code.
+            pub fn describe(name: &str) -> Option<Vec<decode::FieldSpec>> {
+                match name {
+                    $( stringify!($field) => Some(decode::describe(|o| { let _ = $lower(o); })), )*
+                    _ => None,
+                }
+            }
+
+            pub(super) fn lower_collection(&mut self, name: &str, items: &[Node], diags: &mut Vec<Diagnostic>) -> bool {
+                match name {
+                    $( stringify!($field) => {
+                        self.$field.reserve(items.len());
+                        let limits = super::limit::of($netbox);
+                        for item in items {
+                            if let Some(obj) = Obj::new(item, $singular, diags) {
+                                let mut obj = obj.with_limits(limits);
+                                let v = $lower(&mut obj);
+                                let incomplete = obj.incomplete;
+                                obj.finish();
+                                if let (Some(v), false) = (v, incomplete) {
+                                    self.$field.push(v);
+                                }
+                            }
+                        }
+                        true
+                    } )*
+                    _ => false,
+                }
+            }
+        }
+    };
+    (@has none) => { false };
+    (@has $f:ident) => { true };
+    (@list $x:ident, none) => { none() };
+    (@list $x:ident, $f:ident) => { &$x.$f };
+    (@key_text $x:ident, $k:ident) => { Some(&$x.$k) };
+    (@key_text $x:ident, $k:ident, $natural:expr) => { None };
+    (@natural $x:ident, $k:ident) => { $x.$k.value.to_string() };
+    (@natural $x:ident, $k:ident, $natural:expr) => { ($natural)($x) };
+}
+
+fn vrf_key(v: &Option<Ref<Vrf>>) -> &str {
+    v.as_ref().map_or("global", |v| v.key.as_str())
+}
+
+fn vlan_key(v: &Vlan) -> String {
+    let scope = match (&v.group, &v.site) {
+        (Some(g), _) => format!("group {}", g.key.value),
+        (None, Some(s)) => format!("site {}", s.key.value),
+        (None, None) => "global".to_string(),
+    };
+    format!("{scope}/{}", v.vid.value)
+}
+
+// One line per kind. `key` names the field of the natural key and its scope (with, for a
+// scoped key, how the whole key is written); `tags` and `custom_fields` name the fields
+// holding them, or `none`.
+kinds! {
+    tags: Tag => extras::lower_tag {
+        "tag", "tags", "extras.tag",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    tenant_groups: TenantGroup => tenancy::lower_tenant_group {
+        "tenant group", "tenant groups", "tenancy.tenantgroup",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    tenants: Tenant => tenancy::lower_tenant {
+        "tenant", "tenants", "tenancy.tenant",
+        key: slug, Global, tags: tags, custom_fields: custom_fields,
+    }
+    regions: Region => dcim::lower_region {
+        "region", "regions", "dcim.region",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    site_groups: SiteGroup => dcim::lower_site_group {
+        "site group", "site groups", "dcim.sitegroup",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    sites: Site => dcim::lower_site {
+        "site", "sites", "dcim.site",
+        key: slug, Global, tags: tags, custom_fields: custom_fields,
+    }
+    locations: Location => dcim::lower_location {
+        "location", "locations", "dcim.location",
+        key: slug, Site(|x: &Location| format!("{}/{}", x.site.key.value, x.slug.value)),
+        tags: tags, custom_fields: none,
+    }
+    rack_roles: RackRole => dcim::lower_rack_role {
+        "rack role", "rack roles", "dcim.rackrole",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    racks: Rack => dcim::lower_rack {
+        "rack", "racks", "dcim.rack",
+        key: name, Site(|x: &Rack| format!("{}/{}", x.site.key.value, x.name.value)),
+        tags: tags, custom_fields: custom_fields,
+    }
+    manufacturers: Manufacturer => dcim::lower_manufacturer {
+        "manufacturer", "manufacturers", "dcim.manufacturer",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    device_types: DeviceType => dcim::lower_device_type {
+        "device type", "device types", "dcim.devicetype",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    device_roles: DeviceRole => dcim::lower_device_role {
+        "device role", "device roles", "dcim.devicerole",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    platforms: Platform => dcim::lower_platform {
+        "platform", "platforms", "dcim.platform",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    devices: Device => dcim::lower_device {
+        "device", "devices", "dcim.device",
+        key: name, Global, tags: tags, custom_fields: custom_fields,
+    }
+    cables: Cable => dcim::lower_cable {
+        "cable", "cables", "dcim.cable",
+        key: a, Ends(|x: &Cable| crate::netbox::model::cable_key(&x.a.display(), &x.b.display())),
+        tags: tags, custom_fields: none,
+    }
+    vrfs: Vrf => ipam::lower_vrf {
+        "VRF", "VRFs", "ipam.vrf",
+        key: name, Global, tags: tags, custom_fields: none,
+    }
+    ipam_roles: IpamRole => ipam::lower_ipam_role {
+        "IPAM role", "IPAM roles", "ipam.role",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    prefixes: Prefix => ipam::lower_prefix {
+        "prefix", "prefixes", "ipam.prefix",
+        key: prefix, Vrf(|x: &Prefix| format!("{}/{}", vrf_key(&x.vrf), x.prefix.value)),
+        tags: tags, custom_fields: custom_fields,
+    }
+    ip_addresses: IpAddress => ipam::lower_ip_address {
+        "IP address", "IP addresses", "ipam.ipaddress",
+        key: address, Vrf(|x: &IpAddress| format!("{}/{}", vrf_key(&x.vrf), x.address.value)),
+        tags: tags, custom_fields: custom_fields,
+    }
+    vlan_groups: VlanGroup => ipam::lower_vlan_group {
+        "VLAN group", "VLAN groups", "ipam.vlangroup",
+        key: slug, Global, tags: tags, custom_fields: none,
+    }
+    vlans: Vlan => ipam::lower_vlan {
+        "VLAN", "VLANs", "ipam.vlan",
+        key: vid, VlanScope(vlan_key), tags: tags, custom_fields: custom_fields,
+    }
+    providers: Provider => circuits::lower_provider {
+        "provider", "providers", "circuits.provider",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    circuit_types: CircuitType => circuits::lower_circuit_type {
+        "circuit type", "circuit types", "circuits.circuittype",
+        key: slug, Global, tags: none, custom_fields: none,
+    }
+    circuits: Circuit => circuits::lower_circuit {
+        "circuit", "circuits", "circuits.circuit",
+        key: cid, Provider(|x: &Circuit| format!("{}/{}", x.provider.key.value, x.cid.value)),
+        tags: tags, custom_fields: custom_fields,
+    }
+    config_contexts: ConfigContext => extras::lower_config_context {
+        "config context", "config contexts", "extras.configcontext",
+        key: name, Global, tags: none, custom_fields: none,
+    }
+    custom_fields: CustomField => extras::lower_custom_field {
+        "custom field", "custom fields", "extras.customfield",
+        key: name, Global, tags: none, custom_fields: none,
+    }
+    rules: Rule => extras::lower_rule {
+        "rule", "rules", "sot.rule",
+        key: name, Global, tags: none, custom_fields: none,
+    }
+}
+
+/// The NetBox object types a custom field may name in `object_types`, sorted.
+pub fn object_types() -> &'static [&'static str] {
+    static TYPES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        let mut v: Vec<&str> =
+            KINDS.iter().chain([&&INTERFACE]).filter(|k| k.is_object_type()).map(|k| k.netbox).collect();
+        v.sort_unstable();
+        v
+    });
+    &TYPES
+}
+
+/// The registry's entry of a collection (`interfaces` included).
+pub fn kind(collection: &str) -> Option<&'static KindInfo> {
+    KINDS.iter().copied().chain([&INTERFACE]).find(|k| k.collection == collection)
+}
+
+#[cfg(test)]
+mod tests;

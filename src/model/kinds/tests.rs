@@ -1,0 +1,174 @@
+//! The registry enumerated: every kind it declares is lowered, indexed, linked, queryable,
+//! diffable, pushable and covered by the tag and custom-field checks, on the example
+//! inventory (which holds at least one object of every kind).
+
+use std::path::Path;
+
+use super::*;
+use crate::hash::HashSet;
+
+fn example() -> crate::compile::Compilation {
+    let loaded = crate::load::load_workdir(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("the example loads");
+    crate::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics)
+}
+
+/// Every kind, with what the example compiled to.
+struct Enumerate<'a> {
+    comp: &'a crate::compile::Compilation,
+    snapshot: HashSet<(&'static str, String)>,
+    pushed: HashSet<(&'static str, String)>,
+    seen: Vec<&'static str>,
+    failures: Vec<String>,
+}
+
+impl KindVisitor for Enumerate<'_> {
+    fn visit<K: Kind>(&mut self) {
+        let info = K::INFO;
+        let c = info.collection;
+        self.seen.push(c);
+        let w = &self.comp.world;
+        let inv = &w.inventory;
+        let mut fail = |what: String| self.failures.push(format!("{c}: {what}"));
+        let objects = K::all(inv);
+        // Lowered: the example holds some, and the declaration names fields the lowering reads.
+        if objects.is_empty() {
+            fail("the example inventory holds none (add one, so that this test covers the kind)".into());
+        }
+        let mut fields: Vec<&str> = Inventory::describe(c).unwrap_or_default().iter().map(|f| f.name).collect();
+        if c == "ip_addresses" {
+            // Its lowering stops without an address; the rest is described apart (as `sot schema` does).
+            let rest = super::decode::describe(|o| {
+                super::ipam::describe_ip_fields(o);
+            });
+            fields.extend(rest.iter().map(|f| f.name));
+        }
+        if !fields.contains(&info.key) {
+            fail(format!("its key field `{}` is not read by its lowering", info.key));
+        }
+        // Config contexts read `tags` as an assignment (accounted for by the unused-tag rule).
+        if fields.contains(&"tags") != info.tags && c != "config_contexts" {
+            fail(format!("declares tags: {}, but its lowering reads `tags`: {}", info.tags, !info.tags));
+        }
+        if fields.contains(&"custom_fields") != info.custom_fields {
+            fail(format!("declares custom_fields: {}, but its lowering disagrees", info.custom_fields));
+        }
+        // Tags and custom fields: the accessors return the object's own (the checks visit them).
+        for x in objects {
+            let v = serde_json::to_value(x).unwrap_or_default();
+            let n = |k: &str| v.get(k).and_then(|a| a.as_array()).map_or(0, Vec::len);
+            if info.tags && n("tags") != x.tags().len() {
+                fail("`tags()` is not the object's tags".into());
+            }
+            if info.custom_fields && n("custom_fields") != x.custom_fields().len() {
+                fail("`custom_fields()` is not the object's custom fields".into());
+            }
+        }
+        // Indexed: every object of a globally keyed kind is found by its key; duplicates
+        // are reported by the same pass.
+        if info.scope == Scope::Global {
+            for x in objects {
+                let key = x.key_text().map(|k| k.value.to_string()).unwrap_or_default();
+                if !K::keys(&w.index.keys).contains_key(&key) {
+                    fail(format!("`{key}` is not in its key map"));
+                }
+            }
+        }
+        // Linked: no reference of the example is left unresolved (it checks cleanly), so
+        // every reference each kind declares was linked.
+        // Queryable: templates and `sot query` list every object.
+        if !crate::view::QUERYABLE.contains(&c) {
+            fail("not queryable".into());
+        } else if w.objects(c).len() != objects.len() {
+            fail(format!("queries list {} of {} objects", w.objects(c).len(), objects.len()));
+        }
+        // Diffable: each object has its (model, natural key) in `diff`'s snapshot.
+        for x in objects {
+            if !self.snapshot.contains(&(info.netbox, x.natural_key())) {
+                fail(format!("`{}` is not in diff's snapshot", x.natural_key()));
+            }
+        }
+        // Pushable: each object of a NetBox model is a record of the NetBox bundle.
+        if !info.netbox.starts_with("sot.") {
+            if crate::netbox::model::Model::from_name(info.netbox).is_none() {
+                fail(format!("`{}` is not a model `netbox push` writes", info.netbox));
+            }
+            if info.scope == Scope::Ends {
+                // The bundle names a circuit end `circuit provider/cid/term`, diff `circuit cid
+                // term A`: a cable is found by its model's count.
+                let records = self.pushed.iter().filter(|(m, _)| *m == info.netbox).count();
+                if records != objects.len() {
+                    fail(format!("{records} records in the NetBox bundle for {} objects", objects.len()));
+                }
+            } else {
+                for x in objects {
+                    let key = x.natural_key();
+                    if !self.pushed.contains(&(info.netbox, key.clone())) {
+                        fail(format!("`{key}` has no record in the NetBox bundle"));
+                    }
+                }
+            }
+        }
+        // Rules name the object by the registry's word.
+        if let Some(var) = crate::rules::singular(c)
+            && var != info.variable()
+        {
+            fail(format!("rules bind `{var}`, the registry says `{}`", info.variable()));
+        }
+        // Custom fields may name it if NetBox lets them.
+        if info.is_object_type() != object_types().contains(&info.netbox) {
+            fail("object types of custom fields disagree with the registry".into());
+        }
+    }
+}
+
+#[test]
+fn every_kind_is_lowered_indexed_linked_queryable_diffable_pushable_and_checked() {
+    let comp = example();
+    let errors: Vec<String> = comp
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(errors.is_empty(), "the example must check cleanly: {errors:?}");
+    let inv = &comp.world.inventory;
+    let objs = crate::diff::inputs::ObjectDigests::new(inv);
+    let snapshot = crate::diff::objects::snapshot(inv, &objs, true).into_iter().map(|(k, _)| k).collect();
+    let bundle = crate::netbox::bundle::records(inv);
+    let pushed = bundle.records.iter().map(|r| (r.model.name(), r.key.clone())).collect();
+    let mut e = Enumerate { comp: &comp, snapshot, pushed, seen: Vec::new(), failures: Vec::new() };
+    each_kind(&mut e);
+    assert_eq!(e.seen, COLLECTIONS, "each_kind visits every collection, in order");
+    assert_eq!(KINDS.iter().map(|k| k.collection).collect::<Vec<_>>(), COLLECTIONS);
+    // Interfaces, the kind held inside devices.
+    let interfaces: usize = inv.devices.iter().map(|d| d.interfaces.len()).sum();
+    if interfaces == 0 || comp.world.objects(INTERFACE.collection).len() != interfaces {
+        e.failures.push("interfaces: not all queryable".into());
+    }
+    if !e.snapshot.iter().any(|(m, _)| *m == INTERFACE.netbox) || !e.pushed.iter().any(|(m, _)| *m == INTERFACE.netbox)
+    {
+        e.failures.push("interfaces: not diffed or not pushed".into());
+    }
+    assert!(e.failures.is_empty(), "{}", e.failures.join("\n"));
+}
+
+#[test]
+fn words_and_models_are_unique() {
+    let all: Vec<&KindInfo> = KINDS.iter().copied().chain([&INTERFACE]).collect();
+    for (i, a) in all.iter().enumerate() {
+        for b in &all[i + 1..] {
+            assert_ne!(a.collection, b.collection);
+            assert_ne!(a.singular, b.singular);
+            assert_ne!(a.plural, b.plural);
+            assert_ne!(a.netbox, b.netbox);
+        }
+    }
+}
+
+#[test]
+fn object_types_are_the_netbox_models_custom_fields_can_name() {
+    assert_eq!(object_types().len(), 26);
+    assert!(object_types().is_sorted());
+    assert!(object_types().contains(&"dcim.interface"));
+    assert!(!object_types().contains(&"extras.customfield"));
+}
