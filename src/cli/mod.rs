@@ -47,6 +47,14 @@ macro_rules! value_enum {
                 match x { $( $name::$v => <$lib>::$v, )* }
             }
         }
+
+        // The other way too, so that a variant the library gains and the mirror lacks is a
+        // compile error, not an option the command line silently lacks.
+        impl From<$lib> for $name {
+            fn from(x: $lib) -> $name {
+                match x { $( <$lib>::$v => $name::$v, )* }
+            }
+        }
     };
 }
 
@@ -73,6 +81,8 @@ value_enum! {
         Github,
         /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
         Sarif,
+        /// GitLab Code Quality JSON (a `codequality` report artifact of a merge request).
+        Gitlab,
     }
 }
 
