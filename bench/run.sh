@@ -167,7 +167,7 @@ for N in "${SIZES[@]}"; do
         measure parse "$PARSE" "$DIR"
         row "parse_only (sot::yaml)"
         PARSE_S=$MED_S
-        PARSE_LINE=$(tail -n 1 "$WORK/parse.out")
+        PARSE_LINE=$(head -n 1 "$WORK/parse.out")
     fi
     if want raw; then
         measure raw "$PARSE" "$DIR" --raw

@@ -140,10 +140,19 @@ pub fn parse_general<'t>(
     Some(b.finish(file))
 }
 
-/// Whether [`parse`] takes its fast path for `text`. For tests and benchmarks.
+/// Whether [`parse`] takes its fast path for `text` to the end, without handing any entry to
+/// the general parser. For tests and benchmarks.
 #[doc(hidden)]
 pub fn takes_fast_path(text: &str) -> bool {
-    fast::parse(FileId(0), text, &mut Builder::new(&Limits::default())).is_ok()
+    fast::parse(FileId(0), text, &mut Builder::new(&Limits::default())).is_ok_and(|general| general == 0)
+}
+
+/// How [`parse`] reads `text`: `Some(n)` when its fast path reads it to the end with `n`
+/// entries read by the general parser, `None` when the general parser reads it all. For
+/// tests and benchmarks.
+#[doc(hidden)]
+pub fn fast_path_entries(text: &str) -> Option<usize> {
+    fast::parse(FileId(0), text, &mut Builder::new(&Limits::default())).ok()
 }
 
 fn pos(m: Marker) -> Pos {
@@ -221,6 +230,60 @@ impl<'t, 'l> Builder<'t, 'l> {
     /// The document's root; a null node for an empty file.
     fn finish(self, file: FileId) -> Node<'t> {
         self.root.unwrap_or(Node { span: Span::file_start(file), value: Value::Null })
+    }
+}
+
+/// A [`Builder`]'s state between two entries of the innermost open collection, to go back to.
+pub(super) struct Mark {
+    depth: usize,
+    len: usize,
+    dups: usize,
+    anchors: usize,
+    alias_nodes: usize,
+}
+
+impl Builder<'_, '_> {
+    pub(super) fn mark(&self) -> Mark {
+        let len = match self.stack.last() {
+            Some(Frame::Seq { items, .. }) => items.len(),
+            Some(Frame::Map { entries, .. }) => entries.len(),
+            None => 0,
+        };
+        Mark {
+            depth: self.stack.len(),
+            len,
+            dups: self.dups.len(),
+            anchors: self.anchors.len(),
+            alias_nodes: self.alias_nodes,
+        }
+    }
+
+    /// Back to `m`, dropping what came since; false when that cannot be done exactly (an
+    /// anchor was defined or an alias expanded since: the run's budget keeps what it gave).
+    pub(super) fn restore(&mut self, m: &Mark) -> bool {
+        if self.anchors.len() != m.anchors
+            || self.alias_nodes != m.alias_nodes
+            || self.stack.len() < m.depth
+            || self.root.is_some()
+        {
+            return false;
+        }
+        self.stack.truncate(m.depth);
+        self.dups.truncate(m.dups);
+        match self.stack.last_mut() {
+            Some(Frame::Seq { items, .. }) => items.truncate(m.len),
+            Some(Frame::Map { entries, key, index, .. }) => {
+                if let Some(idx) = index {
+                    for (k, _) in entries.get(m.len..).unwrap_or_default() {
+                        idx.remove(k.key_text());
+                    }
+                }
+                entries.truncate(m.len);
+                *key = None;
+            }
+            None => return false,
+        }
+        true
     }
 }
 
