@@ -97,6 +97,11 @@ codes! {
         "Files over the size cap (256 MiB by default; `max_file_size` in sot.yaml) are refused unread, so a pull request cannot exhaust memory. Split the file, or raise the cap.",
         "# sot.yaml: max_file_size: 1048576\n# inventory/huge.yaml: 5 MB"
     }
+    YamlPortability = "W0009" "yaml-portability" Warning {
+        "The YAML is read by PyYAML, which NetBox's tools use, but not by YAML 1.2 parsers.",
+        "NetBox's device-type import and devicetype-library's checks read YAML with PyYAML, which is more lenient than YAML 1.2 in places: it does not check how a quoted scalar's following lines are indented. Files from devicetype-library have such scalars (a `comments:` in single quotes whose lines start in column 1). `sot` reads them as PyYAML does, where the meaning is not in doubt (a quoted scalar's line breaks fold and the lines' leading blanks are dropped, so indenting them does not change the value), and warns at the first such line: other YAML tools (yamllint, editors, most libraries) refuse the file. Indent the lines past the key, or write the text as a block scalar (`|`).",
+        "comments: 'first line\nsecond line, not indented'"
+    }
     UnknownCollection = "E0101" "unknown-collection" Error {
         "A top-level key is not a known collection.",
         "A data file maps collection names (`sites`, `devices`, `cables`, ...) to lists of objects. See FORMAT.md for the list; the closest known name is suggested.",

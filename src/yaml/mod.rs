@@ -120,6 +120,11 @@ pub fn parse_general<'t>(
             None => break,
             Some(Ok(ev)) => ev,
             Some(Err(e)) => {
+                if e.info() == "invalid indentation in quoted scalar"
+                    && let Some(node) = pyyaml_quoted(file, text, pos(*e.marker()), limits, diags)
+                {
+                    return Some(node);
+                }
                 diags.append(&mut b.dups);
                 diags.push(scan_error(file, text, &e));
                 return None;
@@ -138,6 +143,101 @@ pub fn parse_general<'t>(
         }
     }
     Some(b.finish(file))
+}
+
+/// A quoted scalar starting at `at` whose continuation lines are not indented past its line
+/// (the general parser refuses it there), as PyYAML reads it: PyYAML, which NetBox's
+/// device-type import and devicetype-library's checks use, does not look at the indentation
+/// of a quoted scalar's lines, and a quoted scalar's line breaks fold and its lines' leading
+/// blanks are dropped whatever their indentation, so the meaning is not in doubt. The file is
+/// parsed again with those lines indented (the value is the same), spans on them moved
+/// back, and a warning points at the first such line. `None` if it is something else, or
+/// still does not parse.
+fn pyyaml_quoted(
+    file: FileId,
+    text: &str,
+    at: Pos,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node<'static>> {
+    let line_start = text.split_inclusive('\n').take(at.line as usize - 1).map(str::len).sum::<usize>();
+    let line = text[line_start..].split('\n').next()?;
+    let open = line_start + line.char_indices().nth(at.col as usize - 1)?.0;
+    let quote = *text.as_bytes().get(open)?;
+    if quote != b'\'' && quote != b'"' {
+        return None;
+    }
+    // Lines of the scalar must be indented past the line it starts on.
+    let need = line.len() - line.trim_start_matches(' ').len() + 1;
+    let s = text.as_bytes();
+    let mut i = open + 1;
+    let mut pads: Vec<(u32, usize)> = Vec::new();
+    let mut line_no = at.line;
+    loop {
+        match s.get(i)? {
+            b'\'' if quote == b'\'' && s.get(i + 1) == Some(&b'\'') => i += 2,
+            b'\\' if quote == b'"' => i += 2,
+            &c if c == quote => break,
+            b'\n' => {
+                i += 1;
+                line_no += 1;
+                let rest = &s[i..];
+                let indent = rest.iter().take_while(|&&c| c == b' ').count();
+                let blank = matches!(rest.get(indent), None | Some(b'\n' | b'\r'));
+                if !blank && indent < need {
+                    // A document marker there ends the document for PyYAML too.
+                    if indent == 0 && (rest.starts_with(b"---") || rest.starts_with(b"...")) {
+                        return None;
+                    }
+                    pads.push((line_no, need - indent));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    let (first, _) = *pads.first()?;
+    let mut patched = String::with_capacity(text.len() + pads.len() * need);
+    let mut next = pads.iter().peekable();
+    for (n, l) in text.split_inclusive('\n').enumerate() {
+        if let Some((_, pad)) = next.next_if(|(p, _)| *p == n as u32 + 1) {
+            patched.extend(std::iter::repeat_n(' ', *pad));
+        }
+        patched.push_str(l);
+    }
+    let mut inner = Vec::new();
+    let mut node = parse_general(file, &patched, limits, &mut inner)?.to_static();
+    unpad(&mut node, &pads);
+    let start = Span { file, start: at, end: Pos { line: at.line, col: at.col + 1 } };
+    let offending = Span { file, start: Pos { line: first, col: 1 }, end: Pos { line: first, col: 2 } };
+    diags.push(
+        Diagnostic::new(
+            Code::YamlPortability,
+            offending,
+            "a quoted scalar continues on a line not indented past its start: PyYAML reads this, YAML 1.2 parsers refuse it",
+        )
+        .label("this line belongs to the quoted scalar but is not indented")
+        .related(start, "the quoted scalar starts here")
+        .help("indent the scalar's following lines past its key (the value does not change), or write it as a block scalar (`|`); PyYAML (NetBox's import, devicetype-library's checks) accepts either"),
+    );
+    diags.append(&mut inner);
+    Some(node)
+}
+
+/// Moves spans on the lines [`pyyaml_quoted`] indented back to the file's columns.
+fn unpad(node: &mut Node<'_>, pads: &[(u32, usize)]) {
+    for p in [&mut node.span.start, &mut node.span.end] {
+        if let Ok(k) = pads.binary_search_by_key(&p.line, |(l, _)| *l) {
+            p.col = p.col.saturating_sub(pads[k].1 as u32).max(1);
+        }
+    }
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| unpad(n, pads)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            unpad(k, pads);
+            unpad(v, pads);
+        }),
+        Value::Null | Value::Scalar(_) => {}
+    }
 }
 
 /// Whether [`parse`] takes its fast path for `text` to the end, without handing any entry to
