@@ -147,6 +147,11 @@ codes! {
         "Device names become file names (`build/configs/<device>.cfg`), and on case-insensitive file systems (macOS and Windows by default) `R1.cfg` and `r1.cfg` are one file: one configuration overwrites the other when the output is copied there. They are also easily confused by people. Reported at the later device, with the earlier one as a related location. Rename one of them.",
         "devices:\n  - name: lon1-spine1\n  - name: LON1-spine1"
     }
+    Yaml11Value = "W0110" "yaml-1-1-value" Warning {
+        "A true/false or number field holds a value NetBox's import reads differently (YAML 1.1).",
+        "`sot` reads YAML 1.2; NetBox's import and devicetype-library's checks read YAML with PyYAML, which follows YAML 1.1, and the two disagree on some unquoted values: `yes`, `no`, `on`, `off` are booleans in YAML 1.1 and strings in 1.2; `010` is 8 (octal) in 1.1 and 10 in 1.2; `08` is a string in 1.1 and 8 in 1.2; `1:20` is 80 (base 60) in 1.1 and a string in 1.2. A field that takes text reads the text as written, with no warning. A true/false or number field warns and says what NetBox's import reads; it takes YAML 1.2's number where 1.2 reads one, and YAML 1.1's value where 1.2 reads only a string (`yes` is true, `1:20` is 80). Write `true`/`false` and plain decimal numbers so that every reader agrees.",
+        "interfaces:\n  - name: mgmt0\n    mgmt_only: yes\n    mtu: 01500"
+    }
     DuplicateObject = "E0201" "duplicate-object" Error {
         "Two objects of one collection have the same natural key.",
         "Natural keys (a slug, a device name, a rack name within its site...) identify objects and must be unique. The finding is reported at the later object, with the first as related.",
