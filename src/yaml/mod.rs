@@ -47,11 +47,15 @@ impl Default for Limits {
 /// The alias-expansion budget of a whole run, shared by the files parsed with it (from any
 /// thread). A file that finds it spent is refused at the alias that spent it.
 #[derive(Clone, Debug)]
-pub struct RunBudget(std::sync::Arc<(usize, std::sync::atomic::AtomicUsize)>);
+pub struct RunBudget(std::sync::Arc<(usize, std::sync::atomic::AtomicUsize, std::sync::atomic::AtomicBool)>);
 
 impl RunBudget {
     pub fn new(nodes: usize) -> RunBudget {
-        RunBudget(std::sync::Arc::new((nodes, std::sync::atomic::AtomicUsize::new(0))))
+        RunBudget(std::sync::Arc::new((
+            nodes,
+            std::sync::atomic::AtomicUsize::new(0),
+            std::sync::atomic::AtomicBool::new(false),
+        )))
     }
 
     /// The budget's size in nodes.
@@ -63,13 +67,25 @@ impl RunBudget {
     /// later request fails too).
     fn take(&self, n: usize) -> bool {
         let before = self.0.1.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
-        before.saturating_add(n) <= self.0.0
+        let ok = before.saturating_add(n) <= self.0.0;
+        if !ok {
+            self.0.2.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        ok
     }
 
-    /// Whether some request was refused: which files were is then a matter of thread
-    /// timing, and the caller re-parses the files that use aliases in order.
+    /// Give back `n` nodes taken by a parse whose tree is dropped (the fast path's, before
+    /// the general parser reads the file again).
+    fn give_back(&self, n: usize) {
+        self.0.1.fetch_sub(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether some request was refused (even one whose nodes were given back since): which
+    /// files were is then a matter of thread timing, and the caller re-parses the files that
+    /// use aliases in order.
     pub fn exhausted(&self) -> bool {
-        self.0.1.load(std::sync::atomic::Ordering::Relaxed) > self.0.0
+        self.0.2.load(std::sync::atomic::Ordering::Relaxed)
+            || self.0.1.load(std::sync::atomic::Ordering::Relaxed) > self.0.0
     }
 }
 
@@ -90,6 +106,8 @@ pub fn parse<'t>(file: FileId, text: &'t str, limits: &Limits, diags: &mut Vec<D
         diags.append(&mut b.dups);
         return Some(b.finish(file));
     }
+    // The general parser takes the aliases' nodes again.
+    limits.run.give_back(b.run_taken);
     parse_general(file, text, limits, diags)
 }
 
@@ -308,6 +326,8 @@ struct Builder<'t, 'l> {
     stack: Vec<Frame<'t>>,
     anchors: HashMap<usize, (Node<'t>, usize)>,
     alias_nodes: usize,
+    /// Nodes asked of the run's budget.
+    run_taken: usize,
     root: Option<Node<'t>>,
     docs: usize,
     /// Duplicate keys found so far; they do not stop the file.
@@ -321,6 +341,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             stack: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
+            run_taken: 0,
             root: None,
             docs: 0,
             dups: Vec::new(),
@@ -453,6 +474,7 @@ impl<'t> Builder<'t, '_> {
                         .help("write the data out instead of nesting aliases"),
                     ));
                 }
+                self.run_taken += size;
                 if !self.limits.run.take(*size) {
                     return Err(Box::new(
                         Diagnostic::new(
