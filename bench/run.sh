@@ -14,6 +14,11 @@
 #   TSV=FILE     also append one tab-separated row per measurement to FILE
 #   COMMANDS="check build parse raw diff"
 #                which measurements to take (a subset, e.g. COMMANDS="check parse raw")
+#   STYLES=flow  the style matrix: which styles to write each fleet in (examples/fleet.rs
+#                --style: flow colon single double block multiline-flow anchors comments crlf
+#                block-scalars; and two layouts of the flow style: per-device, one-file), or
+#                STYLES=all for every one. Each style gets its table, the stage timings of one
+#                `sot check --timings`, and a line in the matrix at the end.
 #   CARGO_TARGET_DIR   where cargo puts the binaries (default: ./target)
 #
 # N=100000 works but takes minutes (the fleet is ~2,500 files, ~350 MB; every command runs
@@ -28,6 +33,8 @@ WARMUP=${WARMUP:-1}
 SEED=${SEED:-1}
 TSV=${TSV:-}
 COMMANDS=${COMMANDS:-check build parse raw diff}
+STYLES=${STYLES:-flow}
+[ "$STYLES" = all ] && STYLES="flow colon single double block multiline-flow anchors comments crlf block-scalars per-device one-file"
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 case $TARGET_DIR in /*) ;; *) TARGET_DIR=$ROOT/$TARGET_DIR ;; esac
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000 100000); fi
@@ -46,6 +53,11 @@ for c in $COMMANDS; do
     case $c in check | build | parse | raw | diff) ;; *) die "unknown command '$c' in COMMANDS (check build parse raw diff)" ;; esac
 done
 want() { [[ " $COMMANDS " == *" $1 "* ]]; }
+for st in $STYLES; do
+    case $st in flow | colon | single | double | block | multiline-flow | anchors | comments | crlf | block-scalars | per-device | one-file) ;;
+    *) die "unknown style '$st' in STYLES" ;;
+    esac
+done
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is required for wall time and peak RSS: apt-get install time"
 /usr/bin/time -f '%e %M' -o /dev/null true 2>/dev/null ||
     die "/usr/bin/time does not accept -f/-o: GNU time is required (apt-get install time)"
@@ -130,11 +142,18 @@ row() {
 }
 
 SUMMARY=()
+MATRIX=()
 for N in "${SIZES[@]}"; do
+for STYLE in $STYLES; do
     DIR=$WORK/fleet-$N
     OUT=$WORK/out-$N
-    log "N=$N: generating the fleet"
-    if ! "$FLEET" --devices "$N" --out "$DIR" --seed "$SEED" >"$WORK/fleet.log" 2>&1; then
+    case $STYLE in
+    per-device) STYLE_ARGS=(--layout device) ;;
+    one-file) STYLE_ARGS=(--layout one) ;;
+    *) STYLE_ARGS=(--style "$STYLE") ;;
+    esac
+    log "N=$N, style $STYLE: generating the fleet"
+    if ! "$FLEET" --devices "$N" --out "$DIR" --seed "$SEED" "${STYLE_ARGS[@]}" >"$WORK/fleet.log" 2>&1; then
         cat "$WORK/fleet.log" >&2
         die "the fleet generator failed"
     fi
@@ -167,7 +186,7 @@ for N in "${SIZES[@]}"; do
         measure parse "$PARSE" "$DIR"
         row "parse_only (sot::yaml)"
         PARSE_S=$MED_S
-        PARSE_LINE=$(tail -n 1 "$WORK/parse.out")
+        PARSE_LINE=$(head -n 1 "$WORK/parse.out")
     fi
     if want raw; then
         measure raw "$PARSE" "$DIR" --raw
@@ -176,26 +195,42 @@ for N in "${SIZES[@]}"; do
         RAW_LINE=$(tail -n 1 "$WORK/raw.out")
     fi
     if want diff; then
-        # One changed file: a new VLAN in the first site (its group allows 100-199;
-        # 100, 110, 120 and 130 are taken), and a new BGP AS number in the site's context,
-        # which changes the configuration of every device of the site.
-        SITE=$DIR/inventory/sites/site0000.yaml
-        [ -f "$SITE" ] || die "$SITE not found: did the fleet generator change?"
-        sed -i -e '/^vlans:$/a\  - {vid: 190, name: v190, group: site0000-vlans}' -e 's/{local_as: 64512,/{local_as: 64999,/' "$SITE"
-        grep -q '^  - {vid: 190, name: v190, group: site0000-vlans}$' "$SITE" || die "could not add a VLAN to $SITE"
-        grep -q '{local_as: 64999,' "$SITE" || die "could not change the AS number in $SITE"
+        if [ "$STYLE" = flow ]; then
+            # One changed file: a new VLAN in the first site (its group allows 100-199;
+            # 100, 110, 120 and 130 are taken), and a new BGP AS number in the site's context,
+            # which changes the configuration of every device of the site.
+            SITE=$DIR/inventory/sites/site0000.yaml
+            [ -f "$SITE" ] || die "$SITE not found: did the fleet generator change?"
+            sed -i -e '/^vlans:$/a\  - {vid: 190, name: v190, group: site0000-vlans}' -e 's/{local_as: 64512,/{local_as: 64999,/' "$SITE"
+            grep -q '^  - {vid: 190, name: v190, group: site0000-vlans}$' "$SITE" || die "could not add a VLAN to $SITE"
+            grep -q '{local_as: 64999,' "$SITE" || die "could not change the AS number in $SITE"
+        else
+            # Other styles: the first site's BGP AS number, in whichever file holds it.
+            # (The key may be quoted.)
+            SITE=$(grep -rlE "local_as['\"]?: 64512" "$DIR/inventory" | sort | head -n 1)
+            [ -n "$SITE" ] || die "no file holds the first site's AS number"
+            sed -i -E "0,/local_as(['\"]?): 64512/s//local_as\1: 64999/" "$SITE"
+        fi
         [ "$(git -C "$DIR" status --porcelain | wc -l)" -eq 1 ] || die "expected exactly one changed file in $DIR"
         measure diff bash -c 'cd "$1" && exec "$2" diff HEAD --format json' diff "$DIR" "$SOT"
-        grep -q 'v190' "$WORK/diff.out" || die "sot diff did not report the new VLAN (output in $WORK/diff.out)"
+        [ "$STYLE" != flow ] || grep -q 'v190' "$WORK/diff.out" || die "sot diff did not report the new VLAN (output in $WORK/diff.out)"
         grep -q 'router bgp 64999' "$WORK/diff.out" || die "sot diff did not report the new AS number (output in $WORK/diff.out)"
         row "sot diff HEAD (1 file changed)"
         DIFF_S=$MED_S DIFF_KIB=$PEAK_KIB
     fi
 
+    TIMINGS=""
+    if want check; then
+        # One more run, for the stages: a stage that grows faster than N shows across sizes.
+        git -C "$DIR" checkout -q -- . 2>/dev/null || true
+        "$SOT" check "$DIR" --format json --timings >/dev/null 2>"$WORK/timings.err" || true
+        TIMINGS=$(grep -E '^ +[0-9.]+ s ' "$WORK/timings.err" || true)
+    fi
+
     rm -rf "$DIR"
 
     echo
-    echo "## N = $N devices: $FILES YAML files, $(awk -v b="$YAML_BYTES" 'BEGIN { printf "%.2f", b / 1e6 }') MB of YAML; median of $RUNS runs"
+    echo "## N = $N devices, style $STYLE: $FILES YAML files, $(awk -v b="$YAML_BYTES" 'BEGIN { printf "%.2f", b / 1e6 }') MB of YAML; median of $RUNS runs"
     echo
     printf '| %-32s | %8s | %13s | %7s | %8s | %7s |\n' "command" "median s" "min-max s" "CPU s" "peak MiB" "MB/s"
     echo "|----------------------------------|---------:|--------------:|--------:|---------:|--------:|"
@@ -210,8 +245,37 @@ for N in "${SIZES[@]}"; do
     [ -z "$RAW_LINE" ] || echo "In-process parse time (files already read), raw:       $RAW_LINE"
     echo "MB/s: YAML bytes (inventory/, device-types/) / median wall time; diff reads the inventory twice (HEAD, working tree)."
     echo "CPU s: median user+system time; wall time close to CPU s means little parallelism ($(nproc) CPUs here)."
+    if [ -n "$TIMINGS" ]; then
+        echo
+        echo "Stages of one \`sot check --timings\` (wall time, resident memory at the end, cores busy):"
+        echo
+        echo '```'
+        echo "$TIMINGS"
+        echo '```'
+    fi
+    MATRIX+=("$N"$'\t'"$STYLE"$'\t'"$YAML_BYTES"$'\t'"$CHECK_S"$'\t'"$BUILD_S"$'\t'"$DIFF_S"$'\t'"$PARSE_S"$'\t'"$RAW_S")
+    [ "$STYLE" = "${STYLES%% *}" ] || continue
     SUMMARY+=("$N"$'\t'"$CHECK_S"$'\t'"$CHECK_KIB"$'\t'"$BUILD_S"$'\t'"$BUILD_KIB"$'\t'"$DIFF_S"$'\t'"$DIFF_KIB"$'\t'"$RAW_S"$'\t'"$PARSE_S")
 done
+
+done
+
+if [ "${#MATRIX[@]}" -gt 1 ]; then
+    echo
+    echo "## Style matrix (median wall seconds; x: check over the fastest style's check at that N)"
+    echo
+    printf '| %7s | %-15s | %7s | %8s | %8s | %8s | %9s | %9s | %6s |\n' N style MB check build diff "parse s" "raw s" x
+    echo "|--------:|-----------------|--------:|---------:|---------:|---------:|----------:|----------:|-------:|"
+    for r in "${MATRIX[@]}"; do
+        IFS='|' read -r n st b c bu d p ra <<<"${r//$'\t'/|}"
+        best=$(for q in "${MATRIX[@]}"; do IFS='|' read -r n2 _ _ c2 _ <<<"${q//$'\t'/|}"; [ "$n2" = "$n" ] && [ -n "$c2" ] && echo "$c2"; done | sort -g | head -n 1)
+        awk -v n="$n" -v st="$st" -v b="$b" -v c="$c" -v bu="$bu" -v d="$d" -v p="$p" -v ra="$ra" -v best="$best" 'BEGIN {
+            x = (c != "" && best > 0) ? sprintf("%.2f", c / best) : "-"
+            printf "| %7d | %-15s | %7.1f | %8s | %8s | %8s | %9s | %9s | %6s |\n", n, st, b / 1e6, c, bu, d, p, ra, x }'
+    done
+    echo
+    echo "Target: every style's check within 1.25x of the fastest, and no slower than the general parser alone (raw)."
+fi
 
 echo
 echo "## Against the targets (docs/performance.md)"

@@ -97,6 +97,11 @@ codes! {
         "Files over the size cap (256 MiB by default; `max_file_size` in sot.yaml) are refused unread, so a pull request cannot exhaust memory. Split the file, or raise the cap.",
         "# sot.yaml: max_file_size: 1048576\n# inventory/huge.yaml: 5 MB"
     }
+    YamlPortability = "W0009" "yaml-portability" Warning {
+        "The YAML is read by PyYAML, which NetBox's tools use, but not by YAML 1.2 parsers.",
+        "NetBox's device-type import and devicetype-library's checks read YAML with PyYAML, which is more lenient than YAML 1.2 in places: it does not check how a quoted scalar's following lines are indented. Files from devicetype-library have such scalars (a `comments:` in single quotes whose lines start in column 1). `sot` reads them as PyYAML does, where the meaning is not in doubt (a quoted scalar's line breaks fold and the lines' leading blanks are dropped, so indenting them does not change the value), and warns at the first such line: other YAML tools (yamllint, editors, most libraries) refuse the file. Indent the lines past the key, or write the text as a block scalar (`|`).",
+        "comments: 'first line\nsecond line, not indented'"
+    }
     UnknownCollection = "E0101" "unknown-collection" Error {
         "A top-level key is not a known collection.",
         "A data file maps collection names (`sites`, `devices`, `cables`, ...) to lists of objects. See FORMAT.md for the list; the closest known name is suggested.",
@@ -146,6 +151,11 @@ codes! {
         "A value is longer, shorter, larger or smaller than NetBox accepts, or does not match NetBox's pattern.",
         "NetBox limits its fields: a `description` holds at most 200 characters, a device `name` 64, a VLAN's `vid` lies between 1 and 4094, a tag's `color` is six lowercase hex digits. These limits come from NetBox's API schema (generated into `src/model/limits.rs`, with the NetBox version) and are checked as each field is read, so a value NetBox would refuse is reported at its line, not by a failing push. Lengths count characters, as NetBox does.",
         "sites:\n  - name: London\n    description: \"(201 characters)\""
+    }
+    Yaml11Value = "W0111" "yaml-1-1-value" Warning {
+        "A true/false or number field holds a value NetBox's import reads differently (YAML 1.1).",
+        "`sot` reads YAML 1.2; NetBox's import and devicetype-library's checks read YAML with PyYAML, which follows YAML 1.1, and the two disagree on some unquoted values: `yes`, `no`, `on`, `off` are booleans in YAML 1.1 and strings in 1.2; `010` is 8 (octal) in 1.1 and 10 in 1.2; `08` is a string in 1.1 and 8 in 1.2; `1:20` is 80 (base 60) in 1.1 and a string in 1.2. A field that takes text reads the text as written, with no warning. A true/false or number field warns and says what NetBox's import reads; it takes YAML 1.2's number where 1.2 reads one, and YAML 1.1's value where 1.2 reads only a string (`yes` is true, `1:20` is 80). Write `true`/`false` and plain decimal numbers so that every reader agrees.",
+        "interfaces:\n  - name: mgmt0\n    mgmt_only: yes\n    mtu: 01500"
     }
     DuplicateObject = "E0201" "duplicate-object" Error {
         "Two objects of one collection have the same natural key.",

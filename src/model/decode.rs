@@ -280,6 +280,10 @@ impl<'a, 'd> Obj<'a, 'd> {
         let n = self.node(key)?;
         match n.as_scalar().map(Scalar::typed) {
             Some(Typed::Bool(b)) => Some(Spanned::new(b, n.span)),
+            Some(Typed::Str(t)) if let Some(Yaml11::Bool(b)) = yaml11(n, t) => {
+                self.diags.push(yaml11_warning(n, t, &b.to_string(), "a string", &b.to_string()));
+                Some(Spanned::new(b, n.span))
+            }
             _ => {
                 self.diags.push(wrong_type(n, "true or false", &format!("`{key}`")));
                 None
@@ -319,7 +323,14 @@ impl<'a, 'd> Obj<'a, 'd> {
         self.note(key, FieldType::Number { min, max }, false);
         let n = self.node(key)?;
         let v = match n.as_scalar().map(Scalar::typed) {
-            Some(Typed::Int(i)) => i as f64,
+            Some(Typed::Int(i)) => {
+                yaml11_int(n, i, self.diags);
+                i as f64
+            }
+            Some(Typed::Str(t)) if let Some(Yaml11::Int(i)) = yaml11(n, t) => {
+                yaml11_int(n, i, self.diags);
+                i as f64
+            }
             Some(Typed::Float(f)) if f.is_finite() => f,
             _ => {
                 self.diags.push(wrong_type(n, "a number", &format!("`{key}`")));
@@ -402,8 +413,109 @@ pub fn scalar_text<'a>(n: &'a Node<'_>) -> Option<&'a str> {
     }
 }
 
+/// How NetBox's import (PyYAML, YAML 1.1) reads a plain scalar that YAML 1.2 reads otherwise.
+enum Yaml11 {
+    Bool(bool),
+    Int(i64),
+    /// A string (`08`: not octal, and YAML 1.1 has no decimal with a leading zero).
+    Str,
+}
+
+/// How YAML 1.1 reads `n` (whose text is `t`), when that differs from YAML 1.2's reading:
+/// `yes`/`no`/`on`/`off` (booleans), `010` (octal), `08` (a string), `1:20` (base 60).
+fn yaml11(n: &Node, t: &str) -> Option<Yaml11> {
+    if n.as_scalar().is_none_or(|s| s.quoted) {
+        return None;
+    }
+    match t {
+        "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Some(Yaml11::Bool(true)),
+        "no" | "No" | "NO" | "off" | "Off" | "OFF" => return Some(Yaml11::Bool(false)),
+        _ => {}
+    }
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let sign = |v: i64| if neg { -v } else { v };
+    if digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.bytes().any(|b| b > b'7') {
+            return Some(Yaml11::Str);
+        }
+        let octal = i64::from_str_radix(digits, 8).ok()?;
+        return (digits.parse::<i64>().ok()? != octal).then_some(Yaml11::Int(sign(octal)));
+    }
+    if !digits.contains(':') {
+        return None;
+    }
+    // Base 60: `[1-9][0-9_]*(:[0-5]?[0-9])+`.
+    let mut parts = digits.split(':');
+    let head = parts.next()?;
+    if !head.starts_with(|c: char| ('1'..='9').contains(&c)) || !head.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+        return None;
+    }
+    let mut v: i64 = head.replace('_', "").parse().ok()?;
+    let mut any = false;
+    for p in parts {
+        let ok = (1..=2).contains(&p.len())
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && (p.len() == 1 || p.as_bytes()[0] <= b'5');
+        if !ok {
+            return None;
+        }
+        v = v.checked_mul(60)?.checked_add(p.parse().ok()?)?;
+        any = true;
+    }
+    any.then_some(Yaml11::Int(sign(v)))
+}
+
+/// The warning for a value of `n` (text `t`) that NetBox's import reads as `theirs` where
+/// YAML 1.2 reads `ours`; `taken` is what sot takes.
+fn yaml11_warning(n: &Node, t: &str, theirs: &str, ours: &str, taken: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::Yaml11Value,
+        n.span,
+        format!("NetBox's import reads `{t}` as {theirs} (YAML 1.1); YAML 1.2 reads {ours}; this reads {taken}"),
+    )
+    .label(format!("{theirs} for NetBox's import"))
+    .help(format!("write `{taken}` (or quote the text) so that every YAML reader agrees"))
+}
+
+/// Warns when NetBox's import reads the whole number `n` (read as `i`) differently.
+fn yaml11_int(n: &Node, i: i64, diags: &mut Vec<Diagnostic>) {
+    let Some(t) = n.as_scalar().map(|s| &*s.text) else { return };
+    match yaml11(n, t) {
+        Some(Yaml11::Int(v)) if v != i => {
+            diags.push(yaml11_warning(n, t, &v.to_string(), &i.to_string(), &i.to_string()));
+        }
+        Some(Yaml11::Int(v)) => {
+            diags.push(yaml11_warning(n, t, &v.to_string(), "a string", &v.to_string()));
+        }
+        Some(Yaml11::Str) => {
+            diags.push(yaml11_warning(n, t, &format!("the string \"{t}\""), &i.to_string(), &i.to_string()))
+        }
+        Some(Yaml11::Bool(_)) | None => {}
+    }
+}
+
 pub fn read_int(n: &Node, key: &str, min: i64, max: i64, diags: &mut Vec<Diagnostic>) -> Option<Spanned<i64>> {
-    match n.as_scalar().map(Scalar::typed) {
+    let typed = n.as_scalar().map(Scalar::typed);
+    let typed = match typed {
+        Some(Typed::Int(i)) => {
+            yaml11_int(n, i, diags);
+            typed
+        }
+        // `1:20`: a string in YAML 1.2, 80 for NetBox's import.
+        Some(Typed::Str(t)) => match yaml11(n, t) {
+            Some(Yaml11::Int(v)) => {
+                yaml11_int(n, v, diags);
+                Some(Typed::Int(v))
+            }
+            _ => typed,
+        },
+        _ => typed,
+    };
+    match typed {
         Some(Typed::Int(i)) if i < min || i > max => {
             diags.push(out_of_range(n, key, &min.to_string(), &max.to_string()));
             None

@@ -1,12 +1,19 @@
 //! The fast path: a scanner for the YAML that inventories are made of.
 //!
-//! Inventories are block mappings and sequences of one-line scalars and one-line flow
-//! collections (`- {name: Ethernet1, mtu: 9214, tags: [uplink]}`). This module reads exactly
-//! that subset, byte by byte, and feeds the same events the general parser would to the same
-//! [`Builder`], with the same spans. Whatever it does not handle (anchors, aliases, tags, block
-//! scalars, multi-line scalars and flows, documents markers, tabs, carriage returns, unusual
-//! escapes, anything that is not valid YAML) makes it give up with [`Bail`], and the caller
-//! parses the file again with the general parser, which also owns every error message.
+//! Inventories are block mappings and sequences of one-line scalars and flow collections
+//! (`- {name: Ethernet1, mtu: 9214, tags: [uplink]}`, which may break lines after a comma),
+//! with comments, CRLF or LF line ends, and anchors, aliases and merge keys on nodes written
+//! on one line. This module reads exactly that subset, byte by byte, and feeds the same
+//! events the general parser would to the same [`Builder`], with the same spans.
+//!
+//! Whatever it does not handle (block scalars, multi-line scalars, tags, anchors on block
+//! collections, unusual escapes, tabs, anything that is not valid YAML) makes it give up
+//! with [`Bail`]. When that happens inside an entry of a block collection that starts its
+//! line (a device, an interface, a mapping's key and value), only that entry goes to the
+//! general parser, and the scan resumes after it ([`Scanner::resume`]): a file costs one
+//! pass, the general parser reading only the entries it must. Anything else (a bail outside
+//! such an entry, a general-parser error in the entry) leaves the whole file to the general
+//! parser, which also owns every error message.
 //!
 //! The contract, tested by comparing the two on every file the project holds and on the fuzz
 //! corpus: when this returns `Ok`, the tree and diagnostics are the ones the general parser
@@ -27,20 +34,50 @@ pub(super) struct Bail;
 type R<T> = Result<T, Bail>;
 
 /// Feed `text`'s events to `b`. On `Err`, `b` holds a partial tree and must be dropped.
-pub(super) fn parse<'a>(file: FileId, text: &'a str, b: &mut Builder<'a, '_>) -> R<()> {
+///
+/// A construct outside the subset inside an entry of a block collection that starts its line
+/// does not end the fast path: that entry alone (its lines) goes to the general parser, whose
+/// events join the tree, and the scan resumes after it ([`Scanner::resume`]). Returns how
+/// many entries were read so.
+pub(super) fn parse<'a>(file: FileId, text: &'a str, b: &mut Builder<'a, '_>) -> R<usize> {
     let ascii = precheck(text)?;
-    let mut p = Scanner { s: text.as_bytes(), text, pos: 0, line: 1, line_start: 0, ascii, file, b };
-    p.document()
+    let mut p = Scanner {
+        s: text.as_bytes(),
+        text,
+        pos: 0,
+        line: 1,
+        line_start: 0,
+        ascii,
+        file,
+        b,
+        flow_min: 0,
+        anchors: Vec::new(),
+        next_anchor: 0,
+        pending: None,
+        fatal: false,
+        resumed: 0,
+    };
+    p.document()?;
+    Ok(p.resumed)
 }
 
-/// Whether every byte is one the fast path can take as it is: no tab, carriage return or
-/// other control character, no byte order mark, and (outside ASCII) only characters YAML
+/// Where an entry of a block collection starts, to go back to: the scanner's line and the
+/// tree builder's state.
+struct Entry {
+    line: u32,
+    line_start: usize,
+    anchors: usize,
+    tree: super::Mark,
+}
+
+/// Whether every byte is one the fast path can take as it is: no tab, carriage return (but
+/// in a CRLF line end) or other control character, no byte order mark, and (outside ASCII) only characters YAML
 /// prints and does not treat as line breaks. Returns whether the text is ASCII.
 fn precheck(text: &str) -> R<bool> {
     let s = text.as_bytes();
     let mut ascii = true;
-    for &c in s {
-        if c < 0x20 && c != b'\n' || c == 0x7f {
+    for (i, &c) in s.iter().enumerate() {
+        if c < 0x20 && c != b'\n' && !(c == b'\r' && s.get(i + 1) == Some(&b'\n')) || c == 0x7f {
             return Err(Bail);
         }
         ascii &= c < 0x80;
@@ -72,6 +109,17 @@ struct Scanner<'a, 'b, 'l> {
     ascii: bool,
     file: FileId,
     b: &'b mut Builder<'a, 'l>,
+    /// In a flow collection: the least column (0-based) its continuation lines may start at.
+    flow_min: usize,
+    /// Anchors defined so far: name and id (the last definition of a name wins).
+    anchors: Vec<(&'a str, usize)>,
+    next_anchor: usize,
+    /// An anchor read for the next node: its id and where it starts.
+    pending: Option<(usize, usize)>,
+    /// Set when going on is pointless (the general parser must read the whole file).
+    fatal: bool,
+    /// Entries read by the general parser.
+    resumed: usize,
 }
 
 /// Bytes that end a plain scalar in a flow collection (or may: `:` and `#` are checked further).
@@ -88,8 +136,14 @@ const fn flow_stops() -> [bool; 256] {
 static FLOW_STOP: [bool; 256] = flow_stops();
 
 impl<'a> Scanner<'a, '_, '_> {
+    /// The byte at `i` (0 past the end); the CR of a CRLF reads as `\n` (`precheck` lets no
+    /// other CR through).
     fn at(&self, i: usize) -> u8 {
-        self.s.get(i).copied().unwrap_or(0)
+        match self.s.get(i) {
+            Some(b'\r') => b'\n',
+            Some(&c) => c,
+            None => 0,
+        }
     }
 
     fn peek(&self) -> u8 {
@@ -117,9 +171,11 @@ impl<'a> Scanner<'a, '_, '_> {
         }
     }
 
+    /// A scalar from `start` to `end`, or from the anchor before it.
     fn scalar(&mut self, text: Cow<'a, str>, style: ScalarStyle, start: usize, end: usize) -> R<()> {
+        let (anchor, start) = self.pending.take().unwrap_or((0, start));
         let span = self.span(start, end);
-        self.emit(Event::Scalar(text, style, 0, None), span)
+        self.emit(Event::Scalar(text, style, anchor, None), span)
     }
 
     fn empty_scalar(&mut self, at: Pos) -> R<()> {
@@ -150,6 +206,16 @@ impl<'a> Scanner<'a, '_, '_> {
 
     fn skip_to_eol(&mut self) {
         self.pos = self.s[self.pos..].iter().position(|&c| c == b'\n').map_or(self.s.len(), |i| self.pos + i);
+        if self.pos > 0 && self.s.get(self.pos - 1) == Some(&b'\r') && self.pos < self.s.len() {
+            self.pos -= 1;
+        }
+    }
+
+    /// Past the line break at `pos` (`\n` or `\r\n`), to the start of the next line.
+    fn break_line(&mut self) {
+        self.pos += if self.s[self.pos] == b'\r' { 2 } else { 1 };
+        self.line += 1;
+        self.line_start = self.pos;
     }
 
     /// From the end of a line, on to the next line with content. Returns its indentation with
@@ -158,11 +224,7 @@ impl<'a> Scanner<'a, '_, '_> {
         loop {
             match self.peek() {
                 0 if self.pos >= self.s.len() => return Ok(None),
-                b'\n' => {
-                    self.pos += 1;
-                    self.line += 1;
-                    self.line_start = self.pos;
-                }
+                b'\n' => self.break_line(),
                 _ => return Err(Bail),
             }
             self.skip_spaces();
@@ -225,10 +287,37 @@ impl<'a> Scanner<'a, '_, '_> {
     /// A node in block context starting at `pos`, in column `indent`. Returns where the next
     /// line with content is (its indentation), or `None` at the end of the text.
     fn block_node(&mut self, indent: usize) -> R<Option<usize>> {
+        if self.peek() == b'&' {
+            // An anchor on a node written on this line (one on a block collection is left to
+            // the general parser, as is an anchored key).
+            self.anchor()?;
+            if matches!(self.peek(), b'[' | b'{') {
+                self.flow_min = indent + 1;
+                self.flow_node()?;
+            } else {
+                let start = self.pos;
+                let (text, style, end) = self.block_scalar()?;
+                let after = self.pos;
+                self.skip_spaces();
+                if self.peek() == b':' {
+                    return Err(Bail);
+                }
+                self.pos = after;
+                self.scalar(text, style, start, end)?;
+            }
+            self.end_of_line()?;
+            return self.next_line();
+        }
         match self.peek() {
             b'-' if self.blank_at(self.pos + 1) => self.block_seq(indent, false),
             b'[' | b'{' => {
+                self.flow_min = indent + 1;
                 self.flow_node()?;
+                self.end_of_line()?;
+                self.next_line()
+            }
+            b'*' => {
+                self.alias()?;
                 self.end_of_line()?;
                 self.next_line()
             }
@@ -250,51 +339,41 @@ impl<'a> Scanner<'a, '_, '_> {
         }
     }
 
+    /// Where the entry starting at `at` starts, if it is the first thing on its line.
+    fn entry_at(&self, at: usize) -> Option<Entry> {
+        self.s[self.line_start..at].iter().all(|&c| c == b' ').then(|| Entry {
+            line: self.line,
+            line_start: self.line_start,
+            anchors: self.anchors.len(),
+            tree: self.b.mark(),
+        })
+    }
+
     /// A block mapping in column `indent` whose first key has been read; `pos` is at its `:`.
     fn block_map(&mut self, indent: usize, first: (Cow<'a, str>, ScalarStyle, usize, usize)) -> R<Option<usize>> {
-        let (text, style, start, end) = first;
-        let at = self.span(start, start);
+        let at = self.span(first.2, first.2);
         self.emit(Event::MappingStart(0, None), at)?;
-        self.scalar(text, style, start, end)?;
+        let mut key = Some(first);
         loop {
-            // `pos` is at the key's `:`.
-            let colon = self.mark(self.pos);
-            self.pos += 1;
-            self.skip_spaces();
-            let next = match self.peek() {
-                b'\n' | 0 | b'#' => {
-                    if self.peek() == b'#' {
-                        self.skip_to_eol();
-                    }
-                    match self.next_line()? {
-                        Some(i) if i > indent => self.block_node(i)?,
-                        Some(i) if i == indent && self.peek() == b'-' && self.blank_at(self.pos + 1) => {
-                            self.block_seq(indent, true)?
-                        }
-                        other => {
-                            self.empty_scalar(colon)?;
-                            other
-                        }
-                    }
-                }
-                _ => {
-                    self.inline_value()?;
-                    self.next_line()?
-                }
+            let entry = self.entry_at(key.as_ref().map_or(self.pos, |k| k.2));
+            // A line more indented than the keys, or a `- ` at their column, after the entry
+            // is still the entry's (invalid, or outside the subset).
+            let read = self.map_entry(key.take()).and_then(|next| match next {
+                Some(i) if i > indent || i == indent && self.peek() == b'-' && self.blank_at(self.pos + 1) => Err(Bail),
+                next => Ok(next),
+            });
+            let next = match read {
+                Ok(next) => next,
+                Err(Bail) => match entry {
+                    Some(e) => self.resume(e, indent, false)?,
+                    None => return Err(Bail),
+                },
             };
             match next {
                 Some(i) if i == indent => {
-                    let start = self.pos;
                     if self.peek() == b'-' && self.blank_at(self.pos + 1) {
                         return Err(Bail);
                     }
-                    let (text, style, end) = self.block_scalar()?;
-                    self.skip_spaces();
-                    if !(self.peek() == b':' && self.blank_at(self.pos + 1)) {
-                        return Err(Bail);
-                    }
-                    key_length(start, self.pos)?;
-                    self.scalar(text, style, start, end)?;
                 }
                 Some(i) if i > indent => return Err(Bail),
                 other => {
@@ -306,11 +385,63 @@ impl<'a> Scanner<'a, '_, '_> {
         }
     }
 
-    /// A mapping's value written on the key's line: a scalar or a flow collection, then the
-    /// end of the line.
-    fn inline_value(&mut self) -> R<()> {
+    /// One entry of a block mapping in column `indent`: its key (read already, with `pos` at
+    /// its `:`, or at `pos`) and value. Returns where the next line with content is.
+    fn map_entry(&mut self, key: Option<(Cow<'a, str>, ScalarStyle, usize, usize)>) -> R<Option<usize>> {
+        let (text, style, start, end) = match key {
+            Some(k) => k,
+            None => {
+                let start = self.pos;
+                let (text, style, end) = self.block_scalar()?;
+                self.skip_spaces();
+                if !(self.peek() == b':' && self.blank_at(self.pos + 1)) {
+                    return Err(Bail);
+                }
+                key_length(start, self.pos)?;
+                (text, style, start, end)
+            }
+        };
+        let indent = start - self.line_start;
+        self.scalar(text, style, start, end)?;
+        // `pos` is at the key's `:`.
+        let colon = self.mark(self.pos);
+        self.pos += 1;
+        self.skip_spaces();
         match self.peek() {
-            b'[' | b'{' => self.flow_node()?,
+            b'\n' | 0 | b'#' => {
+                if self.peek() == b'#' {
+                    self.skip_to_eol();
+                }
+                match self.next_line()? {
+                    Some(i) if i > indent => self.block_node(i),
+                    Some(i) if i == indent && self.peek() == b'-' && self.blank_at(self.pos + 1) => {
+                        self.block_seq(indent, true)
+                    }
+                    other => {
+                        self.empty_scalar(colon)?;
+                        Ok(other)
+                    }
+                }
+            }
+            _ => {
+                self.inline_value(indent)?;
+                self.next_line()
+            }
+        }
+    }
+
+    /// A mapping's value written on the key's line (the mapping in column `indent`): a
+    /// scalar, an alias or a flow collection, maybe anchored, then the end of the line.
+    fn inline_value(&mut self, indent: usize) -> R<()> {
+        if self.peek() == b'&' {
+            self.anchor()?;
+        }
+        match self.peek() {
+            b'[' | b'{' => {
+                self.flow_min = indent + 1;
+                self.flow_node()?
+            }
+            b'*' => self.alias()?,
             b'-' if self.blank_at(self.pos + 1) => return Err(Bail),
             _ => {
                 let start = self.pos;
@@ -344,17 +475,17 @@ impl<'a> Scanner<'a, '_, '_> {
                 let at = if indentless { item } else { self.mark(dash) };
                 self.emit(Event::SequenceStart(0, None), Span { file: self.file, start: at, end: at })?;
             }
-            let next = if on_line {
-                let col = self.pos - self.line_start;
-                self.block_node(col)?
-            } else {
-                match self.next_line()? {
-                    Some(i) if i > indent => self.block_node(i)?,
-                    other => {
-                        self.empty_scalar(item)?;
-                        other
-                    }
-                }
+            let entry = self.entry_at(dash);
+            let read = self.seq_item(indent, on_line, item).and_then(|next| match next {
+                Some(i) if i > indent => Err(Bail),
+                next => Ok(next),
+            });
+            let next = match read {
+                Ok(next) => next,
+                Err(Bail) => match entry {
+                    Some(e) => self.resume(e, indent, true)?,
+                    None => return Err(Bail),
+                },
             };
             match next {
                 Some(i) if i == indent && self.peek() == b'-' && self.blank_at(self.pos + 1) => {}
@@ -367,6 +498,196 @@ impl<'a> Scanner<'a, '_, '_> {
                 }
             }
         }
+    }
+
+    /// One item of a block sequence in column `indent`, `pos` after its dash and blanks.
+    fn seq_item(&mut self, indent: usize, on_line: bool, item: Pos) -> R<Option<usize>> {
+        if on_line {
+            let col = self.pos - self.line_start;
+            return self.block_node(col);
+        }
+        match self.next_line()? {
+            Some(i) if i > indent => self.block_node(i),
+            other => {
+                self.empty_scalar(item)?;
+                Ok(other)
+            }
+        }
+    }
+
+    /// The general parser reads the entry of a block collection in column `indent` that
+    /// starts at `from` (a construct outside the subset is in it): the lines from there to
+    /// the next line with content at most as indented (for a mapping's entry, a `- ` at the
+    /// mapping's indentation still belongs to it: an indentless sequence). Its events,
+    /// with their spans moved to the file's lines, go to the tree; the scan goes on after
+    /// it. Anything unexpected (a syntax error, more or less than one entry, an anchor the
+    /// entry refers to from before it) leaves the whole file to the general parser.
+    fn resume(&mut self, from: Entry, indent: usize, seq: bool) -> R<Option<usize>> {
+        // A flow collection there would be read as the region's root, not as a key.
+        let head = self.s[from.line_start + indent..].first();
+        if self.fatal || matches!(head, Some(b'[' | b'{')) || !self.b.restore(&from.tree) {
+            self.fatal = true;
+            return Err(Bail);
+        }
+        self.anchors.truncate(from.anchors);
+        self.pending = None;
+        let s = self.s;
+        let (mut at, mut lines) = (from.line_start, 0u32);
+        let end = loop {
+            let Some(nl) = s[at..].iter().position(|&c| c == b'\n') else { break s.len() };
+            at += nl + 1;
+            lines += 1;
+            let mut i = at;
+            while s.get(i) == Some(&b' ') {
+                i += 1;
+            }
+            let Some(&c) = s.get(i) else { break s.len() };
+            if matches!(c, b'\n' | b'\r' | b'#') {
+                continue;
+            }
+            let dash = c == b'-' && matches!(s.get(i + 1), None | Some(b' ' | b'\n' | b'\r'));
+            if i - at < indent || i - at == indent && (seq || !dash) {
+                break i;
+            }
+        };
+        let region = &self.text[from.line_start..end];
+        // Where the region ends, as the general parser marks it (an empty node there might have
+        // been marked further on in the whole file).
+        let last = Pos { line: from.line + lines, col: (end - at) as u32 + 1 };
+        if self.general(region, from.line - 1, seq, last).is_err() {
+            self.fatal = true;
+            return Err(Bail);
+        }
+        self.resumed += 1;
+        self.pos = end;
+        if end >= s.len() {
+            return Ok(None);
+        }
+        self.line = from.line + lines;
+        self.line_start = at;
+        let indent = end - at;
+        if indent == 0 && self.not_a_marker(end).is_err() {
+            self.fatal = true;
+            return Err(Bail);
+        }
+        Ok(Some(indent))
+    }
+
+    /// Feed the general parser's events for `region` (lines of the file after the first
+    /// `lines_before`: one entry of a block sequence if `seq`, else of a block mapping) to
+    /// the tree, without the collection around the entry.
+    fn general(&mut self, region: &'a str, lines_before: u32, seq: bool, last: Pos) -> R<()> {
+        let mut parser = saphyr_parser::Parser::new_from_str(region);
+        let (mut depth, mut nodes, mut done, mut docs) = (0usize, 0usize, false, 0);
+        let (base, mut top) = (self.next_anchor, 0usize);
+        let mut remap = |a: usize| {
+            if a == 0 {
+                0
+            } else {
+                top = top.max(a);
+                base + a
+            }
+        };
+        while let Some(next) = parser.next_event() {
+            let (event, span) = next.map_err(|_| Bail)?;
+            let pos = |m: saphyr_parser::Marker| Pos { line: lines_before + m.line() as u32, col: m.col() as u32 + 1 };
+            let span = Span { file: self.file, start: pos(span.start), end: pos(span.end) };
+            let event = match event {
+                Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => continue,
+                Event::DocumentStart(_) => {
+                    docs += 1;
+                    if docs > 1 {
+                        return Err(Bail);
+                    }
+                    continue;
+                }
+                _ if done => return Err(Bail),
+                Event::SequenceStart(a, ref t) | Event::MappingStart(a, ref t) if depth == 0 => {
+                    if a != 0 || t.is_some() || seq != matches!(event, Event::SequenceStart(..)) {
+                        return Err(Bail);
+                    }
+                    depth = 1;
+                    continue;
+                }
+                Event::SequenceEnd | Event::MappingEnd if depth == 1 => {
+                    done = true;
+                    continue;
+                }
+                _ if depth == 0 => return Err(Bail),
+                Event::Scalar(t, style, a, tag) => {
+                    if t.is_empty() && span.end >= last {
+                        return Err(Bail);
+                    }
+                    nodes += usize::from(depth == 1);
+                    Event::Scalar(t, style, remap(a), tag)
+                }
+                Event::Alias(a) => {
+                    nodes += usize::from(depth == 1);
+                    Event::Alias(remap(a))
+                }
+                Event::SequenceStart(a, t) => {
+                    depth += 1;
+                    Event::SequenceStart(remap(a), t)
+                }
+                Event::MappingStart(a, t) => {
+                    depth += 1;
+                    Event::MappingStart(remap(a), t)
+                }
+                e @ (Event::SequenceEnd | Event::MappingEnd) => {
+                    depth -= 1;
+                    nodes += usize::from(depth == 1);
+                    e
+                }
+            };
+            match self.b.on_event(event, span) {
+                Ok(false) => {}
+                _ => return Err(Bail),
+            }
+        }
+        self.next_anchor = base + top;
+        if done && nodes == if seq { 1 } else { 2 } { Ok(()) } else { Err(Bail) }
+    }
+
+    /// An anchor (`&name` and blanks) at `pos`, for the node that follows on this line.
+    fn anchor(&mut self) -> R<()> {
+        let start = self.pos;
+        let end = self.name(start + 1)?;
+        if self.pending.is_some() || self.at(end) != b' ' {
+            return Err(Bail);
+        }
+        self.next_anchor += 1;
+        self.anchors.push((&self.text[start + 1..end], self.next_anchor));
+        self.pending = Some((self.next_anchor, start));
+        self.pos = end;
+        self.skip_spaces();
+        Ok(())
+    }
+
+    /// An alias (`*name`) at `pos`, to an anchor defined before.
+    fn alias(&mut self) -> R<()> {
+        let start = self.pos;
+        let end = self.name(start + 1)?;
+        let name = &self.text[start + 1..end];
+        let id = self.anchors.iter().rev().find(|(n, _)| *n == name).ok_or(Bail)?.1;
+        if self.pending.is_some() {
+            return Err(Bail);
+        }
+        self.pos = end;
+        let span = self.span(start, end);
+        self.emit(Event::Alias(id), span)
+    }
+
+    /// The end of an anchor's name starting at `from`: letters, digits, `_` and `-`, then a
+    /// blank, the end of a line or flow punctuation (other names are left to the general parser).
+    fn name(&self, from: usize) -> R<usize> {
+        let mut end = from;
+        while self.at(end).is_ascii_alphanumeric() || matches!(self.at(end), b'_' | b'-') {
+            end += 1;
+        }
+        if end == from || !matches!(self.at(end), b' ' | b'\n' | 0 | b',' | b']' | b'}') {
+            return Err(Bail);
+        }
+        Ok(end)
     }
 
     /// A scalar in block context: quoted, or plain up to `: `, ` #` or the end of the line.
@@ -395,18 +716,22 @@ impl<'a> Scanner<'a, '_, '_> {
         }
     }
 
-    /// A flow sequence or mapping on one line, `pos` at its bracket.
+    /// A flow sequence or mapping, `pos` at its bracket (or at the anchor before it). Lines
+    /// may break after a `,`; the next line's content must be right of `flow_min`.
     fn flow_node(&mut self) -> R<()> {
         let open = self.peek();
-        let start = self.pos;
+        let (anchor, start) = self.pending.take().unwrap_or((0, self.pos));
         self.pos += 1;
         // The general parser's bracket token takes the blanks after it.
         self.skip_spaces();
+        if matches!(self.peek(), b'\n' | b'#') {
+            return Err(Bail);
+        }
         let span = self.span(start, self.pos);
         let (close, start_event, end) = if open == b'[' {
-            (b']', Event::SequenceStart(0, None), Event::SequenceEnd)
+            (b']', Event::SequenceStart(anchor, None), Event::SequenceEnd)
         } else {
-            (b'}', Event::MappingStart(0, None), Event::MappingEnd)
+            (b'}', Event::MappingStart(anchor, None), Event::MappingEnd)
         };
         self.emit(start_event, span)?;
         while self.peek() != close {
@@ -419,6 +744,9 @@ impl<'a> Scanner<'a, '_, '_> {
                 }
             } else {
                 let key = self.pos;
+                if matches!(self.peek(), b'&' | b'*') {
+                    return Err(Bail);
+                }
                 self.flow_item()?;
                 self.skip_spaces();
                 key_length(key, self.pos)?;
@@ -441,6 +769,9 @@ impl<'a> Scanner<'a, '_, '_> {
                 b',' => {
                     self.pos += 1;
                     self.skip_spaces();
+                    if matches!(self.peek(), b'\n' | b'#') {
+                        self.flow_break()?;
+                    }
                     if self.peek() == b',' {
                         return Err(Bail);
                     }
@@ -454,11 +785,41 @@ impl<'a> Scanner<'a, '_, '_> {
         self.emit(end, span)
     }
 
-    /// One item of a flow collection: a flow collection, or a quoted or plain scalar.
+    /// After a `,` and blanks in a flow collection, at a comment or the end of a line: on to
+    /// the next line with content, which must start right of `flow_min`.
+    fn flow_break(&mut self) -> R<()> {
+        loop {
+            if self.peek() == b'#' {
+                if !(self.pos == self.line_start || self.at(self.pos - 1) == b' ') {
+                    return Err(Bail);
+                }
+                self.skip_to_eol();
+            }
+            if self.peek() != b'\n' {
+                return Err(Bail);
+            }
+            self.break_line();
+            self.skip_spaces();
+            if !matches!(self.peek(), b'\n' | b'#') {
+                break;
+            }
+        }
+        if self.pos - self.line_start < self.flow_min || self.pos >= self.s.len() {
+            return Err(Bail);
+        }
+        Ok(())
+    }
+
+    /// One item of a flow collection: a flow collection, an alias, or a quoted or plain
+    /// scalar, maybe anchored.
     fn flow_item(&mut self) -> R<()> {
+        if self.peek() == b'&' {
+            self.anchor()?;
+        }
         let start = self.pos;
         match self.peek() {
             b'[' | b'{' => return self.flow_node(),
+            b'*' => return self.alias(),
             b'"' | b'\'' => {
                 let (text, style, end) = self.quoted()?;
                 return self.scalar(text, style, start, end);
@@ -472,10 +833,8 @@ impl<'a> Scanner<'a, '_, '_> {
             let c = self.at(i);
             if FLOW_STOP[c as usize] {
                 match c {
-                    b':' if !matches!(self.at(i + 1), b' ' | b',' | b'[' | b']' | b'{' | b'}' | b'\n' | 0) => {
-                        // `a:b` is one scalar in a flow collection; leave such files to the general parser.
-                        return Err(Bail);
-                    }
+                    // `a:b` is one scalar in a flow collection.
+                    b':' if !matches!(self.at(i + 1), b' ' | b',' | b'[' | b']' | b'{' | b'}' | b'\n' | 0) => {}
                     b'#' if self.s[i - 1] != b' ' => return Err(Bail),
                     _ => break,
                 }
@@ -489,7 +848,7 @@ impl<'a> Scanner<'a, '_, '_> {
             i += 1;
         }
         if matches!(self.at(i), b'\n' | b'#' | 0) {
-            // The collection goes on past this line.
+            // The scalar may go on on the next line.
             return Err(Bail);
         }
         self.pos = end;

@@ -47,11 +47,15 @@ impl Default for Limits {
 /// The alias-expansion budget of a whole run, shared by the files parsed with it (from any
 /// thread). A file that finds it spent is refused at the alias that spent it.
 #[derive(Clone, Debug)]
-pub struct RunBudget(std::sync::Arc<(usize, std::sync::atomic::AtomicUsize)>);
+pub struct RunBudget(std::sync::Arc<(usize, std::sync::atomic::AtomicUsize, std::sync::atomic::AtomicBool)>);
 
 impl RunBudget {
     pub fn new(nodes: usize) -> RunBudget {
-        RunBudget(std::sync::Arc::new((nodes, std::sync::atomic::AtomicUsize::new(0))))
+        RunBudget(std::sync::Arc::new((
+            nodes,
+            std::sync::atomic::AtomicUsize::new(0),
+            std::sync::atomic::AtomicBool::new(false),
+        )))
     }
 
     /// The budget's size in nodes.
@@ -63,13 +67,25 @@ impl RunBudget {
     /// later request fails too).
     fn take(&self, n: usize) -> bool {
         let before = self.0.1.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
-        before.saturating_add(n) <= self.0.0
+        let ok = before.saturating_add(n) <= self.0.0;
+        if !ok {
+            self.0.2.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        ok
     }
 
-    /// Whether some request was refused: which files were is then a matter of thread
-    /// timing, and the caller re-parses the files that use aliases in order.
+    /// Give back `n` nodes taken by a parse whose tree is dropped (the fast path's, before
+    /// the general parser reads the file again).
+    fn give_back(&self, n: usize) {
+        self.0.1.fetch_sub(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether some request was refused (even one whose nodes were given back since): which
+    /// files were is then a matter of thread timing, and the caller re-parses the files that
+    /// use aliases in order.
     pub fn exhausted(&self) -> bool {
-        self.0.1.load(std::sync::atomic::Ordering::Relaxed) > self.0.0
+        self.0.2.load(std::sync::atomic::Ordering::Relaxed)
+            || self.0.1.load(std::sync::atomic::Ordering::Relaxed) > self.0.0
     }
 }
 
@@ -90,6 +106,8 @@ pub fn parse<'t>(file: FileId, text: &'t str, limits: &Limits, diags: &mut Vec<D
         diags.append(&mut b.dups);
         return Some(b.finish(file));
     }
+    // The general parser takes the aliases' nodes again.
+    limits.run.give_back(b.run_taken);
     parse_general(file, text, limits, diags)
 }
 
@@ -120,6 +138,11 @@ pub fn parse_general<'t>(
             None => break,
             Some(Ok(ev)) => ev,
             Some(Err(e)) => {
+                if e.info() == "invalid indentation in quoted scalar"
+                    && let Some(node) = pyyaml_quoted(file, text, pos(*e.marker()), limits, diags)
+                {
+                    return Some(node);
+                }
                 diags.append(&mut b.dups);
                 diags.push(scan_error(file, text, &e));
                 return None;
@@ -140,10 +163,114 @@ pub fn parse_general<'t>(
     Some(b.finish(file))
 }
 
-/// Whether [`parse`] takes its fast path for `text`. For tests and benchmarks.
+/// A quoted scalar starting at `at` whose continuation lines are not indented past its line
+/// (the general parser refuses it there), as PyYAML reads it: PyYAML, which NetBox's
+/// device-type import and devicetype-library's checks use, does not look at the indentation
+/// of a quoted scalar's lines, and a quoted scalar's line breaks fold and its lines' leading
+/// blanks are dropped whatever their indentation, so the meaning is not in doubt. The file is
+/// parsed again with those lines indented (the value is the same), spans on them moved
+/// back, and a warning points at the first such line. `None` if it is something else, or
+/// still does not parse.
+fn pyyaml_quoted(
+    file: FileId,
+    text: &str,
+    at: Pos,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node<'static>> {
+    let line_start = text.split_inclusive('\n').take(at.line as usize - 1).map(str::len).sum::<usize>();
+    let line = text[line_start..].split('\n').next()?;
+    let open = line_start + line.char_indices().nth(at.col as usize - 1)?.0;
+    let quote = *text.as_bytes().get(open)?;
+    if quote != b'\'' && quote != b'"' {
+        return None;
+    }
+    // Lines of the scalar must be indented past the line it starts on.
+    let need = line.len() - line.trim_start_matches(' ').len() + 1;
+    let s = text.as_bytes();
+    let mut i = open + 1;
+    let mut pads: Vec<(u32, usize)> = Vec::new();
+    let mut line_no = at.line;
+    loop {
+        match s.get(i)? {
+            b'\'' if quote == b'\'' && s.get(i + 1) == Some(&b'\'') => i += 2,
+            b'\\' if quote == b'"' => i += 2,
+            &c if c == quote => break,
+            b'\n' => {
+                i += 1;
+                line_no += 1;
+                let rest = &s[i..];
+                let indent = rest.iter().take_while(|&&c| c == b' ').count();
+                let blank = matches!(rest.get(indent), None | Some(b'\n' | b'\r'));
+                if !blank && indent < need {
+                    // A document marker there ends the document for PyYAML too.
+                    if indent == 0 && (rest.starts_with(b"---") || rest.starts_with(b"...")) {
+                        return None;
+                    }
+                    pads.push((line_no, need - indent));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    let (first, _) = *pads.first()?;
+    let mut patched = String::with_capacity(text.len() + pads.len() * need);
+    let mut next = pads.iter().peekable();
+    for (n, l) in text.split_inclusive('\n').enumerate() {
+        if let Some((_, pad)) = next.next_if(|(p, _)| *p == n as u32 + 1) {
+            patched.extend(std::iter::repeat_n(' ', *pad));
+        }
+        patched.push_str(l);
+    }
+    let mut inner = Vec::new();
+    let mut node = parse_general(file, &patched, limits, &mut inner)?.to_static();
+    unpad(&mut node, &pads);
+    let start = Span { file, start: at, end: Pos { line: at.line, col: at.col + 1 } };
+    let offending = Span { file, start: Pos { line: first, col: 1 }, end: Pos { line: first, col: 2 } };
+    diags.push(
+        Diagnostic::new(
+            Code::YamlPortability,
+            offending,
+            "a quoted scalar continues on a line not indented past its start: PyYAML reads this, YAML 1.2 parsers refuse it",
+        )
+        .label("this line belongs to the quoted scalar but is not indented")
+        .related(start, "the quoted scalar starts here")
+        .help("indent the scalar's following lines past its key (the value does not change), or write it as a block scalar (`|`); PyYAML (NetBox's import, devicetype-library's checks) accepts either"),
+    );
+    diags.append(&mut inner);
+    Some(node)
+}
+
+/// Moves spans on the lines [`pyyaml_quoted`] indented back to the file's columns.
+fn unpad(node: &mut Node<'_>, pads: &[(u32, usize)]) {
+    for p in [&mut node.span.start, &mut node.span.end] {
+        if let Ok(k) = pads.binary_search_by_key(&p.line, |(l, _)| *l) {
+            p.col = p.col.saturating_sub(pads[k].1 as u32).max(1);
+        }
+    }
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| unpad(n, pads)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            unpad(k, pads);
+            unpad(v, pads);
+        }),
+        Value::Null | Value::Scalar(_) => {}
+    }
+}
+
+/// Whether [`parse`] takes its fast path for `text` to the end, without handing any entry to
+/// the general parser. For tests and benchmarks.
 #[doc(hidden)]
 pub fn takes_fast_path(text: &str) -> bool {
-    fast::parse(FileId(0), text, &mut Builder::new(&Limits::default())).is_ok()
+    fast::parse(FileId(0), text, &mut Builder::new(&Limits::default())).is_ok_and(|general| general == 0)
+}
+
+/// How [`parse`] reads `text`: `Some(n)` when its fast path reads it to the end with `n`
+/// entries read by the general parser, `None` when the general parser reads it all. For
+/// tests and benchmarks.
+#[doc(hidden)]
+pub fn fast_path_entries(text: &str) -> Option<usize> {
+    fast::parse(FileId(0), text, &mut Builder::new(&Limits::default())).ok()
 }
 
 fn pos(m: Marker) -> Pos {
@@ -199,6 +326,8 @@ struct Builder<'t, 'l> {
     stack: Vec<Frame<'t>>,
     anchors: HashMap<usize, (Node<'t>, usize)>,
     alias_nodes: usize,
+    /// Nodes asked of the run's budget.
+    run_taken: usize,
     root: Option<Node<'t>>,
     docs: usize,
     /// Duplicate keys found so far; they do not stop the file.
@@ -212,6 +341,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             stack: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
+            run_taken: 0,
             root: None,
             docs: 0,
             dups: Vec::new(),
@@ -221,6 +351,60 @@ impl<'t, 'l> Builder<'t, 'l> {
     /// The document's root; a null node for an empty file.
     fn finish(self, file: FileId) -> Node<'t> {
         self.root.unwrap_or(Node { span: Span::file_start(file), value: Value::Null })
+    }
+}
+
+/// A [`Builder`]'s state between two entries of the innermost open collection, to go back to.
+pub(super) struct Mark {
+    depth: usize,
+    len: usize,
+    dups: usize,
+    anchors: usize,
+    alias_nodes: usize,
+}
+
+impl Builder<'_, '_> {
+    pub(super) fn mark(&self) -> Mark {
+        let len = match self.stack.last() {
+            Some(Frame::Seq { items, .. }) => items.len(),
+            Some(Frame::Map { entries, .. }) => entries.len(),
+            None => 0,
+        };
+        Mark {
+            depth: self.stack.len(),
+            len,
+            dups: self.dups.len(),
+            anchors: self.anchors.len(),
+            alias_nodes: self.alias_nodes,
+        }
+    }
+
+    /// Back to `m`, dropping what came since; false when that cannot be done exactly (an
+    /// anchor was defined or an alias expanded since: the run's budget keeps what it gave).
+    pub(super) fn restore(&mut self, m: &Mark) -> bool {
+        if self.anchors.len() != m.anchors
+            || self.alias_nodes != m.alias_nodes
+            || self.stack.len() < m.depth
+            || self.root.is_some()
+        {
+            return false;
+        }
+        self.stack.truncate(m.depth);
+        self.dups.truncate(m.dups);
+        match self.stack.last_mut() {
+            Some(Frame::Seq { items, .. }) => items.truncate(m.len),
+            Some(Frame::Map { entries, key, index, .. }) => {
+                if let Some(idx) = index {
+                    for (k, _) in entries.get(m.len..).unwrap_or_default() {
+                        idx.remove(k.key_text());
+                    }
+                }
+                entries.truncate(m.len);
+                *key = None;
+            }
+            None => return false,
+        }
+        true
     }
 }
 
@@ -290,6 +474,7 @@ impl<'t> Builder<'t, '_> {
                         .help("write the data out instead of nesting aliases"),
                     ));
                 }
+                self.run_taken += size;
                 if !self.limits.run.take(*size) {
                     return Err(Box::new(
                         Diagnostic::new(

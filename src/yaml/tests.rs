@@ -122,3 +122,33 @@ fn nul_bytes_and_unprintable_characters_are_named() {
     let (_, diags) = parse_ok("sites:\n\t- name: ab\n");
     assert!(format!("{:?}", diags[0]).contains("use spaces"), "{diags:?}");
 }
+
+/// Values as PyYAML 6 reads them (`yaml.safe_load`), written here by hand.
+#[test]
+fn quoted_scalars_whose_lines_are_not_indented_read_as_pyyaml_reads_them() {
+    let text = "comments: '[Data Sheet] \n\n### Product Code : C9300-24T\n\n\n### Dimensions\n\n<https://x.example/> '\nu_height: 1\n";
+    let (root, diags) = parse_ok(text);
+    let root = root.unwrap();
+    let (k, v) = &root.as_map().unwrap()[0];
+    assert_eq!(k.key_text(), "comments");
+    let Value::Scalar(s) = &v.value else { panic!("not a scalar: {v:?}") };
+    assert_eq!(s.text, "[Data Sheet]\n### Product Code : C9300-24T\n\n### Dimensions\n<https://x.example/> ");
+    // The scalar's span ends where it ends in the file, not in the indented copy.
+    assert_eq!((v.span.start.line, v.span.start.col, v.span.end.line, v.span.end.col), (1, 11, 8, 23));
+    assert_eq!(root.as_map().unwrap()[1].1.span.start.line, 9);
+    assert_eq!(codes(text), vec![("W0009", 3, 1)]);
+    assert_eq!(diags[0].related[0].span.start, Pos { line: 1, col: 11 });
+
+    let nested = "a:\n  b: \"x\n y \\\"q\\\"\nz\"\n  c: 1\n";
+    let (root, _) = parse_ok(nested);
+    let root = root.unwrap();
+    let a = &root.as_map().unwrap()[0].1;
+    let Value::Scalar(s) = &a.as_map().unwrap()[0].1.value else { panic!("not a scalar") };
+    assert_eq!(s.text, "x y \"q\" z");
+    assert_eq!(codes(nested), vec![("W0009", 3, 1)]);
+
+    // Still refused: a document marker ends the document for PyYAML too, and so does an
+    // unterminated scalar.
+    assert_eq!(codes("a: 'x\n---\ny'\n"), vec![("E0001", 1, 4)]);
+    assert_eq!(codes("a: 'x\ny\n"), vec![("E0001", 1, 4)]);
+}
