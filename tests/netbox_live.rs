@@ -199,18 +199,17 @@ fn a_netbox_refusal_names_the_yaml_that_caused_it() {
     let Some(nb) = netbox() else { return };
     let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let repo = common::example_copy();
-    // NetBox limits descriptions to 200 characters; sot's own checks do not.
-    let long = "x".repeat(300);
+    // NetBox accepts only IANA time zones; sot's own checks do not know that list.
     std::fs::write(
         repo.path().join("inventory/refused.yaml"),
-        format!("sites:\n  - name: Refused Site\n    slug: refused-site\n    description: {long}\n"),
+        "sites:\n  - name: Refused Site\n    slug: refused-site\n    time_zone: Mars/Olympus_Mons\n",
     )
     .expect("write");
     let out = push(repo.path(), &nb.url, &nb.v1, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("dcim.site `refused-site`"), "{stderr}");
-    assert!(stderr.contains("description"), "{stderr}");
+    assert!(stderr.contains("time_zone"), "{stderr}");
     assert!(stderr.contains("inventory/refused.yaml:2:"), "{stderr}");
     let plan = plan(&out);
     assert_eq!(plan["summary"]["problems"], json!(1), "{}", plan["problems"]);
