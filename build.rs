@@ -40,6 +40,11 @@ fn main() {
                     println!("cargo:rerun-if-changed={}", dir.join(p).display());
                 }
             }
+            if commit.is_none() {
+                // No repository now; look again when one appears (a build directory shared
+                // with a copy of the sources that has no `.git` must not keep its answer).
+                println!("cargo:rerun-if-changed={}", dir.join(".git").display());
+            }
             commit.unwrap_or_else(|| "unknown".to_string())
         }
     };

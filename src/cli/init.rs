@@ -54,7 +54,7 @@ read `# yaml-language-server` modelines complete and check fields from `.sot/sch
 
 /// Every file `sot init` writes, relative to DIR, with its text.
 fn files() -> Vec<(&'static str, String)> {
-    let schema = |v: serde_json::Value| serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
+    use super::schema::pretty;
     vec![
         ("sot.yaml", include_str!("init/sot.yaml").to_string()),
         ("inventory/global.yaml", include_str!("init/global.yaml").to_string()),
@@ -63,8 +63,8 @@ fn files() -> Vec<(&'static str, String)> {
         ("device-types/Arista/DCS-7010TX-48.yaml", include_str!("init/device-type.yaml").to_string()),
         ("templates/eos.j2", include_str!("init/eos.j2").to_string()),
         ("schemas/ntp.json", include_str!("init/ntp.json").to_string()),
-        (".sot/schema/inventory.schema.json", schema(sot::model::schema::inventory_schema())),
-        (".sot/schema/device-type.schema.json", schema(sot::model::schema::device_type_schema())),
+        (".sot/schema/inventory.schema.json", pretty(&sot::model::schema::inventory_schema())),
+        (".sot/schema/device-type.schema.json", pretty(&sot::model::schema::device_type_schema())),
         (".gitignore", GITIGNORE.to_string()),
         (".github/workflows/sot.yml", include_str!("../../examples/github/sot.yml").to_string()),
         (".pre-commit-config.yaml", PRE_COMMIT.to_string()),
@@ -100,10 +100,10 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
             return Err(Failure::Message(format!("{}: {e} (nothing was left behind)", dir.join(rel).display())));
         }
     }
-    let git = match git2::Repository::discover(dir) {
-        Ok(_) => None,
+    let initialised = match git2::Repository::discover(dir) {
+        Ok(_) => false,
         Err(_) => match git2::Repository::init(dir) {
-            Ok(_) => Some(()),
+            Ok(_) => true,
             Err(e) => {
                 written.undo();
                 return Err(Failure::Message(format!(
@@ -117,7 +117,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
     for (rel, _) in &files {
         writeln!(out, "created {}", dir.join(rel).display())?;
     }
-    if git.is_some() {
+    if initialised {
         writeln!(out, "initialised a git repository in {}", dir.display())?;
     }
     let cd = if dir == Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };

@@ -13,7 +13,8 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-fn pretty(v: &serde_json::Value) -> String {
+/// A JSON Schema as written to a file: pretty, with a final newline.
+pub(super) fn pretty(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
 

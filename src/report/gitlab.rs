@@ -5,30 +5,23 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::emit::sha256_hex;
 use crate::source::SourceSet;
 
 pub fn render(diags: &[Diagnostic], sources: &SourceSet, out: &mut dyn Write) -> io::Result<()> {
     // A fingerprint names a finding across runs: its code, file and message, not its line (a
     // finding that moves down when lines are added above is the same finding), and which of
     // identical findings it is.
-    let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();
     let issues: Vec<Value> = diags
         .iter()
         .map(|d| {
             let path = sources.path(d.primary.span.file);
-            let mut h = Sha256::new();
-            for part in [d.code.as_str(), path, &d.message] {
-                h.update(part.as_bytes());
-                h.update([0]);
-            }
-            let key: [u8; 32] = h.clone().finalize().into();
-            let n = seen.entry(key).or_insert(0);
-            h.update(n.to_le_bytes());
+            let n = seen.entry((d.code.as_str(), path, &d.message)).or_insert(0);
+            let fingerprint = sha256_hex(format!("{}\0{path}\0{}\0{n}", d.code.as_str(), d.message).as_bytes());
             *n += 1;
-            let fingerprint: String = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
             let mut description = d.message.clone();
             if let Some(help) = &d.help {
                 description.push_str(&format!(" (help: {help})"));
@@ -36,7 +29,7 @@ pub fn render(diags: &[Diagnostic], sources: &SourceSet, out: &mut dyn Write) ->
             json!({
                 "description": description,
                 "check_name": format!("{} {}", d.code.as_str(), d.code.info().name),
-                "fingerprint": fingerprint,
+                "fingerprint": &fingerprint[..32],
                 "severity": match d.severity {
                     Severity::Error => "major",
                     Severity::Warning => "minor",
