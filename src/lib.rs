@@ -12,6 +12,7 @@ pub mod ipam;
 pub mod jinja;
 pub mod load;
 pub mod model;
+pub mod natural;
 pub mod netbox;
 pub mod project;
 pub mod report;

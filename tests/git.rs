@@ -156,8 +156,9 @@ fn a_rename_a_deletion_and_a_new_cable_are_the_right_events() {
     assert!(has("deleted", "dcim.device", "ams1-r1"), "{events:?}");
     assert!(has("created", "dcim.cable", "lon1-core1:e2 <> lon1-r2:e2"), "{events:?}");
     let deleted = r["events"].as_array().unwrap().iter().find(|e| e["key"] == "ams1-r1").unwrap();
-    assert_eq!(deleted["prechange"]["site"], "ams1");
-    assert!(deleted["postchange"].is_null());
+    assert_eq!(deleted["snapshots"]["prechange"]["site"], "ams1");
+    assert!(deleted["snapshots"]["postchange"].is_null());
+    assert_eq!(deleted["data"]["site"], "ams1");
     // lon1-r2's config changes: its peer was renamed and it gained a cable.
     let r2 = r["devices"].as_array().unwrap().iter().find(|d| d["device"] == "lon1-r2").unwrap();
     let diff = r2["config_diff"].as_str().unwrap();
@@ -166,8 +167,12 @@ fn a_rename_a_deletion_and_a_new_cable_are_the_right_events() {
     // Markdown fits a comment and folds each device.
     let (_, md, _) = sot(fx.root(), &["diff", &base, &head, "--format", "markdown"]);
     assert!(md.contains("| objects created |") && md.contains("<details><summary><code>lon1-r2</code>"), "{md}");
-    let (_, md, _) = sot(fx.root(), &["diff", &base, &head, "--format", "markdown", "--limit", "600"]);
-    assert!(md.contains("more devices not shown"), "{md}");
+    let (_, md, _) = sot(fx.root(), &["diff", &base, &head, "--format", "markdown", "--limit", "900"]);
+    assert!(md.chars().count() <= 900, "{md}");
+    assert!(md.contains("_Left out to fit 900 characters: "), "{md}");
+    for device in ["lon1-core1", "lon1-r1", "lon1-r2", "ams1-r1"] {
+        assert!(md.contains(&format!("`{device}`")), "{device} is not named: {md}");
+    }
 }
 
 #[test]
@@ -295,4 +300,93 @@ fn the_pull_request_that_adopts_sot_diffs_against_an_empty_inventory() {
     let (code, _, err) = sot(fx.root(), &["diff", "no-such-rev", &head]);
     assert_eq!(code, 2);
     assert!(err.contains("no-such-rev"), "{err}");
+}
+
+/// The pull request of the issue that asked for a comment budget: 30 new leaves on the
+/// example inventory (each with the interfaces of its device type, uplinks and a loopback)
+/// and one BGP AS changed. The comment fits GitHub's limit, names every changed device,
+/// summarises the interfaces made from the device type and shows the AS change by path,
+/// once for the devices it changes alike.
+#[test]
+fn thirty_new_leaves_fit_a_pull_request_comment() {
+    let fx = common::example_copy();
+    let root = fx.path();
+    git(root, &["init", "-q"]);
+    let base = commit(root, "example");
+    let mut leaves = String::from("devices:\n");
+    let names: Vec<String> = (5..35).map(|n| format!("lon1-leaf{n}")).collect();
+    for (n, name) in (5..35).zip(&names) {
+        leaves.push_str(&format!(
+            "  - name: {name}
+    device_type: juniper-qfx5120-48y-8c
+    role: leaf
+    site: london-dc1
+    status: active
+    platform: junos
+    primary_ip4: 10.1.254.{n}/32
+    interfaces:
+      - {{name: lo0, type: virtual, ip_addresses: [10.1.254.{n}/32]}}
+      - {{name: et-0/0/48, mtu: 9216, ip_addresses: [10.1.100.{}/31]}}
+      - {{name: et-0/0/49, mtu: 9216, ip_addresses: [10.1.101.{}/31]}}
+",
+            2 * n,
+            2 * n
+        ));
+    }
+    std::fs::write(root.join("inventory/new-leaves.yaml"), leaves).unwrap();
+    let roles = root.join("inventory/contexts/roles.yaml");
+    let text = std::fs::read_to_string(&roles).unwrap();
+    let changed =
+        text.replacen("remote_as: 65101, description: lon1-leaf1}", "remote_as: 65201, description: lon1-leaf1}", 1);
+    assert_ne!(text, changed);
+    std::fs::write(&roles, changed).unwrap();
+    let head = commit(root, "30 leaves");
+    let (code, _, err) = sot(root, &["check"]);
+    assert_eq!(code, 0, "the change is clean: {err}");
+
+    let (code, full, err) = sot(root, &["diff", &base, &head, "--format", "markdown", "--limit", "0"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, md, _) = sot(root, &["diff", &base, &head, "--format", "markdown"]);
+    let size = md.chars().count();
+    assert!(size <= 60_000 && size < 65_536, "{size} characters");
+    let mut changed: Vec<String> = names.clone();
+    changed.extend(["lon1-spine1".to_string(), "lon1-spine2".to_string()]);
+    for name in &changed {
+        assert!(md.contains(&format!("`{name}`")), "{name} is not named");
+    }
+    // Natural order: leaf9 before leaf10.
+    assert!(md.find("`lon1-leaf9`").unwrap() < md.find("`lon1-leaf10`").unwrap());
+    // The interfaces from the device type: one line per leaf, not 55.
+    assert!(md.contains("+ dcim.interface lon1-leaf5:* (55 interfaces from juniper-qfx5120-48y-8c)\n"), "{md}");
+    assert!(!md.contains("lon1-leaf5:et-0/0/10\n"), "{md}");
+    // The AS change by path, once for both spines.
+    assert!(md.contains("data.bgp.peers[0].remote_as: 65101 → 65201"), "{md}");
+    assert!(md.contains("2 devices: <code>lon1-spine1</code>, <code>lon1-spine2</code>"), "{md}");
+    assert_eq!(md.matches("+   neighbor 10.1.255.11 remote-as 65201").count(), 1, "{md}");
+    // Within a smaller budget the same holds, and the report says what it left out.
+    let (_, small, _) = sot(root, &["diff", &base, &head, "--format", "markdown", "--limit", "10000"]);
+    assert!(small.chars().count() <= 10_000, "{}", small.chars().count());
+    for name in &changed {
+        assert!(small.contains(&format!("`{name}`")), "{name} is not named in the short report");
+    }
+    assert!(small.contains("_Left out to fit 10000 characters: ") && small.contains("--limit 0"), "{small}");
+    // Without a limit nothing is left out.
+    assert!(!full.contains("_Left out"), "{full}");
+    assert!(full.chars().count() > 10_000);
+
+    // JSON: every event, in an order that replays (devices before their interfaces,
+    // interfaces before their addresses), with NetBox's field names.
+    let (_, json, _) = sot(root, &["diff", &base, &head, "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let events = r["events"].as_array().unwrap();
+    assert_eq!(events.iter().filter(|e| e["model"] == "dcim.interface").count(), 30 * 58);
+    let last_device = events.iter().rposition(|e| e["model"] == "dcim.device").unwrap();
+    let first_interface = events.iter().position(|e| e["model"] == "dcim.interface").unwrap();
+    let first_address = events.iter().position(|e| e["model"] == "ipam.ipaddress").unwrap();
+    assert!(last_device < first_interface && first_interface < first_address);
+    let uplink = events.iter().find(|e| e["key"] == "lon1-leaf5:et-0/0/48").unwrap();
+    assert_eq!(uplink["data"]["type"], "100gbase-x-qsfp28", "{uplink}");
+    let address = events.iter().find(|e| e["key"] == "global/10.1.100.10/31").unwrap();
+    assert_eq!(address["data"]["assigned_object_type"], "dcim.interface", "{address}");
+    assert_eq!(address["data"]["assigned_object"]["name"], "et-0/0/48", "{address}");
 }

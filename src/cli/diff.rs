@@ -20,8 +20,8 @@ pub struct Args {
     head: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Size limit of the Markdown report in bytes (a pull-request comment holds 65,536 characters).
-    #[arg(long, default_value_t = 60_000)]
+    /// Size of the Markdown report in characters, 0 for no limit (a pull-request comment holds 65,536): detail that does not fit is left out, and the report says what.
+    #[arg(long, default_value_t = sot::diff::report::DEFAULT_LIMIT)]
     limit: usize,
     /// Print how long each step took (to standard error).
     #[arg(long, hide = true)]

@@ -41,7 +41,9 @@ pub struct FieldChange {
     pub new: Value,
 }
 
-/// An object change, shaped like a NetBox webhook payload.
+/// An object change, shaped like a NetBox webhook payload: `data` is the object as it is
+/// after the change (as it was, for a deletion), `snapshots` the object before and after;
+/// fields carry NetBox's names and shapes (see [`shape`]).
 #[derive(Debug, Serialize)]
 pub struct Event {
     /// `created`, `updated` or `deleted`.
@@ -50,11 +52,33 @@ pub struct Event {
     pub model: &'static str,
     /// The natural key.
     pub key: String,
-    pub prechange: Option<Value>,
-    pub postchange: Option<Value>,
-    /// For `updated`: the fields that differ.
+    pub data: Value,
+    pub snapshots: Snapshots,
+    /// For `updated`: the fields that differ, nested values by path (`data.bgp.peers[2].remote_as`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<FieldChange>,
+    /// For an interface created or deleted with its device's type: the type's slug
+    /// (reports summarise these as "58 interfaces from TYPE").
+    #[serde(skip)]
+    pub from_type: Option<String>,
+}
+
+/// An object before and after a change, as NetBox's webhooks carry them.
+#[derive(Debug, Serialize, Default)]
+pub struct Snapshots {
+    pub prechange: Option<Value>,
+    pub postchange: Option<Value>,
+}
+
+/// A natural key that names more than one object on a side: such objects are not paired
+/// (which of them would be which?), the report says so instead.
+#[derive(Debug, Serialize)]
+pub struct Duplicate {
+    pub model: &'static str,
+    pub key: String,
+    /// How many objects have the key on each side.
+    pub base: usize,
+    pub head: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -113,29 +137,97 @@ pub struct DiffReport {
     pub devices: Vec<DeviceChange>,
     pub introduced: Vec<DiagnosticRef>,
     pub fixed: Vec<DiagnosticRef>,
+    /// Keys written more than once on a side, whose objects the report does not pair.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// The values that differ between `old` and `new`, by path: into mappings by key
+/// (`bgp.asn`), into lists of the same length by index (`peers[2]`); a list whose length
+/// changed, or a value whose type changed, is one change.
+pub fn value_changes(path: &str, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
+    match (old, new) {
+        (Value::Object(o), Value::Object(n)) => {
+            let keys = o.keys().chain(n.keys().filter(|k| !o.contains_key(*k)));
+            for k in keys {
+                let (a, b) = (o.get(k).unwrap_or(&Value::Null), n.get(k).unwrap_or(&Value::Null));
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                value_changes(&p, a, b, out);
+            }
+        }
+        (Value::Array(o), Value::Array(n)) if o.len() == n.len() && o.iter().any(|x| x.is_object() || x.is_array()) => {
+            for (i, (a, b)) in o.iter().zip(n).enumerate() {
+                value_changes(&format!("{path}[{i}]"), a, b, out);
+            }
+        }
+        _ if old != new => out.push(FieldChange { field: path.to_string(), old: old.clone(), new: new.clone() }),
+        _ => {}
+    }
 }
 
 fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
-    let (Value::Object(o), Value::Object(n)) = (old, new) else {
-        return vec![FieldChange { field: String::new(), old: old.clone(), new: new.clone() }];
-    };
-    let keys: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
-    keys.into_iter()
-        .filter_map(|k| {
-            let (a, b) = (o.get(k).cloned().unwrap_or(Value::Null), n.get(k).cloned().unwrap_or(Value::Null));
-            (a != b).then(|| FieldChange { field: k.clone(), old: a, new: b })
-        })
-        .collect()
+    let mut out = Vec::new();
+    value_changes("", old, new, &mut out);
+    out
+}
+
+/// A cable end (`device:interface`, `circuit CID term A`) as a NetBox termination.
+fn termination(end: &str) -> Value {
+    if let Some(rest) = end.strip_prefix("circuit ")
+        && let Some((cid, side)) = rest.rsplit_once(" term ")
+    {
+        return serde_json::json!({
+            "object_type": "circuits.circuittermination",
+            "object": {"circuit": {"cid": cid}, "term_side": side},
+        });
+    }
+    let (device, name) = end.split_once(':').unwrap_or(("", end));
+    serde_json::json!({"object_type": "dcim.interface", "object": {"device": {"name": device}, "name": name}})
+}
+
+/// `v` (an object of `model` whose natural key is `key`) with NetBox's field names and
+/// shapes: an interface's `type` and `device`, a cable's `type` and its ends as
+/// `a_terminations` and `b_terminations`, an address's `assigned_object_type` and
+/// `assigned_object`.
+pub fn shape(model: &str, key: &str, v: Value) -> Value {
+    let Value::Object(m) = v else { return v };
+    let mut out = serde_json::Map::with_capacity(m.len() + 1);
+    if model == "dcim.interface"
+        && let Some((device, _)) = key.split_once(':')
+    {
+        out.insert("device".into(), serde_json::json!({"name": device}));
+    }
+    for (k, x) in m {
+        match (model, k.as_str()) {
+            ("dcim.interface", "interface_type") | ("dcim.cable", "cable_type") => {
+                out.insert("type".into(), x);
+            }
+            ("dcim.cable", "a" | "b") => {
+                let end = x.as_str().map(termination).unwrap_or(x);
+                out.insert(format!("{k}_terminations"), Value::Array(vec![end]));
+            }
+            ("ipam.ipaddress", "interface") => {
+                let end = x.as_str().map(termination).unwrap_or(x);
+                out.insert("assigned_object_type".into(), end["object_type"].clone());
+                out.insert("assigned_object".into(), end["object"].clone());
+            }
+            _ => {
+                out.insert(k, x);
+            }
+        }
+    }
+    Value::Object(out)
 }
 
 /// The event of one object's change, if it changed.
 fn event(change: objects::Change<'_>) -> Option<Event> {
     let (model, key, before, after) = change;
+    let json = |x: &objects::Lazy<'_>| shape(model, &key, x.json());
     let (event, prechange, postchange, changes) = match (before, after) {
-        (Some((_, old)), None) => ("deleted", Some(old.json()), None, vec![]),
-        (None, Some((_, new))) => ("created", None, Some(new.json()), vec![]),
+        (Some((_, old)), None) => ("deleted", Some(json(&old)), None, vec![]),
+        (None, Some((_, new))) => ("created", None, Some(json(&new)), vec![]),
         (Some((old_digest, old)), Some((new_digest, new))) if new_digest != old_digest => {
-            let (old, new) = (old.json(), new.json());
+            let (old, new) = (json(&old), json(&new));
             let changes = field_changes(&old, &new);
             if changes.is_empty() {
                 return None;
@@ -144,11 +236,67 @@ fn event(change: objects::Change<'_>) -> Option<Event> {
         }
         _ => return None,
     };
-    Some(Event { event, model, key, prechange, postchange, changes })
+    let data = postchange.clone().or_else(|| prechange.clone()).unwrap_or(Value::Null);
+    Some(Event { event, model, key, data, snapshots: Snapshots { prechange, postchange }, changes, from_type: None })
 }
 
-/// The events between two snapshots, and those of `more` changes found otherwise.
-fn events<'a>(base: Snapshot<'a>, head: Snapshot<'a>, more: Vec<objects::Change<'a>>) -> Vec<Event> {
+/// NetBox models in the order their objects can be created: each after those it refers to.
+const CREATION_ORDER: &[&str] = &[
+    "extras.customfield",
+    "extras.tag",
+    "tenancy.tenantgroup",
+    "tenancy.tenant",
+    "dcim.region",
+    "dcim.sitegroup",
+    "dcim.site",
+    "dcim.location",
+    "dcim.rackrole",
+    "dcim.rack",
+    "dcim.manufacturer",
+    "dcim.devicetype",
+    "dcim.devicerole",
+    "dcim.platform",
+    "ipam.vrf",
+    "ipam.role",
+    "ipam.vlangroup",
+    "ipam.vlan",
+    "ipam.prefix",
+    "extras.configcontext",
+    "dcim.device",
+    "dcim.interface",
+    "ipam.ipaddress",
+    "circuits.provider",
+    "circuits.circuittype",
+    "circuits.circuit",
+    "dcim.cable",
+];
+
+/// Order events so that replaying them in order works: creations first, parents before
+/// children (a LAG before its members); then updates in the same order; then deletions,
+/// children before parents. Within a model, keys in natural order.
+pub fn order_events(events: &mut [Event]) {
+    fn rank(e: &Event) -> (u8, usize, u8) {
+        let model = CREATION_ORDER.iter().position(|m| *m == e.model).unwrap_or(CREATION_ORDER.len());
+        // An interface that is a LAG's member or a child comes after its LAG or parent.
+        let member =
+            u8::from(e.model == "dcim.interface" && (e.data.get("lag").is_some() || e.data.get("parent").is_some()));
+        match e.event {
+            "created" => (0, model, member),
+            "updated" => (1, model, member),
+            _ => (2, usize::MAX - model, 1 - member),
+        }
+    }
+    events.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| crate::natural::cmp(&a.key, &b.key)));
+}
+
+/// The events between two snapshots, and those of `more` changes found otherwise; keys in
+/// `skip` (written more than once on a side) are left out.
+fn events<'a>(
+    base: Snapshot<'a>,
+    head: Snapshot<'a>,
+    more: Vec<objects::Change<'a>>,
+    skip: &HashSet<(&'static str, String)>,
+) -> Vec<Event> {
     let mut changes = more;
     // Both are sorted by key: one pass over the two.
     let (mut b, mut h) = (base.into_iter().peekable(), head.into_iter().peekable());
@@ -176,8 +324,39 @@ fn events<'a>(base: Snapshot<'a>, head: Snapshot<'a>, more: Vec<objects::Change<
             }
         }
     }
+    if !skip.is_empty() {
+        changes.retain(|c| !skip.contains(&(c.0, c.1.clone())));
+    }
     let mut out: Vec<Event> = changes.into_par_iter().filter_map(event).collect();
-    out.sort_by(|a, b| (a.model, &a.key).cmp(&(b.model, &b.key)));
+    order_events(&mut out);
+    out
+}
+
+/// The keys written more than once on either side whose objects differ between the sides
+/// (in number or in content).
+fn duplicates(base: (Vec<objects::Dup>, &Snapshot<'_>), head: (Vec<objects::Dup>, &Snapshot<'_>)) -> Vec<Duplicate> {
+    let mut by_key: BTreeMap<(&'static str, String), (Option<Vec<u64>>, Option<Vec<u64>>)> = BTreeMap::new();
+    for (k, d) in base.0 {
+        by_key.entry(k).or_default().0 = Some(d);
+    }
+    for (k, d) in head.0 {
+        by_key.entry(k).or_default().1 = Some(d);
+    }
+    // The side where a key is not duplicated holds one object of it, or none.
+    let one = |snap: &Snapshot<'_>, k: &(&'static str, String)| -> Vec<u64> {
+        snap.binary_search_by(|x| x.0.cmp(k)).map(|i| vec![snap[i].1.0]).unwrap_or_default()
+    };
+    let by_key = by_key.into_iter().map(|(k, (b, h))| {
+        let b = b.unwrap_or_else(|| one(base.1, &k));
+        let h = h.unwrap_or_else(|| one(head.1, &k));
+        (k, (b, h))
+    });
+    let mut out: Vec<Duplicate> = by_key
+        .into_iter()
+        .filter(|(_, (b, h))| b != h)
+        .map(|((model, key), (b, h))| Duplicate { model, key, base: b.len(), head: h.len() })
+        .collect();
+    out.sort_by(|a, b| a.model.cmp(b.model).then_with(|| crate::natural::cmp(&a.key, &b.key)));
     out
 }
 
@@ -401,19 +580,28 @@ fn render_changes(base: RenderedSide<'_>, head: RenderedSide<'_>) -> (Vec<Diagno
 
 /// Compare two sides.
 fn compare(base: &Compared<'_>, head: &Compared<'_>) -> DiffReport {
-    let (events, (names_b, names_h)) = rayon::join(
+    let ((mut events, duplicates), (names_b, names_h)) = rayon::join(
         || {
             let (bi, hi) = (&base.world.inventory, &head.world.inventory);
             let devices = objects::device_changes(bi, base.objects, hi, head.objects);
             let all = devices.is_none();
-            let (sb, sh) = rayon::join(|| snapshot(bi, base.objects, all), || snapshot(hi, head.objects, all));
-            events(sb, sh, devices.unwrap_or_default())
+            let ((sb, db), (sh, dh)) = rayon::join(
+                || objects::snapshot_with_duplicates(bi, base.objects, all),
+                || objects::snapshot_with_duplicates(hi, head.objects, all),
+            );
+            // A key written twice on a side: its objects are not paired, on either side.
+            let skip: HashSet<(&'static str, String)> = db.iter().chain(&dh).map(|(k, _)| k.clone()).collect();
+            let dups = duplicates((db, &sb), (dh, &sh));
+            (events(sb, sh, devices.unwrap_or_default(), &skip), dups)
         },
         || rayon::join(|| by_name(base), || by_name(head)),
     );
+    mark_from_type(&mut events, (base, &names_b), (head, &names_h));
     let (cb, ch) = (configs(base), configs(head));
     // Every device has a merged context, so every name is here.
-    let names: BTreeSet<&str> = names_b.keys().chain(names_h.keys()).copied().collect();
+    let mut names: Vec<&str> =
+        names_b.keys().chain(names_h.keys().filter(|n| !names_b.contains_key(*n))).copied().collect();
+    crate::natural::sort_by_key(&mut names, |n| n);
     let devices: Vec<DeviceChange> = names
         .into_par_iter()
         .filter_map(|name| {
@@ -429,6 +617,18 @@ fn compare(base: &Compared<'_>, head: &Compared<'_>) -> DiffReport {
                     let (a, b) = (ob.get(p), oh.get(p));
                     if a.map(|x| &x.0) != b.map(|x| &x.0) {
                         let by = b.or(a).map(|x| x.1.clone()).unwrap_or_default();
+                        // A value on both sides: what differs inside it, by path.
+                        if let (Some(a), Some(b)) = (a, b) {
+                            let mut inner = Vec::new();
+                            value_changes(p, &a.0, &b.0, &mut inner);
+                            context.extend(inner.into_iter().map(|c| ContextChange {
+                                path: c.field,
+                                old: Some(c.old),
+                                new: Some(c.new),
+                                by: by.clone(),
+                            }));
+                            continue;
+                        }
                         context.push(ContextChange {
                             path: p.clone(),
                             old: a.map(|x| x.0.clone()),
@@ -493,6 +693,25 @@ fn compare(base: &Compared<'_>, head: &Compared<'_>) -> DiffReport {
         devices,
         introduced,
         fixed,
+        duplicates,
+    }
+}
+
+/// Mark each interface created or deleted with its device's type (and not written in the
+/// inventory) with the type's slug.
+fn mark_from_type(
+    events: &mut [Event],
+    base: (&Compared<'_>, &HashMap<&str, usize>),
+    head: (&Compared<'_>, &HashMap<&str, usize>),
+) {
+    for e in events.iter_mut().filter(|e| e.model == "dcim.interface" && e.event != "updated") {
+        let (side, names) = if e.event == "created" { head } else { base };
+        let Some((device, interface)) = e.key.split_once(':') else { continue };
+        let Some(&i) = names.get(device) else { continue };
+        let d = &side.world.inventory.devices[i];
+        if d.interfaces.iter().any(|x| x.name.value == interface && x.template.is_some() && !x.inline) {
+            e.from_type = Some(d.device_type.key.value.to_string());
+        }
     }
 }
 

@@ -86,6 +86,18 @@ fn fields<T: serde::Serialize + ?Sized>(x: &T) -> Value {
 /// that of a key written twice the later object is kept): two snapshots compare in one
 /// pass over both, without a map of hundreds of thousands of string keys.
 pub fn snapshot<'a>(inv: &'a Inventory, objs: &ObjectDigests, devices: bool) -> Snapshot<'a> {
+    snapshot_with_duplicates(inv, objs, devices).0
+}
+
+/// A key written more than once, and the digests of its objects in order.
+pub type Dup = ((&'static str, String), Vec<u64>);
+
+/// [`snapshot`], and the keys it holds more than one object of.
+pub fn snapshot_with_duplicates<'a>(
+    inv: &'a Inventory,
+    objs: &ObjectDigests,
+    devices: bool,
+) -> (Snapshot<'a>, Vec<Dup>) {
     fn each<'a, T: serde::Serialize + Sync>(
         xs: &'a [T],
         model: &'static str,
@@ -147,15 +159,23 @@ pub fn snapshot<'a>(inv: &'a Inventory, objs: &ObjectDigests, devices: bool) -> 
         all.extend(part);
     }
     all.par_sort_by(|a, b| a.0.cmp(&b.0));
-    // Of each run of one key, the last (the later object).
+    // Of each run of one key, the last (the later object); a longer run is a duplicate.
     let mut out = Vec::with_capacity(all.len());
+    let mut dups: Vec<Dup> = Vec::new();
+    let mut run: Vec<u64> = Vec::new();
     let mut items = all.into_iter().peekable();
     while let Some(item) = items.next() {
         if items.peek().is_none_or(|next| next.0 != item.0) {
+            if !run.is_empty() {
+                run.push(item.1.0);
+                dups.push((item.0.clone(), std::mem::take(&mut run)));
+            }
             out.push(item);
+        } else {
+            run.push(item.1.0);
         }
     }
-    out
+    (out, dups)
 }
 
 /// A change to one object: `(model, key, before, after)`, each side as (digest, fields).

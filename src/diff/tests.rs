@@ -208,3 +208,98 @@ fn render_failures_are_compared_device_by_device() {
         r.report.fixed
     );
 }
+
+/// Two objects of one key on a side are reported as such, not paired into an update.
+#[test]
+fn a_key_written_twice_is_reported_not_paired() {
+    // Site ams1 is defined twice in head, the second with a description: not an update.
+    let head =
+        changed("inventory/dcim.yaml", |t| t.replace("{name: ams1}]", "{name: ams1}, {name: ams1, description: x}]"));
+    let r = compare(&head);
+    let d = &r.report.duplicates;
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!((d[0].model, d[0].key.as_str(), d[0].base, d[0].head), ("dcim.site", "ams1", 1, 2));
+    assert!(
+        !r.report.events.iter().any(|e| e.model == "dcim.site"),
+        "{:?}",
+        r.report.events.iter().map(|e| (e.event, e.model, &e.key)).collect::<Vec<_>>()
+    );
+    let text = report::text(&r.report, false);
+    assert!(text.contains("dcim.site ams1: 1 object in base, 2 objects in head"), "{text}");
+    let md = report::markdown(&r.report, 0);
+    assert!(md.contains("**Keys written more than once**"), "{md}");
+}
+
+/// Events replay in order: created parents before children, deleted children before
+/// parents; fields as NetBox names them.
+#[test]
+fn events_are_ordered_by_dependency_with_netbox_fields() {
+    let head = changed("inventory/devices.yaml", |t| {
+        t.replace("  - {name: b1, site: ams1, role: r, device_type: t}\n", "")
+            .replace("  - {a: \"b1:e1\", b: \"b2:e1\"}\n", "")
+            .replace(
+                "cables:",
+                "  - {name: c1, site: ams1, role: r, device_type: t}\ncables:\n  - {a: \"c1:e2\", b: \"b2:e2\"}",
+            )
+    });
+    let mut head = head;
+    head.push(("inventory/sites.yaml", "sites: [{name: par1}]\n".into()));
+    let r = compare(&head);
+    let order: Vec<(&str, &str, &str)> = r.report.events.iter().map(|e| (e.event, e.model, e.key.as_str())).collect();
+    let at = |ev: &str, model: &str, key: &str| {
+        order.iter().position(|x| *x == (ev, model, key)).unwrap_or_else(|| panic!("{ev} {model} {key}: {order:?}"))
+    };
+    assert!(at("created", "dcim.site", "par1") < at("created", "dcim.device", "c1"), "{order:?}");
+    assert!(at("created", "dcim.device", "c1") < at("created", "dcim.interface", "c1:e1"), "{order:?}");
+    assert!(at("created", "dcim.interface", "c1:e2") < at("created", "dcim.cable", "b2:e2 <> c1:e2"), "{order:?}");
+    assert!(at("deleted", "dcim.cable", "b1:e1 <> b2:e1") < at("deleted", "dcim.interface", "b1:e1"), "{order:?}");
+    assert!(at("deleted", "dcim.interface", "b1:e1") < at("deleted", "dcim.device", "b1"), "{order:?}");
+    assert!(at("created", "dcim.cable", "b2:e2 <> c1:e2") < at("deleted", "dcim.cable", "b1:e1 <> b2:e1"));
+    let json: serde_json::Value = serde_json::from_str(&report::json(&r.report)).unwrap();
+    let find = |model: &str, key: &str| {
+        json["events"].as_array().unwrap().iter().find(|e| e["model"] == model && e["key"] == key).unwrap().clone()
+    };
+    let interface = find("dcim.interface", "c1:e1");
+    assert_eq!(interface["data"]["type"], "10gbase-x-sfpp", "{interface}");
+    assert_eq!(interface["data"]["device"], serde_json::json!({"name": "c1"}));
+    assert!(interface["data"].get("interface_type").is_none());
+    assert_eq!(interface["snapshots"]["postchange"], interface["data"]);
+    assert!(interface["snapshots"]["prechange"].is_null());
+    let cable = find("dcim.cable", "b2:e2 <> c1:e2");
+    assert_eq!(
+        cable["data"]["a_terminations"],
+        serde_json::json!([{"object_type": "dcim.interface", "object": {"device": {"name": "c1"}, "name": "e2"}}]),
+        "{cable}"
+    );
+    assert_eq!(cable["data"]["b_terminations"][0]["object"]["device"]["name"], "b2");
+    let gone = find("dcim.device", "b1");
+    assert_eq!(gone["data"]["site"], "ams1");
+    assert!(gone["snapshots"]["postchange"].is_null());
+}
+
+/// Nested values are compared by path, in object events and device contexts alike.
+#[test]
+fn nested_values_change_by_path() {
+    let ctx = |asn: i64| {
+        format!(
+            "config_contexts: [{{name: c, weight: 100, data: {{bgp: {{asn: 65000, peers: [{{ip: 10.0.0.1, remote_as: 65101}}, {{ip: 10.0.0.2, remote_as: {asn}}}]}}}}}}]\n"
+        )
+    };
+    let mut base = base();
+    base.push(("inventory/ctx.yaml", ctx(65102)));
+    let mut head = base.clone();
+    head.last_mut().unwrap().1 = ctx(65202);
+    let r = compare_with(&base, &head);
+    let e = r.report.events.iter().find(|e| e.model == "extras.configcontext").unwrap();
+    let changes: Vec<(&str, String, String)> =
+        e.changes.iter().map(|c| (c.field.as_str(), c.old.to_string(), c.new.to_string())).collect();
+    assert_eq!(changes, [("data.bgp.peers[1].remote_as", "65102".to_string(), "65202".to_string())]);
+    // Every device's merged context changed the same way: one path, not the whole value.
+    let d = &r.report.devices[0];
+    assert_eq!(d.context.len(), 1, "{:?}", d.context);
+    assert_eq!(d.context[0].path, "bgp.peers[1].remote_as");
+    assert_eq!((d.context[0].old.clone(), d.context[0].new.clone()), (Some(65102.into()), Some(65202.into())));
+    // The devices changed alike are one group in the text.
+    let text = report::text(&r.report, false);
+    assert!(text.contains("5 devices (+0 -0 each): a1, a2, a3, b1, b2"), "{text}");
+}
