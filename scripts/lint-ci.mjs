@@ -32,6 +32,16 @@ for (const f of workflows) {
   for (const r of lint(readFileSync(join(root, f), "utf8"), f)) report(f, r.line, r.column, `${r.message} [${r.kind}]`);
 }
 
+// Third-party actions in the example workflows are pinned by commit SHA (a tag can be moved
+// to other code); GitHub's own actions and sot's are named by tag.
+for (const f of workflows.filter((f) => f.startsWith("examples/"))) {
+  readFileSync(join(root, f), "utf8").split("\n").forEach((line, i) => {
+    const m = line.match(/^\s*-?\s*uses:\s*([^\s#]+)/);
+    if (!m || /^(actions|github|sot-project)\/|^\.\//.test(m[1])) return;
+    if (!/@[0-9a-f]{40}$/.test(m[1])) report(f, i + 1, 1, `third-party action \`${m[1]}\` is not pinned by commit SHA`);
+  });
+}
+
 // 2. action.yml.
 const file = "action.yml";
 const text = readFileSync(join(root, file), "utf8");
