@@ -119,6 +119,7 @@ pub fn compile_with(
     comp.configs = opts.keep_configs.then(|| results.into_iter().map(|r| r.ok().flatten()).collect());
     comp.timings.push(Lap::new("render", clock.elapsed()));
     diagnostic::sort(&mut comp.diagnostics);
+    diagnostic::roots::suppress_consequences(&mut comp.diagnostics, &comp.world.inventory, sources);
     comp
 }
 
@@ -299,6 +300,7 @@ pub fn compile_pair_unrendered(
         let (mut comp, templates, _) =
             back(s.0, s.1, s.2, lowered.into_iter().flatten().collect(), timings.clone(), opts);
         diagnostic::sort(&mut comp.diagnostics);
+        diagnostic::roots::suppress_consequences(&mut comp.diagnostics, &comp.world.inventory, s.0);
         (comp, templates)
     };
     // The sides are independent, and several of their stages run on one thread: run them

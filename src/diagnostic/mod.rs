@@ -5,6 +5,7 @@
 //! matter how much work ran in parallel.
 
 mod codes;
+pub mod roots;
 
 pub use codes::{Code, CodeInfo};
 
