@@ -15,6 +15,7 @@ pub mod model;
 pub mod natural;
 pub mod netbox;
 pub mod project;
+pub mod query;
 pub mod report;
 pub mod resolve;
 pub mod rules;

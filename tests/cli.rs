@@ -96,3 +96,43 @@ fn docs_list_every_code() {
         "docs/diagnostics.md is stale: run `sot explain --all --markdown > docs/diagnostics.md`"
     );
 }
+
+/// README's query example: devices whose support contract ends before today. A device with
+/// no date is not "before today" (a comparison with none is false).
+#[test]
+fn the_readme_query_example_lists_expired_contracts_only() {
+    let out = sot()
+        .args([
+            "query",
+            "devices",
+            "--where",
+            "device.custom_fields.support_contract_expiry < today",
+            "--fields",
+            "name,custom_fields.support_contract_expiry",
+            "--format",
+            "json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let today = sot::jinja::today();
+    for r in &rows {
+        let date = r["custom_fields.support_contract_expiry"].as_str().unwrap_or_else(|| panic!("no date: {r}"));
+        assert!(date < today.as_str(), "{r}");
+    }
+    // Every device with an earlier date is listed: the example has dates on six devices.
+    let all = sot()
+        .args(["query", "devices", "--fields", "name,custom_fields.support_contract_expiry", "--format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&all.stdout).unwrap();
+    let dated = all.iter().filter(|r| r["custom_fields.support_contract_expiry"].is_string()).count();
+    assert_eq!(dated, 6);
+    assert!(all.len() > dated, "some devices have no date");
+    let earlier =
+        all.iter().filter(|r| r["custom_fields.support_contract_expiry"].as_str().is_some_and(|d| d < today.as_str()));
+    assert_eq!(rows.len(), earlier.count());
+}

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use minijinja::{UndefinedBehavior, Value};
+use sot::query::cell;
 
 use super::{EXIT_OK, Failure};
 
@@ -29,94 +29,14 @@ pub struct Args {
     repo: super::RepoArgs,
 }
 
-fn default_fields(kind: &str) -> &'static str {
-    match kind {
-        "devices" => "name,site.slug,role.slug,platform.slug,status",
-        "interfaces" => "device.name,name,type,description",
-        "prefixes" => "prefix,vrf.name,site.slug,status",
-        "ip_addresses" => "address,vrf.name,device,interface",
-        "vlans" => "vid,name,site.slug,group.slug",
-        "circuits" => "cid,provider,type,status",
-        "cables" => "a,b,type,status",
-        "device_types" => "model,slug",
-        "vrfs" => "name,rd",
-        "racks" => "name,site.slug,u_height",
-        _ => "name,slug",
-    }
-}
-
-/// A field value as text: none is empty, lists and maps are JSON.
-fn cell(v: &Value) -> String {
-    if v.is_none() || v.is_undefined() {
-        return String::new();
-    }
-    match v.kind() {
-        minijinja::value::ValueKind::Seq | minijinja::value::ValueKind::Map
-            if v.as_object().is_none_or(|o| o.repr() != minijinja::value::ObjectRepr::Plain) =>
-        {
-            serde_json::to_string(v).unwrap_or_else(|_| v.to_string())
-        }
-        _ => v.to_string(),
-    }
-}
-
 pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
-    // The variable an object is bound to: a rule's, or the registry's singular word.
-    let var: String = match sot::rules::singular(&a.kind) {
-        Some(v) => v.to_string(),
-        None => match sot::model::kind(&a.kind).filter(|k| sot::view::QUERYABLE.contains(&k.collection)) {
-            Some(k) => k.variable(),
-            None => String::new(),
-        },
-    };
-    let var = var.as_str();
-    if var.is_empty() {
-        let hint = sot::diagnostic::did_you_mean(&a.kind, sot::view::QUERYABLE.iter().copied()).unwrap_or_default();
-        return Err(Failure::Message(format!(
-            "cannot query `{}`; {hint} (kinds: {})",
-            a.kind,
-            sot::view::QUERYABLE.join(", ")
-        )));
-    }
+    // An unknown kind fails before the inventory is compiled.
+    sot::query::variable(&a.kind).map_err(Failure::Message)?;
     let (_, comp) = super::compile_at(&a.repo)?;
     let mut env = sot::jinja::environment(&comp.config.render);
-    // Missing attributes read as nothing, so `--where` can test optional data.
-    env.set_undefined_behavior(UndefinedBehavior::Chainable);
-    let where_ = match &a.where_ {
-        Some(w) => Some(env.compile_expression(w).map_err(|e| Failure::Message(format!("--where: {e}")))?),
-        None => None,
-    };
-    let fields: Vec<String> = a
-        .fields
-        .as_deref()
-        .unwrap_or(default_fields(&a.kind))
-        .split(',')
-        .map(|f| f.trim().to_string())
-        .filter(|f| !f.is_empty())
-        .collect();
-    let getters = fields
-        .iter()
-        .map(|f| {
-            env.compile_expression_owned(format!("{var}.{f}"))
-                .map_err(|e| Failure::Message(format!("--fields `{f}`: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let today = sot::jinja::today();
-    let inventory = comp.world.inventory_value();
-    let mut rows: Vec<Vec<Value>> = Vec::new();
-    for obj in comp.world.objects(&a.kind) {
-        let ctx: std::collections::BTreeMap<&str, Value> =
-            [(var, obj), ("today", Value::from(today.clone())), ("inventory", inventory.clone())].into_iter().collect();
-        if let Some(w) = &where_ {
-            match w.eval(&ctx) {
-                Ok(v) if v.is_true() => {}
-                Ok(_) => continue,
-                Err(e) => return Err(Failure::Message(format!("--where: {e}"))),
-            }
-        }
-        let row = getters.iter().map(|g| g.eval(&ctx).unwrap_or_default()).collect();
-        rows.push(row);
-    }
+    let sot::query::Rows { fields, rows } =
+        sot::query::run(&comp.world, &mut env, &a.kind, a.where_.as_deref(), a.fields.as_deref())
+            .map_err(Failure::Message)?;
     match a.format {
         Format::Json => {
             let list: Vec<serde_json::Map<String, serde_json::Value>> = rows
