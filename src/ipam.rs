@@ -82,11 +82,18 @@ pub fn available_prefixes(inv: &Inventory, vrf: VrfSel, parent: IpNet, len: u8, 
     if len < parent.prefix_len() || len > parent.max_prefix_len() {
         return Vec::new();
     }
+    // What is taken: the child prefixes, and every address (as a host route), of the VRF.
     let children: Vec<IpNet> = inv
         .prefixes
         .iter()
         .filter(|p| vrf_of(&p.vrf) == Some(vrf) && p.prefix.value != parent && parent.contains(&p.prefix.value))
         .map(|p| p.prefix.value)
+        .chain(
+            inv.ip_addresses
+                .iter()
+                .filter(|ip| vrf_of(&ip.vrf) == Some(vrf) && parent.contains(&ip.address.value.addr()))
+                .filter_map(|ip| IpNet::new(ip.address.value.addr(), parent.max_prefix_len()).ok()),
+        )
         .collect();
     let mut out = Vec::new();
     let num = |a: IpAddr| match a {
@@ -145,7 +152,7 @@ pub struct Usage {
 /// space its child prefixes cover; other prefixes by their addresses (IPv4
 /// network and broadcast not counted unless a pool or a /31 or /32).
 pub fn usage(inv: &Inventory) -> Vec<Usage> {
-    let mut out = Vec::with_capacity(inv.prefixes.len());
+    let mut out: Vec<(Option<String>, IpNet, Usage)> = Vec::with_capacity(inv.prefixes.len());
     for p in &inv.prefixes {
         let Some(vrf) = vrf_of(&p.vrf) else { continue };
         let net = p.prefix.value;
@@ -173,18 +180,25 @@ pub fn usage(inv: &Inventory) -> Vec<Usage> {
             ("addresses", used_hosts(inv, vrf, net).len() as u128, usable)
         };
         let percent = if size == 0 { 0.0 } else { (used as f64 / size as f64 * 1000.0).round() / 10.0 };
-        out.push(Usage {
-            prefix: net.to_string(),
-            vrf: p.vrf.as_ref().map(|v| v.key.value.to_string()),
-            site: p.site.as_ref().map(|s| s.key.value.to_string()),
-            status,
-            measure,
-            used,
-            size,
-            percent,
-        });
+        out.push((
+            p.vrf.as_ref().map(|v| v.key.value.to_string()),
+            net,
+            Usage {
+                prefix: net.to_string(),
+                vrf: p.vrf.as_ref().map(|v| v.key.value.to_string()),
+                site: p.site.as_ref().map(|s| s.key.value.to_string()),
+                status,
+                measure,
+                used,
+                size,
+                percent,
+            },
+        ));
     }
-    out
+    // The global table first, then each VRF by name; within one, by network, numerically
+    // (10.1.3.0/24 before 10.1.10.0/24), a container before what it holds.
+    out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    out.into_iter().map(|(_, _, u)| u).collect()
 }
 
 fn size(n: IpNet) -> u128 {
@@ -251,6 +265,27 @@ mod tests {
         assert_eq!(tail.iter().map(|n| n.to_string()).collect::<Vec<_>>(), ["fffe::/16"]);
         let all = available_prefixes(&i.inventory, None, "10.0.0.0/30".parse().unwrap(), 32, 10);
         assert_eq!(all.len(), 4);
+    }
+
+    #[test]
+    fn free_child_prefixes_avoid_addresses_of_the_vrf() {
+        let i = inv(
+            "vrfs: [{name: blue}]\nprefixes: [{prefix: 10.0.0.0/24}]\nip_addresses: [{address: 10.0.0.1/31}, {address: 10.0.0.5/31}, {address: 10.0.0.2/31, vrf: blue}]\n",
+        );
+        let got: Vec<String> = available_prefixes(&i.inventory, None, "10.0.0.0/24".parse().unwrap(), 31, 3)
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(got, ["10.0.0.2/31", "10.0.0.6/31", "10.0.0.8/31"]);
+    }
+
+    #[test]
+    fn usage_is_sorted_numerically_per_vrf() {
+        let i = inv(
+            "vrfs: [{name: blue}]\nprefixes: [{prefix: 10.0.10.0/24}, {prefix: 10.0.0.0/24, vrf: blue}, {prefix: 10.0.3.0/24}, {prefix: 10.0.0.0/16, status: container}]\n",
+        );
+        let order: Vec<String> = usage(&i.inventory).iter().map(|u| u.prefix.clone()).collect();
+        assert_eq!(order, ["10.0.0.0/16", "10.0.3.0/24", "10.0.10.0/24", "10.0.0.0/24"]);
     }
 
     #[test]

@@ -117,18 +117,20 @@ fn usage(a: UsageArgs, out: &mut dyn Write) -> Result<u8, Failure> {
         Format::Table => {
             let w = rows.iter().map(|r| r.prefix.len()).max().unwrap_or(6).max(6);
             let v = rows.iter().map(|r| r.vrf.as_deref().map_or(6, str::len)).max().unwrap_or(6).max(6);
+            let s = rows.iter().map(|r| r.site.as_deref().map_or(1, str::len)).max().unwrap_or(4).max(4);
             writeln!(
                 out,
-                "{:<w$}  {:<v$}  {:<10}  {:>9}  {:>14}  {:>6}",
-                "PREFIX", "VRF", "STATUS", "MEASURE", "USED/SIZE", "USE"
+                "{:<w$}  {:<v$}  {:<s$}  {:<10}  {:>9}  {:>14}  {:>6}",
+                "PREFIX", "VRF", "SITE", "STATUS", "MEASURE", "USED/SIZE", "USE"
             )?;
             for r in rows {
                 let used = format!("{}/{}", r.used, human(r.size));
                 writeln!(
                     out,
-                    "{:<w$}  {:<v$}  {:<10}  {:>9}  {:>14}  {:>5.1}%",
+                    "{:<w$}  {:<v$}  {:<s$}  {:<10}  {:>9}  {:>14}  {:>5.1}%",
                     r.prefix,
                     r.vrf.as_deref().unwrap_or("global"),
+                    r.site.as_deref().unwrap_or("-"),
                     r.status,
                     r.measure,
                     used,
