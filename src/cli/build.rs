@@ -114,7 +114,11 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     }
     let errors = comp.count(Severity::Error);
     if errors > 0 {
-        let summary = Summary { files: loaded.sources.len(), objects: comp.inventory.object_count() };
+        let summary = Summary {
+            files: loaded.sources.len(),
+            objects: comp.inventory.object_count(),
+            root: Some(report::root_uri(&loaded.root)),
+        };
         report::render(args.format.into(), &comp.diagnostics, &loaded.sources, summary, color, out)?;
         eprintln!("error: the inventory has {errors} errors; nothing was written");
         return Ok(EXIT_ERRORS);
@@ -138,7 +142,8 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
         .collect();
     sot::emit::write::replace_dir(&out_dir, &root, &inputs, &plan.artifacts)
         .map_err(|e| Failure::Message(e.to_string()))?;
-    writeln!(out, "built {} device configs in {}", plan.rendered, out_dir.display())?;
+    let configs = if plan.rendered == 1 { "device config" } else { "device configs" };
+    writeln!(out, "built {} {configs} in {}", plan.rendered, out_dir.display())?;
     if !plan.without_template.is_empty() {
         writeln!(out, "no template for {} devices: {}", plan.without_template.len(), plan.without_template.join(", "))?;
     }

@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long)]
     rev: Option<String>,
     /// Print how long each stage took (to standard error).
-    #[arg(long, hide = true)]
+    #[arg(long)]
     timings: bool,
 }
 
@@ -39,7 +39,7 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     if args.timings {
         super::print_timings(&comp.timings, cpu_start);
     }
-    let summary = Summary { files, objects: comp.inventory.object_count() };
+    let summary = Summary { files, objects: comp.inventory.object_count(), root: Some(report::root_uri(&loaded.root)) };
     report::render(args.format.into(), &comp.diagnostics, &loaded.sources, summary, color, out)?;
     let failing = comp.count(Severity::Error) > 0 || (args.deny_warnings && comp.count(Severity::Warning) > 0);
     // The process ends here: freeing hundreds of megabytes of inventory piece by piece

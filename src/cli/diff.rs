@@ -24,7 +24,7 @@ pub struct Args {
     #[arg(long, default_value_t = sot::diff::report::DEFAULT_LIMIT)]
     limit: usize,
     /// Print how long each step took (to standard error).
-    #[arg(long, hide = true)]
+    #[arg(long)]
     timings: bool,
     /// Any directory inside the inventory repository.
     #[arg(short = 'C', long = "path", default_value = ".")]

@@ -33,6 +33,14 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, Failure> {
     if args.markdown {
         out.write_all(sot::diagnostic::markdown(&codes).as_bytes())?;
     } else {
+        // Several codes: first an index, one line each.
+        if codes.len() > 1 {
+            for c in &codes {
+                let i = c.info();
+                writeln!(out, "{} {:<28} {:<7} {}", i.code, i.name, i.severity.as_str(), i.summary)?;
+            }
+            writeln!(out)?;
+        }
         for c in codes {
             let i = c.info();
             writeln!(

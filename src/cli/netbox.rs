@@ -81,7 +81,11 @@ fn push(args: PushArgs, color: bool, out: &mut dyn Write) -> Result<u8, Failure>
     let comp = sot::compile::compile(&loaded.sources, loaded.config.clone(), loaded.diagnostics);
     let errors = comp.count(Severity::Error);
     if errors > 0 {
-        let summary = Summary { files: loaded.sources.len(), objects: comp.inventory.object_count() };
+        let summary = Summary {
+            files: loaded.sources.len(),
+            objects: comp.inventory.object_count(),
+            root: Some(report::root_uri(&loaded.root)),
+        };
         report::render(Format::Human, &comp.diagnostics, &loaded.sources, summary, color, &mut std::io::stderr())?;
         eprintln!("error: the inventory has {errors} errors; nothing was pushed");
         return Ok(EXIT_ERRORS);

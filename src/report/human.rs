@@ -69,7 +69,7 @@ pub fn render(
     }
     let errors = count(diags, Severity::Error);
     let warnings = count(diags, Severity::Warning);
-    let checked = format!("checked {} files, {} objects", summary.files, summary.objects);
+    let checked = format!("checked {}, {}", plural(summary.files, "file"), plural(summary.objects, "object"));
     if errors + warnings == 0 {
         writeln!(out, "{checked}: no problems found")
     } else {

@@ -31,10 +31,32 @@ pub enum Format {
 }
 
 /// What was checked, for summaries.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Summary {
     pub files: usize,
     pub objects: usize,
+    /// The repository root as a `file:` URI ending in `/` (SARIF's `%SRCROOT%`), if known.
+    pub root: Option<String>,
+}
+
+/// `dir` as a `file:` URI ending in `/`, its bytes percent-encoded where a URI needs it.
+pub fn root_uri(dir: &std::path::Path) -> String {
+    let path = dir.to_string_lossy().replace('\\', "/");
+    let mut uri = String::from("file://");
+    if !path.starts_with('/') {
+        uri.push('/');
+    }
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/:".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
 }
 
 pub fn render(
@@ -49,7 +71,7 @@ pub fn render(
         Format::Human => human::render(diags, sources, summary, color, out),
         Format::Json => json::render(diags, sources, summary, out),
         Format::Github => github::render(diags, sources, out),
-        Format::Sarif => sarif::render(diags, sources, out),
+        Format::Sarif => sarif::render(diags, sources, summary.root.as_deref(), out),
         Format::Gitlab => gitlab::render(diags, sources, out),
     }
 }

@@ -28,7 +28,9 @@ fn location(sources: &SourceSet, l: &Label) -> Value {
     })
 }
 
-pub fn render(diags: &[Diagnostic], sources: &SourceSet, out: &mut dyn Write) -> io::Result<()> {
+/// `root`: the repository root as a `file:` URI (`%SRCROOT%`, against which every location's
+/// path is relative).
+pub fn render(diags: &[Diagnostic], sources: &SourceSet, root: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|c| {
@@ -80,7 +82,7 @@ pub fn render(diags: &[Diagnostic], sources: &SourceSet, out: &mut dyn Write) ->
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": { "name": "sot", "version": env!("CARGO_PKG_VERSION"), "rules": rules } },
-            "originalUriBaseIds": { "%SRCROOT%": { "uri": "file:///" } },
+            "originalUriBaseIds": { "%SRCROOT%": { "uri": root.unwrap_or("file:///") } },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]

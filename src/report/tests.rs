@@ -35,7 +35,7 @@ fn one_diag() -> (SourceSet, Vec<Diagnostic>) {
 fn json_has_the_documented_shape() {
     let (s, d) = one_diag();
     let mut out = Vec::new();
-    render(Format::Json, &d, &s, Summary { files: 1, objects: 1 }, false, &mut out).unwrap();
+    render(Format::Json, &d, &s, Summary { files: 1, objects: 1, ..Default::default() }, false, &mut out).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let d0 = &v["diagnostics"][0];
     assert_eq!(v["version"], 1);
@@ -67,12 +67,12 @@ fn sarif_is_2_1_0_with_rules_and_regions() {
 fn human_output_shows_the_line_and_caret() {
     let (s, d) = one_diag();
     let mut out = Vec::new();
-    render(Format::Human, &d, &s, Summary { files: 1, objects: 1 }, false, &mut out).unwrap();
+    render(Format::Human, &d, &s, Summary { files: 1, objects: 1, ..Default::default() }, false, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("error[E0202]: no region `uk` exists"), "{text}");
     assert!(text.contains("--> inventory/a.yaml:2:22"), "{text}");
     assert!(text.contains("^^ unknown region"), "{text}");
-    assert!(text.ends_with("1 error, 0 warnings\n"), "{text}");
+    assert!(text.ends_with("checked 1 file, 1 object: 1 error, 0 warnings\n"), "{text}");
 }
 
 #[test]
