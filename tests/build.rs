@@ -96,27 +96,36 @@ fn a_failing_build_leaves_the_previous_output() {
     assert!(!names.iter().any(|n| n.contains("staging")), "{names:?}");
 }
 
+/// A build is whole: `--device` is refused (it used to replace every other config), and
+/// `sot render NAME` prints one device's configuration, writing nothing.
 #[test]
-fn device_filter_builds_only_those_devices() {
+fn one_device_is_rendered_not_built() {
     let out = tempfile::tempdir().unwrap();
     let o = sot()
-        .args(["build", "--device", "lon1-spine1", "--device", "ams1-leaf1", "--out"])
+        .args(["build", "--device", "lon1-spine1", "--out"])
         .arg(out.path().join("b"))
         .current_dir(manifest_dir())
         .output()
         .unwrap();
-    assert!(o.status.success());
-    let files: Vec<String> = tree(&out.path().join("b")).into_keys().collect();
-    assert_eq!(files, [".sot-build", "configs/ams1-leaf1.cfg", "configs/lon1-spine1.cfg", "manifest.json"]);
-    let unknown = sot()
-        .args(["build", "--device", "lon1-spine9", "--out"])
-        .arg(out.path().join("c"))
-        .current_dir(manifest_dir())
-        .output()
-        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`sot render lon1-spine1` prints one"));
+    assert!(!out.path().join("b").exists());
+    // The same configuration `build` writes, on standard output.
+    let built = sot().args(["build", "--out"]).arg(out.path().join("c")).current_dir(manifest_dir()).output().unwrap();
+    assert!(built.status.success());
+    let want = std::fs::read_to_string(out.path().join("c/configs/lon1-spine1.cfg")).unwrap();
+    let r = sot().args(["render", "lon1-spine1"]).current_dir(manifest_dir()).output().unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert_eq!(String::from_utf8_lossy(&r.stdout), want);
+    // -C and a positional path both name the repository.
+    let sub = manifest_dir().join("inventory");
+    let c = sot().args(["render", "lon1-spine1", "-C"]).arg(&sub).current_dir("/").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&c.stdout), want);
+    let p = sot().args(["render", "lon1-spine1"]).arg(&sub).current_dir("/").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&p.stdout), want);
+    let unknown = sot().args(["render", "lon1-spine9"]).current_dir(manifest_dir()).output().unwrap();
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("did you mean `lon1-spine2`"));
-    assert!(!out.path().join("c").exists());
 }
 
 #[test]

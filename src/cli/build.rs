@@ -1,4 +1,4 @@
-//! `sot build [PATH] [--out DIR] [--device NAME…] [--target ansible|nornir…]`.
+//! `sot build [PATH] [--out DIR] [--target ansible|nornir…]`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -11,13 +11,16 @@ use super::{EXIT_ERRORS, EXIT_OK, Failure, Format, Target};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Any directory inside the inventory repository (default: the current one).
-    #[arg(default_value = ".")]
-    path: PathBuf,
+    path: Option<PathBuf>,
+    /// Any directory inside the inventory repository (as the positional PATH).
+    #[arg(short = 'C', long = "path", value_name = "PATH", conflicts_with = "path")]
+    dir: Option<PathBuf>,
     /// The output directory (default: sot.yaml's `output`, relative to the repository).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Build only these devices (repeatable).
-    #[arg(long = "device", value_name = "NAME")]
+    /// No longer accepted: a build is whole (a partial one replaced every other config).
+    /// `sot render NAME` prints one device's configuration.
+    #[arg(long = "device", value_name = "NAME", hide = true)]
     devices: Vec<String>,
     /// Also write an export for another tool (repeatable).
     #[arg(long = "target", value_enum)]
@@ -87,7 +90,13 @@ fn read_secret_file(path: &std::path::Path) -> Result<String, String> {
 }
 
 pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
-    let (loaded, revision) = super::load_at(&args.path, args.rev.as_deref())?;
+    if let Some(name) = args.devices.first() {
+        return Err(Failure::Message(format!(
+            "`sot build` writes every device's configuration (a build is whole); `sot render {name}` prints one"
+        )));
+    }
+    let (loaded, revision) =
+        super::load_at(&args.path.clone().or(args.dir.clone()).unwrap_or_else(|| ".".into()), args.rev.as_deref())?;
     let root = loaded.root.clone();
     let devices = loaded.sources.len();
     let bar = (std::io::stderr().is_terminal() && devices > 0).then(|| {
@@ -122,13 +131,6 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
         report::render(args.format.into(), &comp.diagnostics, &loaded.sources, summary, color, out)?;
         eprintln!("error: the inventory has {errors} errors; nothing was written");
         return Ok(EXIT_ERRORS);
-    }
-    for name in &args.devices {
-        if !comp.index.devices.contains_key(name) {
-            let hint = sot::diagnostic::did_you_mean(name, comp.index.devices.keys().map(String::as_str))
-                .map_or(String::new(), |h| format!("; {h}"));
-            return Err(Failure::Message(format!("no device `{name}` in the inventory{hint}")));
-        }
     }
     let mut targets: Vec<sot::emit::Target> = args.targets.iter().map(|&t| t.into()).collect();
     targets.sort();

@@ -11,8 +11,10 @@ use super::{EXIT_ERRORS, EXIT_OK, Failure, Format};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Any directory inside the inventory repository (default: the current one).
-    #[arg(default_value = ".")]
-    path: PathBuf,
+    path: Option<PathBuf>,
+    /// Any directory inside the inventory repository (as the positional PATH).
+    #[arg(short = 'C', long = "path", value_name = "PATH", conflicts_with = "path")]
+    dir: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -29,7 +31,8 @@ pub struct Args {
 
 pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
     let start = std::time::Instant::now();
-    let (loaded, _) = super::load_at(&args.path, args.rev.as_deref())?;
+    let (loaded, _) =
+        super::load_at(&args.path.clone().or(args.dir.clone()).unwrap_or_else(|| ".".into()), args.rev.as_deref())?;
     if args.timings {
         eprintln!("{:>8.3} s  load", start.elapsed().as_secs_f64());
     }

@@ -12,6 +12,7 @@ mod ipam;
 mod manual;
 mod netbox;
 mod query;
+mod render;
 mod schema;
 mod show;
 
@@ -107,6 +108,8 @@ enum Command {
     Check(check::Args),
     /// Render every device's configuration and write the build output.
     Build(build::Args),
+    /// Print one device's configuration (writes nothing; `build` writes them all).
+    Render(render::Args),
     /// What a change does: objects, merged context values and config lines, between two revisions.
     Diff(diff::Args),
     /// Write JSON Schemas of the data-file format (for editors).
@@ -156,6 +159,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(args, color, &mut out),
         Command::Graph(args) => graph::run(args, &mut out),
         Command::Diff(args) => diff::run(args, color, &mut out),
+        Command::Render(args) => render::run(args, color, &mut out),
         Command::Schema(args) => schema::run(args, &mut out),
         Command::Ipam(cmd) => ipam::run(cmd, &mut out),
         Command::Show(cmd) => show::run(cmd, &mut out),
@@ -218,17 +222,27 @@ pub fn load_at_with(
 /// Where to read the inventory: any directory inside the repository, at a git revision or not.
 #[derive(clap::Args, Debug)]
 pub struct RepoArgs {
-    /// Any directory inside the inventory repository.
-    #[arg(short = 'C', long = "path", default_value = ".")]
-    pub path: std::path::PathBuf,
+    /// Any directory inside the inventory repository (as `-C`; default: the current one).
+    #[arg(id = "dir", value_name = "PATH")]
+    pub dir: Option<std::path::PathBuf>,
+    /// Any directory inside the inventory repository (as the positional PATH).
+    #[arg(short = 'C', long = "path", value_name = "PATH", conflicts_with = "dir")]
+    pub path: Option<std::path::PathBuf>,
     /// Read the inventory as it is in this git revision (no checkout).
     #[arg(long)]
     pub rev: Option<String>,
 }
 
+impl RepoArgs {
+    /// The directory named by PATH or `-C`, else the current one.
+    pub fn dir(&self) -> std::path::PathBuf {
+        self.dir.clone().or_else(|| self.path.clone()).unwrap_or_else(|| ".".into())
+    }
+}
+
 /// Load and compile the inventory that `repo` names.
 pub fn compile_at(repo: &RepoArgs) -> Result<(sot::load::Loaded, sot::compile::Compilation), Failure> {
-    compile_path(&repo.path, repo.rev.as_deref())
+    compile_path(&repo.dir(), repo.rev.as_deref())
 }
 
 /// Load and compile the inventory containing `path` (at `rev`, if given).

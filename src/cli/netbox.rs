@@ -77,7 +77,7 @@ fn push(args: PushArgs, color: bool, out: &mut dyn Write) -> Result<u8, Failure>
             sot::netbox::client::redact_url(&args.url)
         );
     }
-    let (loaded, _) = super::load_at(&args.repo.path, args.repo.rev.as_deref())?;
+    let (loaded, _) = super::load_at(&args.repo.dir(), args.repo.rev.as_deref())?;
     let comp = sot::compile::compile(&loaded.sources, loaded.config.clone(), loaded.diagnostics);
     let errors = comp.count(Severity::Error);
     if errors > 0 {
