@@ -136,3 +136,33 @@ fn the_readme_query_example_lists_expired_contracts_only() {
         all.iter().filter(|r| r["custom_fields.support_contract_expiry"].as_str().is_some_and(|d| d < today.as_str()));
     assert_eq!(rows.len(), earlier.count());
 }
+
+/// docs/format.md's BGP cross-reference rule: clean on the example, and a peer address no
+/// interface has is found on every device whose context names it.
+#[test]
+fn the_documented_bgp_rule_finds_an_unknown_peer() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/format.md")).unwrap();
+    let block = docs.split("<!-- bgp-rule -->\n```yaml\nrules:\n").nth(1).unwrap().split("```").next().unwrap();
+    let fx = common::example_copy();
+    let rules = fx.path().join("inventory/rules.yaml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    std::fs::write(&rules, format!("{text}\n{block}")).unwrap();
+    let check = || {
+        let o = sot().args(["check", "--format", "json"]).current_dir(fx.path()).output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    assert_eq!(check()["diagnostics"], serde_json::json!([]), "the example's peers are all known");
+    let roles = fx.path().join("inventory/contexts/roles.yaml");
+    let text = std::fs::read_to_string(&roles).unwrap();
+    std::fs::write(&roles, text.replace("{ip: 10.1.255.12,", "{ip: 10.1.255.120,")).unwrap();
+    let found = check();
+    let messages: Vec<&str> =
+        found["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert_eq!(
+        messages,
+        [
+            "lon1-spine1: lon1-spine1 peers with 10.1.255.120, which no interface in the inventory has",
+            "lon1-spine2: lon1-spine2 peers with 10.1.255.120, which no interface in the inventory has"
+        ]
+    );
+}

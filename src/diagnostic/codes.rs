@@ -267,6 +267,11 @@ codes! {
         "NetBox refuses to assign a subnet's network ID (or an IPv4 broadcast address) to an interface, except in /31 and /32 (/127 and /128 for IPv6) subnets.",
         "interfaces:\n  - {name: eth0, type: 1000base-t, ip_addresses: [10.0.0.0/24]}"
     }
+    CableSubnetMismatch = "W0334" "cable-subnet-mismatch" Warning {
+        "The two ends of a cable carry addresses in different subnets.",
+        "When both interfaces of a cable carry addresses of one family (IPv4, or IPv6 other than link-local), a point-to-point link needs a pair of them in one subnet: 10.1.0.25/31 cabled to 10.1.0.20/31 never comes up. NetBox does not check this. Fix the address on one end.",
+        "devices:\n  - {name: r1, ..., interfaces: [{name: eth0, ip_addresses: [10.1.0.25/31]}]}\n  - {name: r2, ..., interfaces: [{name: eth0, ip_addresses: [10.1.0.20/31]}]}\ncables:\n  - {a: r1:eth0, b: r2:eth0}"
+    }
     ContextWeightTie = "E0401" "context-weight-tie" Error {
         "Two contexts of equal weight set the same key to different values on a device.",
         "Contexts merge in order of weight, then name. With equal weights the result depends on the contexts' names, which nobody means. Give one context a higher weight, or make the values agree.",

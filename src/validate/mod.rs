@@ -5,6 +5,7 @@
 //! NetBox's data rules (VLAN ranges, cables, racks, IPAM) are added here as
 //! further files, each listed in [`rules`].
 
+mod cable_subnets;
 mod cables;
 mod choices;
 mod custom_fields;
@@ -39,6 +40,7 @@ pub fn rules(config: &Config) -> Vec<Box<dyn Rule>> {
         Box::new(racks::Racks),
         Box::new(interfaces::InterfaceLinks),
         Box::new(cables::Cables),
+        Box::new(cable_subnets::CableSubnets),
         Box::new(vlans::Vlans),
         Box::new(ipam::Ipam { enforce_global_unique: config.enforce_global_unique }),
         Box::new(custom_fields::CustomFields),
