@@ -1,5 +1,6 @@
 //! What `sot show` prints: one device with its merged context, and for each
-//! merged value the context that set it and the ones it overrode.
+//! merged value the context that set it and the ones it overrode; a site, a prefix, a
+//! VLAN or an interface with what refers to it.
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -163,4 +164,160 @@ pub fn explain(w: &World, sources: &SourceSet, id: Id<Device>) -> Vec<Explained>
             }
         })
         .collect()
+}
+
+/// An object's own fields as JSON (references by their key), without empty ones.
+fn own<T: Serialize>(x: &T) -> serde_json::Map<String, Value> {
+    let mut m = match serde_json::to_value(x) {
+        Ok(Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    m.retain(|_, v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)));
+    m
+}
+
+fn names_in_order(mut names: Vec<String>) -> Value {
+    crate::natural::sort_by_key(&mut names, |n| n);
+    json!(names)
+}
+
+/// A site as `sot show site` prints it: its fields, then its racks, devices, prefixes and
+/// VLANs (names in natural order). `None` when no site has the slug.
+pub fn site_json(w: &World, slug: &str) -> Option<Value> {
+    let inv = &w.inventory;
+    let site = inv.sites.iter().find(|s| s.slug.value.as_str() == slug)?;
+    let at = |r: &Option<Ref<Site>>| r.as_ref().is_some_and(|r| r.key.value.as_str() == slug);
+    let mut m = own(site);
+    m.insert(
+        "racks".into(),
+        names_in_order(
+            inv.racks.iter().filter(|r| r.site.key.value.as_str() == slug).map(|r| r.name.value.to_string()).collect(),
+        ),
+    );
+    m.insert(
+        "devices".into(),
+        names_in_order(
+            inv.devices
+                .iter()
+                .filter(|d| d.site.key.value.as_str() == slug)
+                .map(|d| d.name.value.to_string())
+                .collect(),
+        ),
+    );
+    let mut prefixes: Vec<&Prefix> = inv.prefixes.iter().filter(|p| at(&p.site)).collect();
+    prefixes.sort_by(|a, b| (vrf_name(&a.vrf), a.prefix.value).cmp(&(vrf_name(&b.vrf), b.prefix.value)));
+    m.insert(
+        "prefixes".into(),
+        json!(prefixes.iter().map(|p| format!("{}/{}", vrf_name(&p.vrf), p.prefix.value)).collect::<Vec<_>>()),
+    );
+    let mut vlans: Vec<&Vlan> = inv.vlans.iter().filter(|v| at(&v.site)).collect();
+    vlans.sort_by_key(|v| v.vid.value);
+    m.insert(
+        "vlans".into(),
+        json!(vlans.iter().map(|v| json!({"vid": v.vid.value, "name": v.name.value})).collect::<Vec<_>>()),
+    );
+    Some(Value::Object(m))
+}
+
+fn vrf_name(v: &Option<Ref<Vrf>>) -> &str {
+    v.as_ref().map_or("global", |v| v.key.value.as_str())
+}
+
+/// A prefix as `sot show prefix` prints it: its fields, its utilisation, the prefixes
+/// directly inside it and the addresses in it (with the interface each is on). `vrf`:
+/// `None` for the global table.
+pub fn prefix_json(w: &World, prefix: ipnet::IpNet, vrf: Option<&str>) -> Option<Value> {
+    let inv = &w.inventory;
+    let in_vrf = |v: &Option<Ref<Vrf>>| v.as_ref().map(|v| v.key.value.as_str()) == vrf;
+    let p = inv.prefixes.iter().find(|p| p.prefix.value == prefix && in_vrf(&p.vrf))?;
+    let mut m = own(p);
+    if let Some(u) =
+        crate::ipam::usage(inv).into_iter().find(|u| u.prefix == prefix.to_string() && u.vrf.as_deref() == vrf)
+    {
+        m.insert(
+            "utilisation".into(),
+            json!({"measure": u.measure, "used": u.used, "size": u.size, "percent": u.percent}),
+        );
+    }
+    let mut inner: Vec<ipnet::IpNet> = inv
+        .prefixes
+        .iter()
+        .filter(|c| in_vrf(&c.vrf) && c.prefix.value != prefix && prefix.contains(&c.prefix.value))
+        .map(|c| c.prefix.value)
+        .collect();
+    inner.sort();
+    // Only those directly inside: not inside another child.
+    let direct: Vec<String> =
+        inner.iter().filter(|c| !inner.iter().any(|o| o != *c && o.contains(*c))).map(ToString::to_string).collect();
+    m.insert("child_prefixes".into(), json!(direct));
+    let mut addresses: Vec<(&IpAddress, Value)> = inv
+        .ip_addresses
+        .iter()
+        .filter(|a| in_vrf(&a.vrf) && prefix.contains(&a.address.value.addr()))
+        .map(|a| {
+            let on = a.assigned.map_or(Value::Null, |x| {
+                let d = &inv.devices[x.device.index()];
+                json!(format!("{}:{}", d.name.value, d.interfaces[x.index as usize].name.value))
+            });
+            (a, on)
+        })
+        .collect();
+    addresses.sort_by_key(|(a, _)| a.address.value.addr());
+    m.insert(
+        "ip_addresses".into(),
+        json!(
+            addresses
+                .iter()
+                .map(|(a, on)| json!({"address": a.address.value.to_string(), "interface": on}))
+                .collect::<Vec<_>>()
+        ),
+    );
+    Some(Value::Object(m))
+}
+
+/// The VLANs with id `vid` (at `site`, in `group`, when given), each as `sot show vlan` prints it: its
+/// fields and the interfaces that carry it, untagged or tagged (in natural order).
+pub fn vlans_json(w: &World, vid: i64, site: Option<&str>, group: Option<&str>) -> Vec<Value> {
+    let inv = &w.inventory;
+    inv.vlans
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| {
+            v.vid.value == vid
+                && site.is_none_or(|s| v.site.as_ref().is_some_and(|r| r.key.value.as_str() == s))
+                && group.is_none_or(|g| v.group.as_ref().is_some_and(|r| r.key.value.as_str() == g))
+        })
+        .map(|(n, v)| {
+            let id: Id<Vlan> = Id::new(n);
+            let (mut untagged, mut tagged) = (Vec::new(), Vec::new());
+            for d in &inv.devices {
+                for i in &d.interfaces {
+                    let name = format!("{}:{}", d.name.value, i.name.value);
+                    if i.untagged_vlan.as_ref().is_some_and(|u| u.id == Some(id)) {
+                        untagged.push(name.clone());
+                    }
+                    if i.tagged_vlans.iter().any(|t| t.id == Some(id)) {
+                        tagged.push(name);
+                    }
+                }
+            }
+            let mut m = own(v);
+            m.insert("untagged_on".into(), names_in_order(untagged));
+            m.insert("tagged_on".into(), names_in_order(tagged));
+            Value::Object(m)
+        })
+        .collect()
+}
+
+/// An interface (`device:interface`) as `sot show interface` prints it: the device's
+/// name, then the interface as `sot show device` lists it (addresses, VLANs, peer).
+pub fn interface_json(w: &World, device: Id<Device>, name: &str) -> Option<Value> {
+    let d = device_json(w, device);
+    let i = d["interfaces"].as_array()?.iter().find(|i| i["name"] == name)?.clone();
+    let mut m = serde_json::Map::new();
+    m.insert("device".into(), d["name"].clone());
+    if let Value::Object(fields) = i {
+        m.extend(fields);
+    }
+    Some(Value::Object(m))
 }
