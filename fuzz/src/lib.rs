@@ -84,7 +84,8 @@ pub fn compile(repo: &Repo) -> Compilation {
 /// Everything `check` and `build` do after compiling, in memory: every report
 /// format, the build plan with both exports, and the JSON report's shape.
 pub fn outputs(repo: &Repo, comp: &Compilation) {
-    let summary = sot::report::Summary { files: repo.sources.len(), objects: comp.inventory.object_count() };
+    let summary =
+        sot::report::Summary { files: repo.sources.len(), objects: comp.inventory.object_count(), root: None };
     for format in
         [sot::report::Format::Human, sot::report::Format::Json, sot::report::Format::Github, sot::report::Format::Sarif]
     {
@@ -93,7 +94,7 @@ pub fn outputs(repo: &Repo, comp: &Compilation) {
                 continue;
             }
             let mut out = Vec::new();
-            sot::report::render(format, &comp.diagnostics, &repo.sources, summary, color, &mut out)
+            sot::report::render(format, &comp.diagnostics, &repo.sources, summary.clone(), color, &mut out)
                 .expect("writing to a Vec cannot fail");
             if format == sot::report::Format::Json || format == sot::report::Format::Sarif {
                 let v: serde_json::Value = serde_json::from_slice(&out).expect("the JSON report is JSON");

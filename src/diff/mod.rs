@@ -335,7 +335,9 @@ fn events<'a>(
 /// The keys written more than once on either side whose objects differ between the sides
 /// (in number or in content).
 fn duplicates(base: (Vec<objects::Dup>, &Snapshot<'_>), head: (Vec<objects::Dup>, &Snapshot<'_>)) -> Vec<Duplicate> {
-    let mut by_key: BTreeMap<(&'static str, String), (Option<Vec<u64>>, Option<Vec<u64>>)> = BTreeMap::new();
+    /// The digests of a key's objects on each side, where it is written more than once.
+    type Sides = (Option<Vec<u64>>, Option<Vec<u64>>);
+    let mut by_key: BTreeMap<(&'static str, String), Sides> = BTreeMap::new();
     for (k, d) in base.0 {
         by_key.entry(k).or_default().0 = Some(d);
     }
