@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use sot::source::FileId;
-use sot::yaml::{Limits, parse, parse_general, takes_fast_path};
+use sot::yaml::{Limits, parse, parse_general, parse_in_pieces, takes_fast_path};
 
 /// Both paths on `text`: panics with both answers if they differ. Returns whether the fast
 /// path took the text.
@@ -29,6 +29,27 @@ fn same(text: &str, what: &str) -> bool {
         );
     }
     takes_fast_path(text)
+}
+
+/// `text` read in pieces of about `piece` bytes, against the general parser: panics if they
+/// differ. Returns whether the text was read in pieces (else `parse` reads it whole).
+fn same_in_pieces(text: &str, piece: usize, what: &str) -> bool {
+    let (mut d1, mut d2) = (Vec::new(), Vec::new());
+    let Some(a) = parse_in_pieces(FileId(0), text, &Limits::default(), &mut d1, piece) else {
+        assert!(d1.is_empty(), "{what}: no tree but diagnostics");
+        return false;
+    };
+    let b = parse_general(FileId(0), text, &Limits::default(), &mut d2);
+    if Some(&a) != b.as_ref() || d1 != d2 {
+        let (fa, fb) = (flat(Some(&a), &d1), flat(b.as_ref(), &d2));
+        let at = fa.iter().zip(&fb).position(|(x, y)| x != y).unwrap_or(fa.len().min(fb.len()));
+        panic!(
+            "{what} (pieces of {piece} bytes): the paths differ on\n{text:?}\nfirst difference (pieces / general):\n  {}\n  {}",
+            fa.get(at).map_or("(nothing)", String::as_str),
+            fb.get(at).map_or("(nothing)", String::as_str)
+        );
+    }
+    true
 }
 
 /// A tree and its diagnostics as lines: each node's kind, span and text, in document order.
@@ -380,6 +401,56 @@ fn block_scalars_of_every_shape_read_the_same_on_both_paths() {
     ] {
         assert!(same(text, "ordinary block scalar"), "not on the fast path: {text:?}");
     }
+}
+
+/// A large file is read in pieces (its top-level entries, its top-level sequences' items) in
+/// parallel: the tree and diagnostics are those of the whole file, and what could read
+/// differently in pieces is read whole.
+#[test]
+fn files_read_in_pieces_read_as_whole_files() {
+    let mut fleet = String::from("# one file for everything\nsites:\n");
+    for s in 0..30 {
+        fleet.push_str(&format!("  - {{name: s{s}, status: active}}\n"));
+    }
+    fleet.push_str("devices:\n");
+    for d in 0..60 {
+        fleet.push_str(&format!(
+            "- name: d{d}\n  site: s{}\n  description: |\n    line one\n\n    - not an item\n  interfaces:\n  - {{name: e1, mtu: 9214}}\n  # between\n\n  - name: e2\n    tags: [a, b]\n",
+            d % 30
+        ));
+    }
+    fleet.push_str("cables:\n  - {a: d1:e1, b: d2:e1}\n  - a: d3:e1\n    b: d4:e1\nvlans: []\nempty:\n");
+    for piece in [1, 10, 100, 1000] {
+        assert!(same_in_pieces(&fleet, piece, "fleet"), "the fleet is read in pieces of {piece} bytes");
+        let crlf = fleet.replace('\n', "\r\n");
+        assert!(same_in_pieces(&crlf, piece, "fleet, CRLF"));
+        assert!(same_in_pieces(fleet.trim_end(), piece, "fleet, no final line break"));
+    }
+    // Read whole: what a piece alone would read otherwise.
+    for text in [
+        "a: 1\n---\nb: 2\n",
+        "a: &x 1\nb: *x\n",
+        "a: 1\na: 2\n",
+        "a: [x,\nb: y]\n",
+        "a: \"x\nb: y\"\n",
+        "a: 1\n<<: {b: 2}\n",
+        "- a\n- b\n",
+        "a: 1\n\tb: 2\n",
+        "a: 1\n%YAML 1.2\nb: 2\n",
+    ] {
+        same(text, "whole");
+        assert!(!same_in_pieces(text, 1, "whole"), "read in pieces: {text:?}");
+    }
+    // Errors are the whole file's.
+    for text in ["a:\n- 1\n- [2\nb: 3\n", "a: 1\nb: c: d\n", "a:\n  - x\n  - y\n z\n"] {
+        assert!(!same_in_pieces(text, 1, "error"));
+    }
+    let (read, all) =
+        run((tree(), prop::collection::vec(any::<u8>(), 1..64), 1usize..40), 3000, |(t, choices, piece)| {
+            same_in_pieces(&write(&t, &choices), piece, "random tree")
+        });
+    // Most random trees are too small to cut (one top-level entry) or not mappings.
+    assert!(read * 12 > all, "only {read} of {all} random trees were read in pieces");
 }
 
 #[test]

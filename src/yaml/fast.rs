@@ -42,12 +42,17 @@ type R<T> = Result<T, Bail>;
 /// events join the tree, and the scan resumes after it ([`Scanner::resume`]). Returns how
 /// many entries were read so.
 pub(super) fn parse<'a>(file: FileId, text: &'a str, b: &mut Builder<'a, '_>) -> R<usize> {
+    parse_from(file, text, 1, b)
+}
+
+/// [`parse`] of a piece of a file that starts on line `line`.
+pub(super) fn parse_from<'a>(file: FileId, text: &'a str, line: u32, b: &mut Builder<'a, '_>) -> R<usize> {
     let (ascii, tabs) = precheck(text)?;
     let mut p = Scanner {
         s: text.as_bytes(),
         text,
         pos: 0,
-        line: 1,
+        line,
         line_start: 0,
         ascii,
         file,
