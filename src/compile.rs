@@ -132,13 +132,14 @@ fn front(
 ) -> (Compilation, Templates, std::time::Instant) {
     let clock = std::time::Instant::now();
     let files: Vec<_> = data_files(sources).collect();
-    let limits = Limits::default();
+    let bytes = files.iter().map(|(_, f)| f.text.len()).sum();
+    let limits = Limits::for_input(bytes);
     let mut lowered: Vec<Lowered> =
         files.par_iter().map(|(id, f)| parse_and_lower(*id, f, 1, &limits).remove(0)).collect();
     if limits.run.exhausted() {
         // Which files found the run's alias budget spent depended on thread timing: parse the
         // files that may use aliases again, one after another in path order.
-        let limits = Limits::default();
+        let limits = Limits::for_input(bytes);
         for (k, (id, f)) in files.iter().enumerate() {
             if yaml::may_alias(&f.text) {
                 lowered[k] = parse_and_lower(*id, f, 1, &limits).remove(0);
@@ -315,12 +316,14 @@ pub fn compile_pair_unrendered(
         let times = usize::from(ka.is_some()) + usize::from(kb.is_some());
         (ka, kb, parse_and_lower(id, f, times, limits))
     };
-    let limits = Limits::default();
+    let bytes =
+        jobs.iter().map(|&(ka, kb)| ka.map(|k| fa[k].1).or(kb.map(|j| fb[j].1)).map_or(0, |f| f.text.len())).sum();
+    let limits = Limits::for_input(bytes);
     let mut done: Vec<(Option<usize>, Option<usize>, Vec<Lowered>)> =
         jobs.par_iter().map(|&k| job(k, &limits)).collect();
     if limits.run.exhausted() {
         // As in `front`: again in job order, so that which files pass the budget is fixed.
-        let limits = Limits::default();
+        let limits = Limits::for_input(bytes);
         for (n, &k) in jobs.iter().enumerate() {
             let f = match k {
                 (Some(a), _) => fa[a].1,
