@@ -16,7 +16,15 @@ import jinja2
 
 def main() -> int:
     templates, exported, configs = sys.argv[1:4]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates))
+    # As sot renders by default (project.rs, RenderOptions: trim_blocks, lstrip_blocks,
+    # keep_trailing_newline, strict undefined).
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
     jobs = []
     for name in sorted(os.listdir(exported)):
         with open(os.path.join(exported, name), encoding="utf-8") as f:
