@@ -229,7 +229,9 @@ fn cuts(text: &str, piece: usize) -> Vec<(usize, u32, bool, usize)> {
         let content = !matches!(first, b'\n' | b'\r' | b'#');
         let last = *cuts.last().unwrap_or(&(0, 1, false, 0));
         let big = at - last.0 >= piece;
-        if content && indent == 0 && !dash && !(s[at..].starts_with(b"---") && !key_seen) {
+        // A `---` before the first key is the document's start, not an entry.
+        let start = s[at..].starts_with(b"---") && !key_seen;
+        if content && indent == 0 && !dash && !start {
             // A top-level entry: a piece of items ends here. Markers, directives, merge keys
             // (merged entries go after the mapping's own) and what cannot start a plain key
             // are left to a whole read.
