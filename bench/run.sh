@@ -143,6 +143,7 @@ row() {
 
 SUMMARY=()
 MATRIX=()
+STAGES=()
 for N in "${SIZES[@]}"; do
 for STYLE in $STYLES; do
     DIR=$WORK/fleet-$N
@@ -225,6 +226,15 @@ for STYLE in $STYLES; do
         git -C "$DIR" checkout -q -- . 2>/dev/null || true
         "$SOT" check "$DIR" --format json --timings >/dev/null 2>"$WORK/timings.err" || true
         TIMINGS=$(grep -E '^ +[0-9.]+ s ' "$WORK/timings.err" || true)
+        # "   0.300 s    123 MiB   1.95 cores  render": CPU seconds = wall x cores (a stage
+        # under 50 ms shows no cores: its wall time counts as one core's).
+        while IFS=$'\t' read -r stage wall cpu; do
+            STAGES+=("$N"$'\t'"$STYLE"$'\t'"$stage"$'\t'"$wall"$'\t'"$cpu")
+        done < <(awk '{ wall = $1; cores = 1; name = ""
+                 for (i = 2; i <= NF; i++) if ($i == "cores") { cores = $(i - 1); k = i + 1 }
+                 else if ($i == "MiB") { k = i + 1 }
+                 for (i = k; i <= NF; i++) name = name (name == "" ? "" : " ") $i
+                 printf "%s\t%s\t%.3f\n", name, wall, wall * cores }' <<<"$TIMINGS")
     fi
 
     rm -rf "$DIR"
@@ -275,6 +285,34 @@ if [ "${#MATRIX[@]}" -gt 1 ]; then
     done
     echo
     echo "Target: every style's check within 1.25x of the fastest, and no slower than the general parser alone (raw)."
+fi
+
+if [ "${#STAGES[@]}" -gt 0 ] && [ "${#SIZES[@]}" -gt 1 ]; then
+    echo
+    echo "## Stages of \`sot check\` across sizes: CPU seconds (user+system), and µs of CPU per device"
+    echo
+    echo "A linear stage keeps its µs per device from size to size; the last column is the"
+    echo "largest size's µs per device over the smallest's (1.0 is linear)."
+    echo
+    printf '%s\n' "${STAGES[@]}" | awk -F'\t' -v sizes="${SIZES[*]}" '
+        { key = $2 "\t" $3; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+          cpu[key, $1] = $5 }
+        END {
+            m = split(sizes, S, " ")
+            printf "| style | stage |"; for (j = 1; j <= m; j++) printf " N=%s |", S[j]; printf " growth |\n"
+            printf "|---|---|"; for (j = 1; j <= m; j++) printf "---:|"; printf "---:|\n"
+            for (i = 1; i <= n; i++) {
+                split(order[i], kk, "\t"); printf "| %s | %s |", kk[1], kk[2]
+                for (j = 1; j <= m; j++) {
+                    c = cpu[order[i], S[j]]
+                    if (c == "") printf " - |"; else printf " %.2f s (%.1f µs) |", c, c * 1e6 / S[j]
+                }
+                a = cpu[order[i], S[1]]; b = cpu[order[i], S[m]]
+                if (a > 0 && b != "") printf " %.2f |\n", (b / S[m]) / (a / S[1]); else printf " - |\n"
+            }
+        }'
+    echo
+    echo "Stages under 0.05 s carry no core count: their wall time is counted as one core's."
 fi
 
 echo

@@ -133,13 +133,14 @@ fn front(
 ) -> (Compilation, Templates, std::time::Instant) {
     let clock = std::time::Instant::now();
     let files: Vec<_> = data_files(sources).collect();
-    let limits = Limits::default();
+    let bytes = files.iter().map(|(_, f)| f.text.len()).sum();
+    let limits = Limits::for_input(bytes);
     let mut lowered: Vec<Lowered> =
         files.par_iter().map(|(id, f)| parse_and_lower(*id, f, 1, &limits).remove(0)).collect();
     if limits.run.exhausted() {
         // Which files found the run's alias budget spent depended on thread timing: parse the
         // files that may use aliases again, one after another in path order.
-        let limits = Limits::default();
+        let limits = Limits::for_input(bytes);
         for (k, (id, f)) in files.iter().enumerate() {
             if yaml::may_alias(&f.text) {
                 lowered[k] = parse_and_lower(*id, f, 1, &limits).remove(0);
@@ -168,11 +169,12 @@ fn parse_and_lower(
     let mut diags = Vec::new();
     let root = yaml::parse(id, &f.text, limits, &mut diags);
     let mut inv = Inventory::default();
-    if let Some(root) = &root {
+    if let Some(root) = root {
         match f.kind {
-            FileKind::Inventory => inv = model::lower_file(root, &mut diags),
+            FileKind::Inventory if f.text.len() >= LOWER_IN_PIECES => inv = lower_in_pieces(root, &mut diags),
+            FileKind::Inventory => inv = model::lower_file(&root, &mut diags),
             FileKind::DeviceType => {
-                if let Some(dt) = model::lower_device_type_file(root, &mut diags) {
+                if let Some(dt) = model::lower_device_type_file(&root, &mut diags) {
                     inv.device_types.push(dt);
                 }
             }
@@ -187,6 +189,54 @@ fn parse_and_lower(
     }
     out.push((inv, diags));
     out
+}
+
+/// Inventory files at least this large are lowered in pieces ([`lower_in_pieces`]).
+const LOWER_IN_PIECES: usize = 1 << 20;
+
+/// A large inventory file lowered in pieces, in parallel (a file is otherwise lowered on one
+/// core): its collections, and the items of its large collections in runs. Each item is
+/// lowered on its own and the pieces are appended in the file's order, so the fragment and
+/// the diagnostics are the ones of lowering the file whole.
+fn lower_in_pieces(root: yaml::Node<'_>, diags: &mut Vec<Diagnostic>) -> Inventory {
+    use yaml::{Node, Value};
+    let span = root.span;
+    let entries = match root.value {
+        Value::Map(entries) => entries,
+        value => return model::lower_file(&Node { span, value }, diags),
+    };
+    let items: usize = entries.iter().map(|(_, v)| if let Value::Seq(i) = &v.value { i.len() } else { 1 }).sum();
+    let run = (items / (4 * rayon::current_num_threads())).max(64);
+    let mut pieces = Vec::new();
+    for (key, value) in entries {
+        let known = model::COLLECTIONS.contains(&key.key_text());
+        match value.value {
+            Value::Seq(mut list) if known && list.len() > run => {
+                while !list.is_empty() {
+                    let rest = list.split_off(run.min(list.len()));
+                    let seq = Node { span: value.span, value: Value::Seq(list) };
+                    pieces.push(Node { span, value: Value::Map(vec![(key.clone(), seq)]) });
+                    list = rest;
+                }
+            }
+            v => pieces.push(Node { span, value: Value::Map(vec![(key, Node { span: value.span, value: v })]) }),
+        }
+    }
+    let lowered: Vec<(Inventory, Vec<Diagnostic>)> = pieces
+        .par_iter()
+        .map(|p| {
+            let mut d = Vec::new();
+            (model::lower_file(p, &mut d), d)
+        })
+        .collect();
+    let mut inv = Inventory::default();
+    let mut parts = Vec::with_capacity(lowered.len());
+    for (part, mut d) in lowered {
+        parts.push(part);
+        diags.append(&mut d);
+    }
+    inv.append_all(parts);
+    inv
 }
 
 /// The stages after lowering, and the templates compiled; diagnostics not yet sorted.
@@ -267,12 +317,14 @@ pub fn compile_pair_unrendered(
         let times = usize::from(ka.is_some()) + usize::from(kb.is_some());
         (ka, kb, parse_and_lower(id, f, times, limits))
     };
-    let limits = Limits::default();
+    let bytes =
+        jobs.iter().map(|&(ka, kb)| ka.map(|k| fa[k].1).or(kb.map(|j| fb[j].1)).map_or(0, |f| f.text.len())).sum();
+    let limits = Limits::for_input(bytes);
     let mut done: Vec<(Option<usize>, Option<usize>, Vec<Lowered>)> =
         jobs.par_iter().map(|&k| job(k, &limits)).collect();
     if limits.run.exhausted() {
         // As in `front`: again in job order, so that which files pass the budget is fixed.
-        let limits = Limits::default();
+        let limits = Limits::for_input(bytes);
         for (n, &k) in jobs.iter().enumerate() {
             let f = match k {
                 (Some(a), _) => fa[a].1,
@@ -312,6 +364,30 @@ pub fn compile_pair_unrendered(
 mod tests {
     use super::*;
     use crate::source::{FileKind, IdRegistry};
+
+    /// A file lowered in pieces gives the fragment and diagnostics of lowering it whole,
+    /// problems included (an unknown field, a wrong type, an unknown collection).
+    #[test]
+    fn a_large_file_lowers_in_pieces_as_it_does_whole() {
+        let mut text = String::from("sites:\n");
+        for s in 0..300 {
+            let extra = if s % 97 == 5 { ", colour: red" } else { "" };
+            text.push_str(&format!("  - {{name: s{s}, status: active{extra}}}\n"));
+        }
+        text.push_str("racks: 7\nwidgets:\n  - {name: w}\ndevices:\n");
+        for d in 0..500 {
+            let role = if d % 211 == 3 { "[x]" } else { "leaf" };
+            text.push_str(&format!("- {{name: d{d}, site: s{}, role: {role}, device_type: t}}\n", d % 300));
+        }
+        let file = crate::source::FileId(0);
+        let (mut d1, mut d2) = (Vec::new(), Vec::new());
+        let whole = model::lower_file(&yaml::parse(file, &text, &Limits::default(), &mut d1).unwrap(), &mut d1);
+        let pieces = lower_in_pieces(yaml::parse(file, &text, &Limits::default(), &mut d2).unwrap(), &mut d2);
+        assert_eq!(format!("{whole:?}"), format!("{pieces:?}"));
+        assert_eq!(d1, d2);
+        assert_eq!(whole.devices.len(), 497, "three devices have a wrong role");
+        assert!(d1.len() >= 6, "the problems are reported: {d1:?}");
+    }
 
     fn set(ids: &IdRegistry, files: &[(&str, &str)]) -> SourceSet {
         let mut s = SourceSet::with_registry(ids.clone());

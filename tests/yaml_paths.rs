@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use sot::source::FileId;
-use sot::yaml::{Limits, parse, parse_general, takes_fast_path};
+use sot::yaml::{Limits, parse, parse_general, parse_in_pieces, takes_fast_path};
 
 /// Both paths on `text`: panics with both answers if they differ. Returns whether the fast
 /// path took the text.
@@ -29,6 +29,27 @@ fn same(text: &str, what: &str) -> bool {
         );
     }
     takes_fast_path(text)
+}
+
+/// `text` read in pieces of about `piece` bytes, against the general parser: panics if they
+/// differ. Returns whether the text was read in pieces (else `parse` reads it whole).
+fn same_in_pieces(text: &str, piece: usize, what: &str) -> bool {
+    let (mut d1, mut d2) = (Vec::new(), Vec::new());
+    let Some(a) = parse_in_pieces(FileId(0), text, &Limits::default(), &mut d1, piece) else {
+        assert!(d1.is_empty(), "{what}: no tree but diagnostics");
+        return false;
+    };
+    let b = parse_general(FileId(0), text, &Limits::default(), &mut d2);
+    if Some(&a) != b.as_ref() || d1 != d2 {
+        let (fa, fb) = (flat(Some(&a), &d1), flat(b.as_ref(), &d2));
+        let at = fa.iter().zip(&fb).position(|(x, y)| x != y).unwrap_or(fa.len().min(fb.len()));
+        panic!(
+            "{what} (pieces of {piece} bytes): the paths differ on\n{text:?}\nfirst difference (pieces / general):\n  {}\n  {}",
+            fa.get(at).map_or("(nothing)", String::as_str),
+            fb.get(at).map_or("(nothing)", String::as_str)
+        );
+    }
+    true
 }
 
 /// A tree and its diagnostics as lines: each node's kind, span and text, in document order.
@@ -199,8 +220,18 @@ fn corner_cases() {
         ("a: &x.y 1\n", false),
         // Left to the general parser.
         ("a: !!str 1\n", false),
-        ("a: |\n  text\n", false),
-        ("a: >\n  text\n", false),
+        ("a: |\n  text\n", true),
+        ("a: >\n  text\n", true),
+        ("a: |\n  text", true),
+        ("a: |\n\ttext\n", false),
+        ("a: |\n  \ttext\n", true),
+        ("a:\n  - |2-\n     x\n    y\n", true),
+        ("a: &x |\n  text\n", false),
+        ("a: |\n    x\n  y\n", false),
+        ("a: |\n\n    \n  x\n", false),
+        ("a: |0\n  x\n", false),
+        ("a: |#c\n  x\n", false),
+        ("a: |\n", false),
         ("a: b\n  c\n", false),
         ("a: 'b\n  c'\n", false),
         ("---\n", false),
@@ -244,18 +275,25 @@ fn corner_cases() {
 #[test]
 fn entries_outside_the_subset_alone_go_to_the_general_parser() {
     let cases: &[(&str, Option<usize>)] = &[
-        ("a: 1\nb: |\n  text\nc: 2\n", Some(1)),
-        ("d:\n  - {name: a}\n  - name: b\n    description: >-\n      long\n      text\n  - {name: c}\n", Some(1)),
-        ("d:\n- name: b\n  x: |+\n    t\n\n- c\n", Some(1)),
+        ("a: 1\nb: !!str x\nc: 2\n", Some(1)),
+        ("d:\n  - {name: a}\n  - name: b\n    description: long\n      text\n  - {name: c}\n", Some(1)),
+        ("d:\n- name: b\n  x: !!str t\n\n- c\n", Some(1)),
+        // Block scalars are the fast path's own.
+        ("a: 1\nb: |\n  text\nc: 2\n", Some(0)),
+        ("d:\n  - {name: a}\n  - name: b\n    description: >-\n      long\n      text\n  - {name: c}\n", Some(0)),
+        ("d:\n- name: b\n  x: |+\n    t\n\n- c\n", Some(0)),
+        // A tab where only the general parser reads it right: the entry, or the whole file.
+        ("a: 1\nb: !!str \"x\ty\"\nc: 2\n", Some(1)),
+        ("a: [1,\t2]\n", None),
         ("a: !!str 1\nb: 2\n", Some(1)),
         ("- a\n- 'b\n  c'\n- d\n", Some(1)),
-        ("a:\n  b: |\n    x\n  c: |\n    y\n", Some(2)),
-        ("a: 1\r\nb: |\r\n  x\r\nc: 2\r\n", Some(1)),
+        ("a:\n  b: !!str x\n  c: !!str y\n", Some(2)),
+        ("a: 1\r\nb: !!str x\r\nc: 2\r\n", Some(1)),
         ("a: b\n  c\nd: [e,\n f]\n", Some(1)),
-        ("a: &x 1\nb: |\n  x\nc: *x\n", Some(1)),
-        ("a: |\n  x\nb: &y 2\nc: *y\n", Some(1)),
-        ("a: 1\nb:\n  - x\n  - |\n    y\n  # c\n\nc: 2\n", Some(1)),
-        ("a: 1\nb: |\n  x\n  y\n", Some(1)),
+        ("a: &x 1\nb: !!str x\nc: *x\n", Some(1)),
+        ("a: !!str x\nb: &y 2\nc: *y\n", Some(1)),
+        ("a: 1\nb:\n  - x\n  - !!str y\n  # c\n\nc: 2\n", Some(1)),
+        ("a: 1\nb: |\n  x\n  y\n", Some(0)),
         ("k:\n  a: 1\n  b: 'x\n\n    y'\n  c: 2\n", Some(1)),
         // The whole file.
         ("a: &x 1\nb: !!str *x\n", None),
@@ -263,8 +301,10 @@ fn entries_outside_the_subset_alone_go_to_the_general_parser() {
         ("a: |\n  x\nb: 'c\n", None),
         ("- a\n- |\n x\n- b\nc: 1\n", None),
         ("a: 1\n{b: c}\n", None),
-        ("- x: 1\n  y: |\n    t\n", Some(1)),
-        ("- - |\n    t\n", Some(1)),
+        ("- x: 1\n  y: !!str t\n", Some(1)),
+        ("- - !!str t\n", Some(1)),
+        ("- x: 1\n  y: |\n    t\n", Some(0)),
+        ("- - |\n    t\n", Some(0)),
         // An anchor the general parser defines is not known to the fast path after it.
         ("b: &y |\n  x\nc: *y\n", None),
     ];
@@ -277,6 +317,140 @@ fn entries_outside_the_subset_alone_go_to_the_general_parser() {
         }
     }
     assert!(wrong.is_empty(), "(text, expected, got): {wrong:#?}");
+}
+
+/// Block scalars of every shape (`|` and `>`; chomping `-`, `+` or none; an explicit
+/// indentation or none; a comment after the header), with every kind of body (leading,
+/// inner and trailing blank lines, more-indented lines, spaces-only lines, tabs in the
+/// content, a less-indented line that ends the scalar), as a mapping's value and as a
+/// sequence's item, nested, with LF and CRLF line ends and with and without a final line
+/// break: the fast path reads them as the general parser does, and reads the ordinary ones.
+#[test]
+fn block_scalars_of_every_shape_read_the_same_on_both_paths() {
+    let mut headers = Vec::new();
+    for style in ["|", ">"] {
+        for chomp in ["", "-", "+"] {
+            for explicit in ["", "1", "2", "4"] {
+                headers.push(format!("{style}{chomp}{explicit}"));
+                if !chomp.is_empty() && !explicit.is_empty() {
+                    headers.push(format!("{style}{explicit}{chomp}"));
+                }
+            }
+        }
+    }
+    // Bodies, each line relative to the scalar's indentation (`>` marks it).
+    let bodies: &[&[&str]] = &[
+        &[">one line"],
+        &[">first", ">second"],
+        &[">para one", "", ">para two"],
+        &[">text", "", ""],
+        &[">text", ">", ">  "],
+        &["", ">after a blank line"],
+        &[">folded", ">  more indented", ">back"],
+        &[">  starts more indented", ">then not"],
+        &[">a\ttab", ">\tleading tab", ">\t"],
+        &[">x", "  ", ">y"],
+        &[">x #not a comment", "# a comment, less indented"],
+        &[">é ü 東京", ">😀"],
+        &[">a: b", ">- c", ">[d, {e: f}]", ">&g *h !i"],
+        &[">x", " less indented"],
+    ];
+    let mut n = 0;
+    let mut fast = 0;
+    for header in &headers {
+        for (which, body) in bodies.iter().enumerate() {
+            for (ctx, parent, before, after) in [
+                ("map", 0, "a: 1\nkey: ", "next: 2\n"),
+                ("seq", 0, "- 1\n- ", "- 2\n"),
+                ("nested", 2, "top:\n  k: 1\n  key: ", "  j: 2\nlast: 3\n"),
+                ("item", 2, "l:\n- name: x\n  description: ", "- name: y\n"),
+                ("indentless", 0, "l:\n- ", "- z\nm: 1\n"),
+            ] {
+                let explicit: usize = header[1..].trim_matches(['-', '+']).parse().unwrap_or(2);
+                let pad = " ".repeat(parent + explicit);
+                let mut text = format!("{before}{header}\n");
+                for l in body.iter() {
+                    match l.strip_prefix('>') {
+                        Some(rest) => text.push_str(&format!("{pad}{rest}\n")),
+                        None => text.push_str(&format!("{l}\n")),
+                    }
+                }
+                for (end, eol, what) in [(after, "\n", "LF"), (after, "\r\n", "CRLF"), ("", "\n", "at the end")] {
+                    let mut t = format!("{text}{end}").replace('\n', eol);
+                    let cut = t.trim_end_matches('\n').len();
+                    for last in [t.len(), cut] {
+                        t.truncate(last);
+                        let name = format!("{header} body {which} {ctx} {what}");
+                        fast += usize::from(same(&t, &name));
+                        n += 1;
+                    }
+                }
+            }
+        }
+    }
+    // The ordinary shapes are the fast path's: most of these are.
+    assert!(fast * 3 > n * 2, "only {fast} of {n} block scalars took the fast path");
+    for text in [
+        "a: |\n  one\n  two\nb: 1\n",
+        "- description: >-\n    folded\n    text\n  name: x\n",
+        "a: |+\n  kept\n\n\nb: 1\n",
+        "a: |2\n    more\n  less\n",
+        "a: |\r\n  crlf\r\n",
+        "a: >\n  no final break",
+        "a: |\n  tab\there\n",
+    ] {
+        assert!(same(text, "ordinary block scalar"), "not on the fast path: {text:?}");
+    }
+}
+
+/// A large file is read in pieces (its top-level entries, its top-level sequences' items) in
+/// parallel: the tree and diagnostics are those of the whole file, and what could read
+/// differently in pieces is read whole.
+#[test]
+fn files_read_in_pieces_read_as_whole_files() {
+    let mut fleet = String::from("# one file for everything\nsites:\n");
+    for s in 0..30 {
+        fleet.push_str(&format!("  - {{name: s{s}, status: active}}\n"));
+    }
+    fleet.push_str("devices:\n");
+    for d in 0..60 {
+        fleet.push_str(&format!(
+            "- name: d{d}\n  site: s{}\n  description: |\n    line one\n\n    - not an item\n  interfaces:\n  - {{name: e1, mtu: 9214}}\n  # between\n\n  - name: e2\n    tags: [a, b]\n",
+            d % 30
+        ));
+    }
+    fleet.push_str("cables:\n  - {a: d1:e1, b: d2:e1}\n  - a: d3:e1\n    b: d4:e1\nvlans: []\nempty:\n");
+    for piece in [1, 10, 100, 1000] {
+        assert!(same_in_pieces(&fleet, piece, "fleet"), "the fleet is read in pieces of {piece} bytes");
+        let crlf = fleet.replace('\n', "\r\n");
+        assert!(same_in_pieces(&crlf, piece, "fleet, CRLF"));
+        assert!(same_in_pieces(fleet.trim_end(), piece, "fleet, no final line break"));
+    }
+    // Read whole: what a piece alone would read otherwise.
+    for text in [
+        "a: 1\n---\nb: 2\n",
+        "a: &x 1\nb: *x\n",
+        "a: 1\na: 2\n",
+        "a: [x,\nb: y]\n",
+        "a: \"x\nb: y\"\n",
+        "a: 1\n<<: {b: 2}\n",
+        "- a\n- b\n",
+        "a: 1\n\tb: 2\n",
+        "a: 1\n%YAML 1.2\nb: 2\n",
+    ] {
+        same(text, "whole");
+        assert!(!same_in_pieces(text, 1, "whole"), "read in pieces: {text:?}");
+    }
+    // Errors are the whole file's.
+    for text in ["a:\n- 1\n- [2\nb: 3\n", "a: 1\nb: c: d\n", "a:\n  - x\n  - y\n z\n"] {
+        assert!(!same_in_pieces(text, 1, "error"));
+    }
+    let (read, all) =
+        run((tree(), prop::collection::vec(any::<u8>(), 1..64), 1usize..40), 3000, |(t, choices, piece)| {
+            same_in_pieces(&write(&t, &choices), piece, "random tree")
+        });
+    // Most random trees are too small to cut (one top-level entry) or not mappings.
+    assert!(read * 12 > all, "only {read} of {all} random trees were read in pieces");
 }
 
 #[test]
@@ -403,6 +577,21 @@ impl Writer<'_> {
     fn block(&mut self, t: &Tree, indent: usize, in_seq: bool) {
         let flow = matches!(t, Tree::Scalar(_)) || self.pick(3) == 0;
         let empty = matches!(t, Tree::Seq(v) if v.is_empty()) || matches!(t, Tree::Map(v) if v.is_empty());
+        if let Tree::Scalar(s) = t
+            && self.pick(4) == 0
+        {
+            // A block scalar, its words on lines of their own.
+            let header = ["|", ">", "|-", ">+", "|2"][self.pick(5) as usize];
+            let pad = " ".repeat(indent + 2);
+            self.out.push_str(&format!(" {header}\n"));
+            for word in s.split(' ') {
+                self.out.push_str(&format!("{pad}{word}\n"));
+                if self.pick(4) == 0 {
+                    self.out.push('\n');
+                }
+            }
+            return;
+        }
         if flow || empty {
             if !in_seq || matches!(t, Tree::Scalar(_)) || self.pick(2) == 0 {
                 self.out.push(' ');
@@ -515,7 +704,8 @@ fn piece() -> impl Strategy<Value = String> {
         prop::sample::select(vec![
             ": ", ":", " : ", "- ", "-", ", ", ",", "[", "]", "{", "}", " # c", "\n", "\n  ", "\n    ", "\n- ",
             "\n  - ", " ", "&a ", "*a", "|\n  ", "---\n", "[-]", "-,", "{-", "-}", ":]", "?", ">-\n    ", "\r\n",
-            "<<: ", "!!str ", ",\n   ", "&b\n  ",
+            "<<: ", "!!str ", ",\n   ", "&b\n  ", "|+\n", "|2\n   ", ">\n\n  ", "|-\r\n  ", "\t", "|\n  \t", "\n\n",
+            ">1-\n ",
         ])
         .prop_map(move |b| format!("{a}{b}"))
     })

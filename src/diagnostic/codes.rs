@@ -69,7 +69,7 @@ codes! {
     }
     AliasBudget = "E0003" "alias-budget" Error {
         "Anchors and aliases expand to more nodes than allowed.",
-        "Aliases are expanded when a file is read. A file whose aliases expand past the node budget (a \"billion laughs\" file: 1,000,000 nodes per file) is refused rather than exhausting memory. The files of a run also share one budget (4,000,000 nodes), so many small alias bombs cannot add up: once it is spent, the file that passed it, and every later file (in path order) that uses aliases, is refused. Write the data out, or use fewer nested aliases.",
+        "Aliases are expanded when a file is read. A file whose aliases expand past the node budget (a \"billion laughs\" file: 1,000,000 nodes per file) is refused rather than exhausting memory. The files of a run also share one budget (4,000,000 nodes, or one node per 8 bytes of YAML read when that is more), so many small alias bombs cannot add up: once it is spent, the file that passed it, and every later file (in path order) that uses aliases, is refused. Write the data out, or use fewer nested aliases.",
         "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]"
     }
     TooDeep = "E0004" "too-deep" Error {

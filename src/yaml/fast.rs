@@ -2,12 +2,14 @@
 //!
 //! Inventories are block mappings and sequences of one-line scalars and flow collections
 //! (`- {name: Ethernet1, mtu: 9214, tags: [uplink]}`, which may break lines after a comma),
-//! with comments, CRLF or LF line ends, and anchors, aliases and merge keys on nodes written
-//! on one line. This module reads exactly that subset, byte by byte, and feeds the same
+//! with comments, CRLF or LF line ends, anchors, aliases and merge keys on nodes written
+//! on one line, and block scalars (`|`, `>`, with their indicators) as a mapping's value or
+//! a sequence's item. This module reads exactly that subset, byte by byte, and feeds the same
 //! events the general parser would to the same [`Builder`], with the same spans.
 //!
-//! Whatever it does not handle (block scalars, multi-line scalars, tags, anchors on block
-//! collections, unusual escapes, tabs, anything that is not valid YAML) makes it give up
+//! Whatever it does not handle (multi-line flow scalars, tags, anchors on block collections
+//! and block scalars, unusual escapes, tabs outside block scalars, anything that is not
+//! valid YAML) makes it give up
 //! with [`Bail`]. When that happens inside an entry of a block collection that starts its
 //! line (a device, an interface, a mapping's key and value), only that entry goes to the
 //! general parser, and the scan resumes after it ([`Scanner::resume`]): a file costs one
@@ -40,12 +42,17 @@ type R<T> = Result<T, Bail>;
 /// events join the tree, and the scan resumes after it ([`Scanner::resume`]). Returns how
 /// many entries were read so.
 pub(super) fn parse<'a>(file: FileId, text: &'a str, b: &mut Builder<'a, '_>) -> R<usize> {
-    let ascii = precheck(text)?;
+    parse_from(file, text, 1, b)
+}
+
+/// [`parse`] of a piece of a file that starts on line `line`.
+pub(super) fn parse_from<'a>(file: FileId, text: &'a str, line: u32, b: &mut Builder<'a, '_>) -> R<usize> {
+    let (ascii, tabs) = precheck(text)?;
     let mut p = Scanner {
         s: text.as_bytes(),
         text,
         pos: 0,
-        line: 1,
+        line,
         line_start: 0,
         ascii,
         file,
@@ -56,8 +63,20 @@ pub(super) fn parse<'a>(file: FileId, text: &'a str, b: &mut Builder<'a, '_>) ->
         pending: None,
         fatal: false,
         resumed: 0,
+        tabs_ok: Vec::new(),
     };
     p.document()?;
+    if tabs {
+        // A tab is read as the general parser reads it only inside a block scalar's content
+        // or an entry the general parser read; anywhere else, the general parser reads the file.
+        let ok = &p.tabs_ok;
+        for (at, _) in text.bytes().enumerate().filter(|&(_, c)| c == b'\t') {
+            let k = ok.partition_point(|&(start, _)| start <= at);
+            if k == 0 || ok[k - 1].1 <= at {
+                return Err(Bail);
+            }
+        }
+    }
     Ok(p.resumed)
 }
 
@@ -70,16 +89,19 @@ struct Entry {
     tree: super::Mark,
 }
 
-/// Whether every byte is one the fast path can take as it is: no tab, carriage return (but
-/// in a CRLF line end) or other control character, no byte order mark, and (outside ASCII) only characters YAML
-/// prints and does not treat as line breaks. Returns whether the text is ASCII.
-fn precheck(text: &str) -> R<bool> {
+/// Whether every byte is one the fast path can take as it is: no carriage return (but in a
+/// CRLF line end) or other control character but tabs, no byte order mark, and (outside
+/// ASCII) only characters YAML prints and does not treat as line breaks. Returns whether the
+/// text is ASCII and whether it holds a tab (which [`parse`] accepts only where the general
+/// parser read it, or in a block scalar's content).
+fn precheck(text: &str) -> R<(bool, bool)> {
     let s = text.as_bytes();
-    let mut ascii = true;
+    let (mut ascii, mut tabs) = (true, false);
     for (i, &c) in s.iter().enumerate() {
-        if c < 0x20 && c != b'\n' && !(c == b'\r' && s.get(i + 1) == Some(&b'\n')) || c == 0x7f {
+        if c < 0x20 && c != b'\n' && c != b'\t' && !(c == b'\r' && s.get(i + 1) == Some(&b'\n')) || c == 0x7f {
             return Err(Bail);
         }
+        tabs |= c == b'\t';
         ascii &= c < 0x80;
     }
     if !ascii {
@@ -96,7 +118,7 @@ fn precheck(text: &str) -> R<bool> {
             }
         }
     }
-    Ok(ascii)
+    Ok((ascii, tabs))
 }
 
 struct Scanner<'a, 'b, 'l> {
@@ -120,6 +142,9 @@ struct Scanner<'a, 'b, 'l> {
     fatal: bool,
     /// Entries read by the general parser.
     resumed: usize,
+    /// Byte ranges where a tab is read right: block scalars' content and entries the general
+    /// parser read, in order, without overlaps.
+    tabs_ok: Vec<(usize, usize)>,
 }
 
 /// Bytes that end a plain scalar in a flow collection (or may: `:` and `#` are checked further).
@@ -156,8 +181,13 @@ impl<'a> Scanner<'a, '_, '_> {
     }
 
     fn mark(&self, at: usize) -> Pos {
-        let col = if self.ascii { at - self.line_start } else { self.text[self.line_start..at].chars().count() };
-        Pos { line: self.line, col: col as u32 + 1 }
+        self.mark_on(self.line, self.line_start, at)
+    }
+
+    /// The position of `at` on line `line`, which starts at `line_start`.
+    fn mark_on(&self, line: u32, line_start: usize, at: usize) -> Pos {
+        let col = if self.ascii { at - line_start } else { self.text[line_start..at].chars().count() };
+        Pos { line, col: col as u32 + 1 }
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
@@ -442,6 +472,7 @@ impl<'a> Scanner<'a, '_, '_> {
                 self.flow_node()?
             }
             b'*' => self.alias()?,
+            b'|' | b'>' => return self.block_text(indent),
             b'-' if self.blank_at(self.pos + 1) => return Err(Bail),
             _ => {
                 let start = self.pos;
@@ -503,6 +534,10 @@ impl<'a> Scanner<'a, '_, '_> {
     /// One item of a block sequence in column `indent`, `pos` after its dash and blanks.
     fn seq_item(&mut self, indent: usize, on_line: bool, item: Pos) -> R<Option<usize>> {
         if on_line {
+            if matches!(self.peek(), b'|' | b'>') {
+                self.block_text(indent)?;
+                return self.next_line();
+            }
             let col = self.pos - self.line_start;
             return self.block_node(col);
         }
@@ -531,6 +566,9 @@ impl<'a> Scanner<'a, '_, '_> {
         }
         self.anchors.truncate(from.anchors);
         self.pending = None;
+        while self.tabs_ok.last().is_some_and(|r| r.0 >= from.line_start) {
+            self.tabs_ok.pop();
+        }
         let s = self.s;
         let (mut at, mut lines) = (from.line_start, 0u32);
         let end = loop {
@@ -559,6 +597,7 @@ impl<'a> Scanner<'a, '_, '_> {
             return Err(Bail);
         }
         self.resumed += 1;
+        self.tabs_ok.push((from.line_start, end));
         self.pos = end;
         if end >= s.len() {
             return Ok(None);
@@ -615,7 +654,11 @@ impl<'a> Scanner<'a, '_, '_> {
                 }
                 _ if depth == 0 => return Err(Bail),
                 Event::Scalar(t, style, a, tag) => {
-                    if t.is_empty() && span.end >= last {
+                    // An empty node, or a block scalar with no content, at the region's end
+                    // might have been read differently in the whole file.
+                    let blank =
+                        t.bytes().all(|c| c == b'\n') && matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                    if (t.is_empty() || blank) && span.end >= last {
                         return Err(Bail);
                     }
                     nodes += usize::from(depth == 1);
@@ -646,6 +689,145 @@ impl<'a> Scanner<'a, '_, '_> {
         }
         self.next_anchor = base + top;
         if done && nodes == if seq { 1 } else { 2 } { Ok(()) } else { Err(Bail) }
+    }
+
+    /// A block scalar (`|` or `>`, maybe with a chomping indicator and an indentation
+    /// indicator) at `pos`, the value of an entry of a block collection in column `parent`,
+    /// read as the general parser reads it: its content lines are those at least as indented
+    /// as the first (or as the indicator says), its span runs from the first content
+    /// character to where the scan stopped (after the next line's indentation, up to the
+    /// scalar's). `pos` goes to the line break before the first line it does not take, or to
+    /// the end of the text. A scalar with no content line, anchored, or whose lines are
+    /// indented in a way the general parser refuses, is left to it.
+    fn block_text(&mut self, parent: usize) -> R<()> {
+        if self.pending.is_some() {
+            return Err(Bail);
+        }
+        let (s, len) = (self.s, self.s.len());
+        let literal = self.peek() == b'|';
+        let head = self.pos;
+        let mut i = head + 1;
+        let (mut chomp, mut explicit) = (b' ', 0usize);
+        for _ in 0..2 {
+            match self.at(i) {
+                c @ (b'+' | b'-') if chomp == b' ' => chomp = c,
+                c @ b'1'..=b'9' if explicit == 0 => explicit = usize::from(c - b'0'),
+                _ => break,
+            }
+            i += 1;
+        }
+        let indicators = i;
+        while self.at(i) == b' ' {
+            i += 1;
+        }
+        if self.at(i) == b'#' && i > indicators {
+            i = s[i..].iter().position(|&c| c == b'\n').map_or(len, |k| i + k);
+            if s[i - 1] == b'\r' {
+                i -= 1;
+            }
+        }
+        if i >= len || self.at(i) != b'\n' {
+            return Err(Bail);
+        }
+        // The scan: `i` in line `line`, which starts at `ls`; `last` is the last line break
+        // read (where, on which line, which starts where).
+        let (mut line, mut ls) = (self.line, self.line_start);
+        let mut last = (i, line, ls);
+        let step = |i: usize| i + if s[i] == b'\r' { 2 } else { 1 };
+        i = step(i);
+        line += 1;
+        ls = i;
+        if s.get(i) == Some(&b'\t') {
+            return Err(Bail);
+        }
+        // Blank lines before the first content line, and the content's indentation.
+        let mut breaks = 0usize;
+        let mut widest = 0;
+        loop {
+            while self.at(i) == b' ' && (explicit == 0 || i - ls < parent + explicit) {
+                i += 1;
+            }
+            widest = widest.max(i - ls);
+            if i < len && self.at(i) == b'\n' {
+                last = (i, line, ls);
+                i = step(i);
+                line += 1;
+                ls = i;
+                breaks += 1;
+            } else {
+                break;
+            }
+        }
+        let indent = if explicit > 0 { parent + explicit } else { widest.max(parent + 1) };
+        // A first line less indented than the content ends a scalar with no content, if it
+        // is not more indented than the collection (else it is an error). The general parser
+        // reads one with no line after it in its own way.
+        if i >= len || i - ls != indent && i - ls > parent {
+            return Err(Bail);
+        }
+        let start = self.mark_on(line, ls, i);
+        let mut out = String::new();
+        let push_breaks = |out: &mut String, n: usize| out.extend(std::iter::repeat_n('\n', n));
+        let (mut leading_break, mut leading_blank, mut in_content) = (false, false, false);
+        while i - ls == indent && i < len && self.at(i) != b'\n' {
+            let blank = matches!(s[i], b' ' | b'\t');
+            if !literal && leading_break && !leading_blank && !blank {
+                if breaks == 0 {
+                    out.push(' ');
+                }
+                push_breaks(&mut out, breaks);
+            } else {
+                if leading_break {
+                    out.push('\n');
+                }
+                push_breaks(&mut out, breaks);
+            }
+            (leading_break, breaks, leading_blank) = (false, 0, blank);
+            let nl = s[i..].iter().position(|&c| c == b'\n').map_or(len, |k| i + k);
+            let end = if nl < len && s[nl - 1] == b'\r' { nl - 1 } else { nl };
+            out.push_str(&self.text[i..end]);
+            i = end;
+            if i >= len {
+                in_content = true;
+                break;
+            }
+            last = (i, line, ls);
+            i = step(i);
+            line += 1;
+            ls = i;
+            leading_break = true;
+            loop {
+                while self.at(i) == b' ' && i - ls < indent {
+                    i += 1;
+                }
+                if i < len && self.at(i) == b'\n' {
+                    last = (i, line, ls);
+                    i = step(i);
+                    line += 1;
+                    ls = i;
+                    breaks += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        if chomp != b'-' {
+            if leading_break {
+                out.push('\n');
+            }
+            if i >= len && i - ls >= indent {
+                out.push('\n');
+            }
+        }
+        if chomp == b'+' {
+            push_breaks(&mut out, breaks);
+        }
+        let span = Span { file: self.file, start, end: self.mark_on(line, ls, i) };
+        let style = if literal { ScalarStyle::Literal } else { ScalarStyle::Folded };
+        self.emit(Event::Scalar(Cow::Owned(out), style, 0, None), span)?;
+        self.tabs_ok.push((head, i));
+        (self.pos, self.line, self.line_start) = if in_content { (len, line, ls) } else { last };
+        Ok(())
     }
 
     /// An anchor (`&name` and blanks) at `pos`, for the node that follows on this line.

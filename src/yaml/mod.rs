@@ -38,9 +38,25 @@ pub const MAX_ALIAS_NODES: usize = 1_000_000;
 /// Most nodes alias expansion may add to every file of a run together (about 240 MB of tree).
 pub const MAX_RUN_ALIAS_NODES: usize = 4_000_000;
 
+/// A run reading more YAML than this many bytes per node of [`MAX_RUN_ALIAS_NODES`] gets a
+/// budget of one node per this many bytes ([`Limits::for_input`]).
+pub const RUN_ALIAS_BYTES_PER_NODE: usize = 8;
+
 impl Default for Limits {
     fn default() -> Self {
         Limits { max_depth: 128, max_alias_nodes: MAX_ALIAS_NODES, run: RunBudget::new(MAX_RUN_ALIAS_NODES) }
+    }
+}
+
+impl Limits {
+    /// The limits of a run that reads `bytes` bytes of YAML: the run's alias budget is
+    /// [`MAX_RUN_ALIAS_NODES`], or one node per [`RUN_ALIAS_BYTES_PER_NODE`] bytes read when
+    /// that is more. A fixed budget refused large inventories written with merge keys (one
+    /// expanded node per ~12 bytes: 40,000 devices passed 4,000,000 nodes); this one keeps
+    /// the expansion linear in the input (a tree of at most ~8 times its size) at any size.
+    pub fn for_input(bytes: usize) -> Limits {
+        let nodes = MAX_RUN_ALIAS_NODES.max(bytes / RUN_ALIAS_BYTES_PER_NODE);
+        Limits { run: RunBudget::new(nodes), ..Limits::default() }
     }
 }
 
@@ -101,6 +117,20 @@ pub fn may_alias(text: &str) -> bool {
 /// file, and every file with an error, goes through the general YAML parser. Both give the
 /// same tree, spans and diagnostics.
 pub fn parse<'t>(file: FileId, text: &'t str, limits: &Limits, diags: &mut Vec<Diagnostic>) -> Option<Node<'t>> {
+    if text.len() >= SPLIT_AT {
+        let piece = (text.len() / (4 * rayon::current_num_threads())).max(SPLIT_AT / 4);
+        if let Some(node) = parse_in_pieces(file, text, limits, diags, piece) {
+            return Some(node);
+        }
+    }
+    parse_whole(file, text, limits, diags)
+}
+
+/// Files at least this large are read in pieces in parallel ([`parse_in_pieces`]).
+const SPLIT_AT: usize = 1 << 20;
+
+/// [`parse`] without splitting the file.
+fn parse_whole<'t>(file: FileId, text: &'t str, limits: &Limits, diags: &mut Vec<Diagnostic>) -> Option<Node<'t>> {
     let mut b = Builder::new(limits);
     if fast::parse(file, text, &mut b).is_ok() {
         diags.append(&mut b.dups);
@@ -109,6 +139,125 @@ pub fn parse<'t>(file: FileId, text: &'t str, limits: &Limits, diags: &mut Vec<D
     // The general parser takes the aliases' nodes again.
     limits.run.give_back(b.run_taken);
     parse_general(file, text, limits, diags)
+}
+
+/// A large file read in pieces of about `piece` bytes, in parallel, with the fast path:
+/// the file is cut at its top-level entries (lines in column 0 that start a key) and at the
+/// items of a top-level entry's block sequence (lines with a `- ` in that sequence's
+/// column, but its first), each piece is read on its own (with its first line's number),
+/// and the trees are joined: entries after entries, items after items. `None` (and nothing
+/// in `diags`) when the file is not a top-level mapping cut so, when it has anchors or
+/// aliases (which could cross pieces), when a top-level key repeats or merges, or when
+/// the fast path does not read every piece: [`parse`] then reads it whole. The tree and
+/// the diagnostics are those of reading it whole (tested against the general parser).
+#[doc(hidden)]
+pub fn parse_in_pieces<'t>(
+    file: FileId,
+    text: &'t str,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+    piece: usize,
+) -> Option<Node<'t>> {
+    use rayon::prelude::*;
+    if text.contains(['&', '*', '\t']) {
+        return None;
+    }
+    let cuts = cuts(text, piece.max(1));
+    if cuts.len() < 2 {
+        return None;
+    }
+    // Items of a sequence are one level down from the top-level mapping.
+    let mut deeper = limits.clone();
+    deeper.max_depth = limits.max_depth.saturating_sub(1);
+    let read: Vec<Option<(Node<'t>, Vec<Diagnostic>)>> = cuts
+        .par_iter()
+        .enumerate()
+        .map(|(k, &(start, line, items, _))| {
+            // A piece takes the blanks that indent the next one's first line: the general
+            // parser ends a block scalar's span after them.
+            let end = cuts.get(k + 1).map_or(text.len(), |c| c.0 + c.3);
+            let mut b = Builder::new(if items { &deeper } else { limits });
+            fast::parse_from(file, &text[start..end], line, &mut b).ok()?;
+            let dups = std::mem::take(&mut b.dups);
+            Some((b.finish(file), dups))
+        })
+        .collect();
+    let mut read = read.into_iter();
+    let (mut root, mut found) = read.next()??;
+    let Value::Map(entries) = &mut root.value else { return None };
+    let mut keys: crate::hash::HashSet<String> = entries.iter().map(|(k, _)| k.key_text().to_string()).collect();
+    for (k, next) in read.enumerate() {
+        let ((node, mut dups), items) = (next?, cuts[k + 1].2);
+        match (node.value, items) {
+            (Value::Seq(more), true) => {
+                let (_, last) = entries.last_mut()?;
+                let Value::Seq(items) = &mut last.value else { return None };
+                items.extend(more);
+                last.span.end = last.span.end.max(items.last()?.span.end);
+            }
+            (Value::Map(more), false) => {
+                for (key, _) in &more {
+                    if !keys.insert(key.key_text().to_string()) {
+                        return None;
+                    }
+                }
+                entries.extend(more);
+            }
+            _ => return None,
+        }
+        found.append(&mut dups);
+    }
+    root.span.end = root.span.end.max(entries.last()?.1.span.end);
+    diags.append(&mut found);
+    Some(root)
+}
+
+/// Where [`parse_in_pieces`] cuts `text`: each piece's first byte, first line, whether it
+/// holds items of a sequence (else top-level entries), and its first line's indentation.
+fn cuts(text: &str, piece: usize) -> Vec<(usize, u32, bool, usize)> {
+    let s = text.as_bytes();
+    let mut cuts = vec![(0usize, 1u32, false, 0usize)];
+    let (mut at, mut line) = (0usize, 1u32);
+    // The column of the current top-level entry's sequence items, once its first is seen.
+    let mut column: Option<usize> = None;
+    let (mut after_key, mut key_seen) = (false, false);
+    while at < s.len() {
+        let end = s[at..].iter().position(|&c| c == b'\n').map_or(s.len(), |i| at + i + 1);
+        let indent = s[at..end].iter().take_while(|&&c| c == b' ').count();
+        let first = s.get(at + indent).copied().unwrap_or(b'\n');
+        let dash = first == b'-' && matches!(s.get(at + indent + 1), None | Some(b' ' | b'\n' | b'\r'));
+        let content = !matches!(first, b'\n' | b'\r' | b'#');
+        let last = *cuts.last().unwrap_or(&(0, 1, false, 0));
+        let big = at - last.0 >= piece;
+        // A `---` before the first key is the document's start, not an entry.
+        let start = s[at..].starts_with(b"---") && !key_seen;
+        if content && indent == 0 && !dash && !start {
+            // A top-level entry: a piece of items ends here. Markers, directives, merge keys
+            // (merged entries go after the mapping's own) and what cannot start a plain key
+            // are left to a whole read.
+            if s[at..].starts_with(b"---")
+                || s[at..].starts_with(b"...")
+                || s[at..].starts_with(b"<<")
+                || b"%?[{!|>:@`,]}".contains(&first)
+            {
+                return Vec::new();
+            }
+            if key_seen && (big || last.2) {
+                cuts.push((at, line, false, 0));
+            }
+            key_seen = true;
+            column = None;
+            after_key = true;
+        } else if content && after_key {
+            column = dash.then_some(indent);
+            after_key = false;
+        } else if content && dash && column == Some(indent) && big {
+            cuts.push((at, line, true, indent));
+        }
+        at = end;
+        line += 1;
+    }
+    cuts
 }
 
 /// [`parse`] with the general YAML parser only. For tests that compare the two paths.

@@ -152,3 +152,18 @@ fn quoted_scalars_whose_lines_are_not_indented_read_as_pyyaml_reads_them() {
     assert_eq!(codes("a: 'x\n---\ny'\n"), vec![("E0001", 1, 4)]);
     assert_eq!(codes("a: 'x\ny\n"), vec![("E0001", 1, 4)]);
 }
+
+#[test]
+fn the_run_alias_budget_grows_with_the_input() {
+    // Small runs keep the fixed budget; large ones get one node per 8 bytes read.
+    assert_eq!(Limits::for_input(0).run.limit(), MAX_RUN_ALIAS_NODES);
+    assert_eq!(Limits::for_input(32_000_000).run.limit(), MAX_RUN_ALIAS_NODES);
+    assert_eq!(Limits::for_input(135_000_000).run.limit(), 16_875_000);
+    // The per-file budget does not move: one bomb is refused whatever the run's size.
+    let limits = Limits::for_input(1 << 30);
+    assert_eq!(limits.max_alias_nodes, MAX_ALIAS_NODES);
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+    let mut diags = Vec::new();
+    assert!(parse(FileId(0), bomb, &limits, &mut diags).is_none());
+    assert_eq!(diags[0].code.as_str(), "E0003");
+}
