@@ -107,7 +107,9 @@ pub(crate) struct Names {
 fn unique(dir: &str, keys: impl Iterator<Item = String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     keys.map(|k| {
-        let base = html::file_name(&k);
+        // Lower-cased first: case-insensitive file systems would merge `R1` and `r1`,
+        // which the counter below keeps apart.
+        let base = html::file_name(&k.to_lowercase());
         let mut name = base.clone();
         let mut n = 2;
         while !seen.insert(name.clone()) {

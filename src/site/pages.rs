@@ -721,15 +721,23 @@ pub fn device(ctx: &Ctx<'_>, i: usize) -> Artifact {
             )
         })
         .collect();
-    let _ = write!(
-        b,
-        "<h2 id=\"interfaces\">Interfaces</h2>{}",
-        table_marked(
-            "",
-            &["Interface", "Type", "State", "Mode / VLANs", "Addresses", "Connected to", "Details"],
-            &rows
-        )
-    );
+    // Interfaces that carry something (written on the device, cabled, addressed, with a
+    // description or a diff mark) first; the device type's unused ports folded away.
+    let heads = ["Interface", "Type", "State", "Mode / VLANs", "Addresses", "Connected to", "Details"];
+    let (used, unused): (Vec<_>, Vec<_>) = rows.into_iter().enumerate().partition(|(n, (_, mark, cells))| {
+        d.interfaces[*n].inline || !mark.is_empty() || cells[3..].iter().any(|c| !c.is_empty())
+    });
+    let strip = |v: Vec<(usize, (String, &'static str, Vec<String>))>| v.into_iter().map(|x| x.1).collect::<Vec<_>>();
+    let (used, unused) = (strip(used), strip(unused));
+    let _ = write!(b, "<h2 id=\"interfaces\">Interfaces</h2>{}", table_marked("", &heads, &used));
+    if !unused.is_empty() {
+        let _ = write!(
+            b,
+            "<details><summary>{} more interfaces of the device type, not in use</summary>{}</details>",
+            unused.len(),
+            table_marked("", &heads, &unused)
+        );
+    }
 
     // The merged context and where each value came from.
     let contexts = &ctx.contexts_of_device[i];

@@ -225,6 +225,11 @@ pub fn draw(title: &str, nodes: &[Node], edges: &[Edge], groups: &[Group]) -> St
         line_h = line_h.max(fh);
         total_w = total_w.max(x);
     }
+    // The band of ungrouped nodes is centred over the groups.
+    let shift = (total_w - bw).max(0.0) / 2.0;
+    for &i in &members[0] {
+        xy[i].0 += shift;
+    }
     let total_h = y + line_h;
     let (w, h) = (total_w.max(NODE_W + 2.0 * MARGIN).ceil(), total_h.max(NODE_H + 2.0 * MARGIN).ceil());
     let mut s = String::new();
