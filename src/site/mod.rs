@@ -151,6 +151,7 @@ pub(crate) struct Ctx<'a> {
     pub diag_pages: Vec<Option<String>>,
     /// Each address's deepest prefix.
     pub ip_prefix: Vec<Option<usize>>,
+    pub source_by_path: HashMap<String, FileId>,
 }
 
 fn vrf_index(r: &Option<Ref<Vrf>>) -> Option<Option<usize>> {
@@ -313,6 +314,7 @@ impl<'a> Ctx<'a> {
             diags_by_page,
             diag_pages,
             ip_prefix: Vec::new(),
+            source_by_path: sources.iter().map(|(id, f)| (f.path.clone(), id)).collect::<Vec<_>>().into_iter().collect(),
         };
         // Shorter prefixes first: a longer one holding the same address overrides.
         let mut by_len: Vec<usize> = (0..inv.prefixes.len()).collect();
@@ -347,7 +349,7 @@ impl<'a> Ctx<'a> {
         let mut parts = location.rsplitn(3, ':');
         let (_col, line, path) = (parts.next(), parts.next(), parts.next());
         let (Some(line), Some(path)) = (line, path) else { return html::esc(location) };
-        let page = self.sources.iter().find(|(_, f)| f.path == path).and_then(|(id, _)| self.names.sources.get(&id));
+        let page = self.source_by_path.get(path).and_then(|id| self.names.sources.get(id));
         match page {
             Some(page) => html::a(&format!("{}#L{line}", self.href(depth, page)), &format!("{path}:{line}")),
             None => html::esc(location),
