@@ -133,8 +133,8 @@ try {
   await page.click(".zoom button[aria-label='Zoom in']");
   const after = await page.$eval(".diagram svg", (s) => Number(s.getAttribute("width")));
   if (!(after > before)) problem(current, `zoom in did not enlarge the drawing (${before} -> ${after})`);
-  await page.click(".zoom button[aria-label='Actual size']");
   await page.setViewport({ width: 1600, height: 900 });
+  await page.click(".zoom button[aria-label='Fit to width']");
   await (await page.$(".diagram")).screenshot({ path: join(out, "topology.png") });
 
   current = "racks/london-dc1-r1.html";
