@@ -155,16 +155,18 @@ pub fn page(frame: &Frame<'_>, depth: usize, title: &str, body: &str, scripts: &
     let _ = write!(
         s,
         "</nav><form role=\"search\" action=\"{root}search.html\"><label for=\"q\" class=\"vh\">Search the inventory</label>\
-<input id=\"q\" name=\"q\" type=\"search\" placeholder=\"Search names, addresses…\"> <button type=\"submit\">Search</button></form></header>\n"
+<input id=\"q\" name=\"q\" type=\"search\" placeholder=\"Search names, addresses…\"> <button type=\"submit\">Search</button></form></header>"
     );
+    s.push('\n');
     if let Some(base) = frame.diff_base {
         let _ = write!(
             s,
             "<aside class=\"banner\" aria-label=\"Change view\">Change view: what this revision changes from <code>{}</code> \
 (<a href=\"{root}changes.html\">all changes</a>). Marked: <span class=\"badge added\">added</span> \
-<span class=\"badge changed\">changed</span> <span class=\"badge removed\">removed</span></aside>\n",
+<span class=\"badge changed\">changed</span> <span class=\"badge removed\">removed</span></aside>",
             esc(base)
         );
+        s.push('\n');
     }
     let _ = write!(
         s,

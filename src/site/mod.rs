@@ -89,6 +89,9 @@ impl Marks {
     }
 }
 
+/// A prefix's utilisation: percent, used, size, and what is counted.
+pub(crate) type Usage = (f64, u128, u128, &'static str);
+
 /// Page paths (relative to the root) of every object that has a page.
 pub(crate) struct Names {
     pub sites: Vec<String>,
@@ -145,7 +148,7 @@ pub(crate) struct Ctx<'a> {
     pub prefix_parent: Vec<Option<usize>>,
     pub prefix_children: Vec<Vec<usize>>,
     pub prefix_order: Vec<(Option<usize>, usize, usize)>,
-    pub usage: HashMap<(Option<String>, String), (f64, u128, u128, &'static str)>,
+    pub usage: HashMap<(Option<String>, String), Usage>,
     /// Diagnostics by the page of the object they point into.
     pub diags_by_page: HashMap<String, Vec<usize>>,
     pub diag_pages: Vec<Option<String>>,
@@ -405,7 +408,7 @@ impl<'a> Ctx<'a> {
         lo..hi.max(lo)
     }
 
-    pub fn usage_of(&self, p: &Prefix) -> Option<(f64, u128, u128, &'static str)> {
+    pub fn usage_of(&self, p: &Prefix) -> Option<Usage> {
         self.usage.get(&(p.vrf.as_ref().map(|v| v.key.value.to_string()), p.prefix.value.to_string())).copied()
     }
 

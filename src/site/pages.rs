@@ -15,6 +15,9 @@ use crate::view::Peer;
 const CSS: &str = include_str!("assets/style.css");
 const JS: &str = include_str!("assets/site.js");
 
+/// A table row: its anchor, its diff mark and its cells.
+type Row = (String, &'static str, Vec<String>);
+
 fn art(path: impl Into<String>, text: String) -> Artifact {
     Artifact::new(path, text.into_bytes())
 }
@@ -727,7 +730,7 @@ pub fn device(ctx: &Ctx<'_>, i: usize) -> Artifact {
     let (used, unused): (Vec<_>, Vec<_>) = rows.into_iter().enumerate().partition(|(n, (_, mark, cells))| {
         d.interfaces[*n].inline || !mark.is_empty() || cells[3..].iter().any(|c| !c.is_empty())
     });
-    let strip = |v: Vec<(usize, (String, &'static str, Vec<String>))>| v.into_iter().map(|x| x.1).collect::<Vec<_>>();
+    let strip = |v: Vec<(usize, Row)>| v.into_iter().map(|x| x.1).collect::<Vec<_>>();
     let (used, unused) = (strip(used), strip(unused));
     let _ = write!(b, "<h2 id=\"interfaces\">Interfaces</h2>{}", table_marked("", &heads, &used));
     if !unused.is_empty() {
