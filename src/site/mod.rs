@@ -317,7 +317,12 @@ impl<'a> Ctx<'a> {
             diags_by_page,
             diag_pages,
             ip_prefix: Vec::new(),
-            source_by_path: sources.iter().map(|(id, f)| (f.path.clone(), id)).collect::<Vec<_>>().into_iter().collect(),
+            source_by_path: sources
+                .iter()
+                .map(|(id, f)| (f.path.clone(), id))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect(),
         };
         // Shorter prefixes first: a longer one holding the same address overrides.
         let mut by_len: Vec<usize> = (0..inv.prefixes.len()).collect();
