@@ -18,6 +18,9 @@ pub struct Args {
     /// removed objects, on the pages and the drawings).
     #[arg(long, value_name = "BASE")]
     diff: Option<String>,
+    /// Print how long each step took (to standard error).
+    #[arg(long, hide = true)]
+    timings: bool,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, Failure> {
@@ -55,14 +58,23 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, Failure> {
             Some(run.report)
         }
     };
+    let lap = |what: &str, since: std::time::Instant| {
+        if args.timings {
+            eprintln!("{:>8.3} s  {what}", since.elapsed().as_secs_f64());
+        }
+        std::time::Instant::now()
+    };
+    let t = lap("load (and compare with the base)", started);
     let opts = sot::compile::Options { keep_configs: true, ..Default::default() };
     let comp = sot::compile::compile_with(&loaded.sources, loaded.config.clone(), loaded.diagnostics, &opts);
+    let t = lap("compile and render", t);
     let errors = comp.count(sot::diagnostic::Severity::Error);
     let site = sot::site::plan(
         &comp,
         &loaded.sources,
         &sot::site::Options { revision: revision.revision.clone(), diff: report.as_ref() },
     );
+    let t = lap("build the pages", t);
     let out_dir = args.out.clone().unwrap_or_else(|| root.join("site"));
     let cfg = &comp.config;
     let inputs: Vec<&str> = (cfg.inventory.iter().chain(&cfg.device_types))
@@ -71,6 +83,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, Failure> {
         .collect();
     sot::emit::write::replace_dir(&out_dir, &root, &inputs, &site.artifacts)
         .map_err(|e| Failure::Message(e.to_string()))?;
+    lap("write", t);
     let bytes: usize = site.artifacts.iter().map(|a| a.bytes.len()).sum();
     writeln!(
         out,

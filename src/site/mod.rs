@@ -155,6 +155,9 @@ pub(crate) struct Ctx<'a> {
     /// Each address's deepest prefix.
     pub ip_prefix: Vec<Option<usize>>,
     pub source_by_path: HashMap<String, FileId>,
+    pub context_by_name: HashMap<String, usize>,
+    /// The context section of device pages, by the list of contexts merged (see `pages::device`).
+    pub context_html: std::sync::Mutex<HashMap<Vec<Id<ConfigContext>>, std::sync::Arc<str>>>,
 }
 
 fn vrf_index(r: &Option<Ref<Vrf>>) -> Option<Option<usize>> {
@@ -317,6 +320,15 @@ impl<'a> Ctx<'a> {
             diags_by_page,
             diag_pages,
             ip_prefix: Vec::new(),
+            context_by_name: inv
+                .config_contexts
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (c.name.value.to_string(), k))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect(),
+            context_html: Default::default(),
             source_by_path: sources
                 .iter()
                 .map(|(id, f)| (f.path.clone(), id))

@@ -744,7 +744,6 @@ pub fn device(ctx: &Ctx<'_>, i: usize) -> Artifact {
 
     // The merged context and where each value came from.
     let contexts = &ctx.contexts_of_device[i];
-    let merged = crate::context::Contexts::new(inv, &w.matcher).merged(d).to_json();
     let _ = write!(
         b,
         "<h2 id=\"context\">Config context</h2><p>Merged from {} in weight order{}.</p>",
@@ -755,40 +754,26 @@ pub fn device(ctx: &Ctx<'_>, i: usize) -> Artifact {
         },
         if d.local_context_data.is_some() { ", then the device's local context data" } else { "" }
     );
-    let explained = crate::show::explain(w, ctx.sources, Id::new(i));
-    if !explained.is_empty() {
-        let by_name: std::collections::HashMap<&str, usize> =
-            inv.config_contexts.iter().enumerate().map(|(k, c)| (c.name.value.as_str(), k)).collect();
-        let source = |s: &crate::show::SourceRef| {
-            let who = match by_name.get(s.context.as_str()) {
-                Some(&k) => ctx.context_link(1, Id::new(k)),
-                None => esc(&s.context),
-            };
-            let weight = s.weight.map_or(String::new(), |w| format!(" (weight {w})"));
-            format!("{who}{weight} at {}", ctx.location_link(1, &s.location))
+    // Devices without local context data that the same contexts apply to have the same
+    // merged context and provenance: the section is built once for them.
+    if d.local_context_data.is_some() {
+        b.push_str(&context_section(ctx, i));
+    } else {
+        let cached = ctx.context_html.lock().unwrap_or_else(|e| e.into_inner()).get(contexts).cloned();
+        let section = match cached {
+            Some(s) => s,
+            None => {
+                let made: std::sync::Arc<str> = context_section(ctx, i).into();
+                ctx.context_html
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .entry(contexts.clone())
+                    .or_insert(made)
+                    .clone()
+            }
         };
-        let rows: Vec<Vec<String>> = explained
-            .iter()
-            .map(|e| {
-                vec![
-                    format!("<code>{}</code>", esc(&e.path)),
-                    format!("<code>{}</code>", esc(&json_text(&e.value))),
-                    source(&e.set_by),
-                    e.overrode.iter().map(source).collect::<Vec<_>>().join("<br>"),
-                ]
-            })
-            .collect();
-        b.push_str(&table(
-            "Each value, the context that set it, and those it overrode",
-            &["Key", "Value", "Set by", "Overrode"],
-            &rows,
-        ));
+        b.push_str(&section);
     }
-    let _ = write!(
-        b,
-        "<details><summary>The merged context as JSON</summary><pre>{}</pre></details>",
-        esc(&pretty(&merged))
-    );
 
     // The rendered configuration.
     b.push_str("<h2 id=\"config\">Rendered configuration</h2>");
@@ -820,6 +805,46 @@ pub fn device(ctx: &Ctx<'_>, i: usize) -> Artifact {
     }
     b.push_str(&ctx.diagnostics_section(1, path));
     art(path.clone(), page(&ctx.frame, 1, name, &b, &[]))
+}
+
+/// A device's merged context: each value with where it came from, and the whole as JSON.
+fn context_section(ctx: &Ctx<'_>, i: usize) -> String {
+    let w = &ctx.comp.world;
+    let mut b = String::new();
+    let explained = crate::show::explain(w, ctx.sources, Id::new(i));
+    if !explained.is_empty() {
+        let by_name = &ctx.context_by_name;
+        let source = |s: &crate::show::SourceRef| {
+            let who = match by_name.get(s.context.as_str()) {
+                Some(&k) => ctx.context_link(1, Id::new(k)),
+                None => esc(&s.context),
+            };
+            let weight = s.weight.map_or(String::new(), |w| format!(" (weight {w})"));
+            format!("{who}{weight} at {}", ctx.location_link(1, &s.location))
+        };
+        let rows: Vec<Vec<String>> = explained
+            .iter()
+            .map(|e| {
+                vec![
+                    format!("<code>{}</code>", esc(&e.path)),
+                    format!("<code>{}</code>", esc(&json_text(&e.value))),
+                    source(&e.set_by),
+                    e.overrode.iter().map(source).collect::<Vec<_>>().join("<br>"),
+                ]
+            })
+            .collect();
+        b.push_str(&table(
+            "Each value, the context that set it, and those it overrode",
+            &["Key", "Value", "Set by", "Overrode"],
+            &rows,
+        ));
+    }
+    let _ = write!(
+        b,
+        "<details><summary>The merged context as JSON</summary><pre>{}</pre></details>",
+        esc(&pretty(&serde_json::to_value(w.config_context(Id::new(i))).unwrap_or_default()))
+    );
+    b
 }
 
 /// A unified diff with its added and removed lines marked.
