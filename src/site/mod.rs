@@ -158,6 +158,8 @@ pub(crate) struct Ctx<'a> {
     pub context_by_name: HashMap<String, usize>,
     /// The context section of device pages, by the list of contexts merged (see `pages::device`).
     pub context_html: std::sync::Mutex<HashMap<Vec<Id<ConfigContext>>, std::sync::Arc<str>>>,
+    /// The links of the drawings, gathered once (`pages::links`).
+    pub links: std::sync::OnceLock<pages::Links>,
 }
 
 fn vrf_index(r: &Option<Ref<Vrf>>) -> Option<Option<usize>> {
@@ -286,12 +288,7 @@ impl<'a> Ctx<'a> {
             prefix_order.push((vrf, i, stack.len()));
             stack.push((vrf, net, i));
         }
-        let usage = crate::ipam::usage(inv)
-            .into_iter()
-            .map(|u| ((u.vrf, u.prefix), (u.percent, u.used, u.size, u.measure)))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect();
+        let usage = HashMap::new();
 
         let names =
             Names { sites, racks, devices, device_types, circuits, prefixes, contexts, sources: sources_map, ips };
@@ -329,6 +326,7 @@ impl<'a> Ctx<'a> {
                 .into_iter()
                 .collect(),
             context_html: Default::default(),
+            links: Default::default(),
             source_by_path: sources
                 .iter()
                 .map(|(id, f)| (f.path.clone(), id))
@@ -346,6 +344,7 @@ impl<'a> Ctx<'a> {
             }
         }
         ctx.ip_prefix = ip_prefix;
+        ctx.usage = ctx.usage_all();
         ctx
     }
 
@@ -423,6 +422,44 @@ impl<'a> Ctx<'a> {
         let lo = self.ips_sorted.partition_point(|(v, a, _)| (*v, *a) < (vrf, net.network()));
         let hi = self.ips_sorted.partition_point(|(v, a, _)| (*v, *a) <= (vrf, net.broadcast()));
         lo..hi.max(lo)
+    }
+
+    /// Every prefix's utilisation, as `sot ipam usage` computes it (`crate::ipam::usage`),
+    /// from the prefix tree and the sorted addresses instead of a scan per prefix: a
+    /// container by the space its child prefixes cover, another prefix by its addresses
+    /// (IPv4 network and broadcast not counted unless a pool or a /31 or /32).
+    fn usage_all(&self) -> HashMap<(Option<String>, String), Usage> {
+        let inv = self.inv;
+        let size = |n: IpNet| -> u128 {
+            let bits = n.max_prefix_len() - n.prefix_len();
+            if bits >= 128 { u128::MAX } else { 1u128 << bits }
+        };
+        (0..inv.prefixes.len())
+            .into_par_iter()
+            .filter(|&i| vrf_index(&inv.prefixes[i].vrf).is_some())
+            .map(|i| {
+                let p = &inv.prefixes[i];
+                let net = p.prefix.value;
+                let total = size(net);
+                let container = p.status.as_ref().is_some_and(|s| s.as_str() == "container");
+                let (measure, used, size) = if container {
+                    let mut kids: Vec<IpNet> =
+                        self.prefix_children[i].iter().map(|&k| inv.prefixes[k].prefix.value).collect();
+                    kids.sort();
+                    kids.dedup();
+                    ("prefixes", kids.into_iter().map(size).sum::<u128>(), total)
+                } else {
+                    let edges = matches!(net, IpNet::V4(_)) && net.prefix_len() < 31 && !p.is_pool;
+                    let mut hosts: Vec<IpAddr> = self.ips_sorted[self.addresses_in(i)].iter().map(|x| x.1).collect();
+                    hosts.dedup();
+                    ("addresses", hosts.len() as u128, if edges { total - 2 } else { total })
+                };
+                let percent = if size == 0 { 0.0 } else { (used as f64 / size as f64 * 1000.0).round() / 10.0 };
+                ((p.vrf.as_ref().map(|v| v.key.value.to_string()), net.to_string()), (percent, used, size, measure))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
     }
 
     pub fn usage_of(&self, p: &Prefix) -> Option<Usage> {

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::html::{self, a, badge, esc, fields, page, table, table_marked};
@@ -549,7 +550,7 @@ pub fn rack(ctx: &Ctx<'_>, i: usize) -> Artifact {
     b.push_str(&custom_fields(&r.custom_fields));
     let _ = write!(
         b,
-        "<h2>Elevations</h2><div class=\"elevations\"><figure>{}<figcaption>Front</figcaption></figure><figure>{}<figcaption>Rear</figcaption></figure></div>",
+        "<h2>Elevations</h2><div class=\"elevations\"><figure>{}</figure><figure>{}</figure></div>",
         rack::elevation(&title, g, &mounted, true),
         rack::elevation(&title, g, &mounted, false)
     );
@@ -869,7 +870,7 @@ fn config_diff(diff: &str) -> String {
 }
 
 /// The endpoints (device index or circuit index) of a cable, with port names.
-enum End {
+pub(crate) enum End {
     Device(usize, String),
     Circuit(usize, String),
 }
@@ -972,26 +973,71 @@ fn circuit_node(ctx: &Ctx<'_>, c: usize, depth: usize) -> Node {
     }
 }
 
-/// Links of the drawing: cables, and circuit terminations written on interfaces.
-fn each_link(ctx: &Ctx<'_>, mut f: impl FnMut(&End, &End, String, &'static str)) {
-    let inv = ctx.inv;
-    for c in &inv.cables {
-        let Some((a, b)) = cable_ends(inv, c) else { continue };
-        let what = format!("{} — {}", c.a.display(), c.b.display());
-        f(&a, &b, what, ctx.marks.get("dcim.cable", &c.natural_key()));
-    }
-    for (ci, c) in inv.circuits.iter().enumerate() {
-        for t in &c.terminations {
-            if let TermTarget::Interface(r) = &t.target
-                && let Some(id) = r.id
-                && matches!(ctx.comp.world.peer(id), Some(Peer::Circuit { cable: None, .. }))
-            {
-                let d = id.device.index();
-                let port = inv.devices[d].interfaces[id.index as usize].name.value.to_string();
-                let what = format!("{} — circuit {} term {}", r.display(), c.cid.value, t.side.value.as_str());
-                f(&End::Device(d, port), &End::Circuit(ci, format!("term {}", t.side.value.as_str())), what, "");
+/// Every link of the drawings (cables, and circuit terminations written on interfaces)
+/// with its ends, its description and its diff mark, and the links touching each site.
+pub(crate) struct Links {
+    all: Vec<(End, End, String, &'static str)>,
+    by_site: Vec<Vec<usize>>,
+}
+
+fn links<'c>(ctx: &'c Ctx<'_>) -> &'c Links {
+    ctx.links.get_or_init(|| {
+        let inv = ctx.inv;
+        let mut all: Vec<(End, End, String, &'static str)> = inv
+            .cables
+            .par_iter()
+            .filter_map(|c| {
+                let (a, b) = cable_ends(inv, c)?;
+                let what = format!("{} — {}", c.a.display(), c.b.display());
+                Some((a, b, what, ctx.marks.get("dcim.cable", &c.natural_key())))
+            })
+            .collect();
+        for (ci, c) in inv.circuits.iter().enumerate() {
+            for t in &c.terminations {
+                if let TermTarget::Interface(r) = &t.target
+                    && let Some(id) = r.id
+                    && matches!(ctx.comp.world.peer(id), Some(Peer::Circuit { cable: None, .. }))
+                {
+                    let d = id.device.index();
+                    let port = inv.devices[d].interfaces[id.index as usize].name.value.to_string();
+                    let what = format!("{} — circuit {} term {}", r.display(), c.cid.value, t.side.value.as_str());
+                    all.push((
+                        End::Device(d, port),
+                        End::Circuit(ci, format!("term {}", t.side.value.as_str())),
+                        what,
+                        "",
+                    ));
+                }
             }
         }
+        let mut by_site = vec![Vec::new(); inv.sites.len()];
+        for (k, (a, b, _, _)) in all.iter().enumerate() {
+            let site = |e: &End| match e {
+                End::Device(d, _) => inv.devices[*d].site.id.map(|s| s.index()),
+                End::Circuit(..) => None,
+            };
+            let (x, y) = (site(a), site(b));
+            if let Some(x) = x {
+                by_site[x].push(k);
+            }
+            if let Some(y) = y.filter(|y| Some(*y) != x) {
+                by_site[y].push(k);
+            }
+        }
+        Links { all, by_site }
+    })
+}
+
+/// Call `f` on each link, or on each link touching `site`.
+fn each_link(ctx: &Ctx<'_>, site: Option<usize>, mut f: impl FnMut(&End, &End, String, &'static str)) {
+    let l = links(ctx);
+    let mut call = |k: usize| {
+        let (a, b, what, mark) = &l.all[k];
+        f(a, b, what.clone(), mark);
+    };
+    match site {
+        Some(s) => l.by_site[s].iter().for_each(|&k| call(k)),
+        None => (0..l.all.len()).for_each(call),
     }
 }
 
@@ -1016,7 +1062,7 @@ fn site_topology(ctx: &Ctx<'_>, site: usize, depth: usize) -> String {
         g.node((0, d), || device_node(ctx, d, depth, None, false));
     }
     let at_site = |d: usize| inv.devices[d].site.id.is_some_and(|s| s.index() == site);
-    each_link(ctx, |a, b, what, mark| {
+    each_link(ctx, Some(site), |a, b, what, mark| {
         let here = |e: &End| matches!(e, End::Device(d, _) if at_site(*d));
         if !here(a) && !here(b) {
             return;
@@ -1054,7 +1100,7 @@ pub fn topology(ctx: &Ctx<'_>) -> Artifact {
             let group = inv.devices[d].site.id.map(|s| s.index());
             g.node((0, d), || device_node(ctx, d, 0, group, false));
         }
-        each_link(ctx, |a, b, what, mark| {
+        each_link(ctx, None, |a, b, what, mark| {
             let mut id = |e: &End| match e {
                 End::Device(d, _) => g.index[&(0, *d)],
                 End::Circuit(c, _) => g.node((1, *c), || circuit_node(ctx, *c, 0)),
@@ -1092,7 +1138,7 @@ pub fn topology(ctx: &Ctx<'_>) -> Artifact {
         for s in 0..inv.sites.len() {
             g.node((2, s), || site_node(s));
         }
-        each_link(ctx, |a, b, what, mark| {
+        each_link(ctx, None, |a, b, what, mark| {
             let mut id = |e: &End| match e {
                 End::Device(d, _) => inv.devices[*d].site.id.map(|s| g.index[&(2, s.index())]),
                 End::Circuit(c, _) => Some(g.node((1, *c), || circuit_node(ctx, *c, 0))),
