@@ -354,3 +354,15 @@ echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- $(rustc --version)"
 echo "- sot at $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git status --porcelain 2>/dev/null | grep -q . && echo ' (with uncommitted changes)')"
 echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
+
+# `sot site` of a 10,000-device fleet (docs/site.md): wall time, peak memory, size and pages.
+# SITE=0 leaves it out.
+if [ "${SITE:-1}" != 0 ]; then
+    echo
+    echo "## sot site (10,000 devices)"
+    echo
+    "$FLEET" --devices 10000 --out "$WORK/site-fleet" --seed "$SEED" >"$WORK/site-fleet.log" 2>&1 || die "the fleet generator failed"
+    /usr/bin/time -f '%e %M' -o "$WORK/site.time" "$SOT" site "$WORK/site-fleet" --out "$WORK/site-out" >/dev/null 2>"$WORK/site.err" || { cat "$WORK/site.err" >&2; die "sot site failed"; }
+    read -r site_s site_kib <"$WORK/site.time"
+    echo "- sot site: ${site_s} s, peak $((site_kib / 1024)) MiB, $(du -sm "$WORK/site-out" | cut -f1) MiB in $(find "$WORK/site-out" -name '*.html' | wc -l) pages (index.html $(($(wc -c <"$WORK/site-out/index.html") / 1024)) KiB)"
+fi

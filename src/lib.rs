@@ -21,6 +21,7 @@ pub mod resolve;
 pub mod rules;
 pub mod schema;
 pub mod show;
+pub mod site;
 pub mod source;
 pub mod template;
 pub mod validate;

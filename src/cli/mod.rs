@@ -15,6 +15,7 @@ mod query;
 mod render;
 mod schema;
 mod show;
+mod site;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -123,6 +124,8 @@ enum Command {
     Show(show::Command),
     /// List objects matching an expression, with chosen fields.
     Query(query::Args),
+    /// Write the inventory as a static web site: pages, rack elevations, topology, search.
+    Site(site::Args),
     /// Free addresses and prefixes, and prefix utilisation.
     #[command(subcommand)]
     Ipam(ipam::Command),
@@ -164,6 +167,7 @@ pub fn main() -> ExitCode {
         Command::Ipam(cmd) => ipam::run(cmd, &mut out),
         Command::Show(cmd) => show::run(cmd, &mut out),
         Command::Query(args) => query::run(args, &mut out),
+        Command::Site(args) => site::run(args, &mut out),
         Command::Netbox(cmd) => netbox::run(cmd, color, &mut out),
         Command::Init(args) => init::run(args, &mut out),
         Command::Completions(args) => manual::completions(args, &mut out),
