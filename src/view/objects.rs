@@ -368,7 +368,9 @@ impl Object for DeviceView {
             "custom_fields" => w.custom_fields("dcim.device", &d.custom_fields),
             "config_context" => w.config_context(self.id),
             "local_context_data" => {
-                d.local_context_data.as_ref().map_or_else(none, |n| Value::from(minijinja::value::Serde(n.to_json())))
+                d.local_context_data.as_ref().map_or_else(none, |n| {
+                    Value::from(minijinja::value::Serde(crate::context::merge::node_jsonb(n)))
+                })
             }
             "interfaces" => (0..d.interfaces.len())
                 .map(|i| {
