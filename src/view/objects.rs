@@ -15,12 +15,12 @@ fn none() -> Value {
     Value::from(())
 }
 
-/// An empty list, without allocating one: most interfaces have no addresses, and
+/// An empty related manager, without allocating one: most interfaces have no addresses, and
 /// templates ask each interface for them. One per thread, so that cloning it does not
 /// contend on a shared reference count.
 fn empty_list() -> Value {
     thread_local! {
-        static EMPTY: Value = Value::from(Vec::<Value>::new());
+        static EMPTY: Value = Related::value(Vec::new());
     }
     EMPTY.with(Value::clone)
 }
