@@ -56,7 +56,9 @@ fn format_value(out: &mut Output, state: &mut State, value: &Value) -> Result<()
         }
         match value.kind() {
             ValueKind::None => return out.write_str("None").map_err(Error::from),
-            ValueKind::Bool => return out.write_str(if value.is_true() { "True" } else { "False" }).map_err(Error::from),
+            ValueKind::Bool => {
+                return out.write_str(if value.is_true() { "True" } else { "False" }).map_err(Error::from);
+            }
             _ => {}
         }
     }
@@ -105,7 +107,8 @@ mod tests {
         let env = environment(&RenderOptions::default());
         let r = env.render_str("{{ none }} {{ true }} {{ false }} {{ 1 == 1 }} {{ [none] | length }}", ()).unwrap();
         assert_eq!(r, "None True False True 1");
-        let r = env.render_str("{{ none is iterable }} {{ [] is iterable }} {{ 'x' is iterable }} {{ {} is iterable }}", ());
+        let r = env
+            .render_str("{{ none is iterable }} {{ [] is iterable }} {{ 'x' is iterable }} {{ {} is iterable }}", ());
         assert_eq!(r.unwrap(), "False True True True");
     }
 

@@ -163,7 +163,9 @@ fn netbox_renders_and_merges_every_device_as_sot_does() {
             .config_template
             .as_ref()
             .or_else(|| d.role.id.and_then(|r| inv.device_roles[r.index()].config_template.as_ref()))
-            .or_else(|| d.platform.as_ref().and_then(|p| p.id).and_then(|p| inv.platforms[p.index()].config_template.as_ref()));
+            .or_else(|| {
+                d.platform.as_ref().and_then(|p| p.id).and_then(|p| inv.platforms[p.index()].config_template.as_ref())
+            });
         let device = nb.first(&format!("dcim/devices/?name={name}")).unwrap_or_else(|| panic!("{name} is in NetBox"));
         let id = device["id"].as_u64().expect("an id");
 

@@ -216,7 +216,9 @@ fn merge_map<'a>(
             }
             Some(existing) => match (&mut existing.value, &v.value) {
                 // An empty mapping replaces, as below.
-                (MValue::Map(inner), Value::Map(more)) if !more.is_empty() => merge_map(inner, more, source, &join(prefix, key), overrides),
+                (MValue::Map(inner), Value::Map(more)) if !more.is_empty() => {
+                    merge_map(inner, more, source, &join(prefix, key), overrides)
+                }
                 _ => {
                     let path = join(prefix, key);
                     if value_json(&existing.value) != v.to_json() {

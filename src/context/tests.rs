@@ -137,16 +137,18 @@ config_contexts:
 fn tenant_groups_match_the_tenants_own_group_only() {
     // NetBox 4.7.3 (measured): unlike regions, site groups and locations, a context listing
     // a tenant group does not apply to tenants of its child groups.
-    let comp = compile(&format!(
-        "{BASE}
+    let comp = compile(
+        &format!(
+            "{BASE}
 tenant_groups: [{{name: parent}}, {{name: child, parent: parent}}]
 tenants: [{{name: t1, group: child}}]
 config_contexts:
   - {{name: on-parent, tenant_groups: [parent], data: {{parent: true}}}}
   - {{name: on-child, tenant_groups: [child], data: {{child: true}}}}
 "
-    )
-    .replace("device_type: t1}\n", "device_type: t1, tenant: t1}\n"));
+        )
+        .replace("device_type: t1}\n", "device_type: t1, tenant: t1}\n"),
+    );
     let matcher = Matcher::new(&comp.inventory);
     let ctx = Contexts::new(&comp.inventory, &matcher);
     let m = ctx.merged(&comp.inventory.devices[0]).to_json();

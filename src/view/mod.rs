@@ -153,8 +153,11 @@ impl World {
     pub fn interface_order(&self, d: Id<Device>) -> &[u32] {
         self.interface_order[d.index()].get_or_init(|| {
             let ifaces = &self.inventory.devices[d.index()].interfaces;
-            let mut keyed: Vec<(String, u32)> =
-                ifaces.iter().enumerate().map(|(i, x)| (related::interface_sort_key(&x.name.value), i as u32)).collect();
+            let mut keyed: Vec<(String, u32)> = ifaces
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (related::interface_sort_key(&x.name.value), i as u32))
+                .collect();
             keyed.sort();
             keyed.into_iter().map(|(_, i)| i).collect()
         })

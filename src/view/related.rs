@@ -45,8 +45,9 @@ impl Object for Related {
     }
 
     fn call_method(self: &Arc<Self>, _state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
-        manager_method(&self.0, method, args, Related::value)
-            .unwrap_or_else(|| Err(Error::new(ErrorKind::UnknownMethod, format!("a related manager has no method `{method}`"))))
+        manager_method(&self.0, method, args, Related::value).unwrap_or_else(|| {
+            Err(Error::new(ErrorKind::UnknownMethod, format!("a related manager has no method `{method}`")))
+        })
     }
 }
 
@@ -81,7 +82,11 @@ pub(crate) fn manager_method(
             let lookups = lookups(&kwargs)?;
             let keep = method == "filter";
             Ok(make(
-                items.iter().filter(|item| lookups.iter().all(|(path, v)| matches(item, path, v)) == keep).cloned().collect(),
+                items
+                    .iter()
+                    .filter(|item| lookups.iter().all(|(path, v)| matches(item, path, v)) == keep)
+                    .cloned()
+                    .collect(),
             ))
         })(),
         "get" => (|| {
@@ -153,7 +158,8 @@ fn text(v: &Value) -> String {
 }
 
 fn compare(have: &Value, op: &str, want: &Value) -> bool {
-    let eq = |a: &Value, b: &Value| a == b || (a.as_object().is_some() || b.as_object().is_some()) && text(a) == text(b);
+    let eq =
+        |a: &Value, b: &Value| a == b || (a.as_object().is_some() || b.as_object().is_some()) && text(a) == text(b);
     match op {
         "exact" => eq(have, want),
         "iexact" => text(have).to_lowercase() == text(want).to_lowercase(),

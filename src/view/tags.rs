@@ -95,7 +95,12 @@ impl Object for TagList {
     fn call_method(self: &Arc<Self>, _state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
         let field = |f: fn(&TagValue) -> &String| -> Result<Value, Error> {
             let () = minijinja::value::from_args(args)?;
-            Ok(self.0.iter().filter_map(|t| t.downcast_object_ref::<TagValue>()).map(|t| Value::from(f(t).as_str())).collect())
+            Ok(self
+                .0
+                .iter()
+                .filter_map(|t| t.downcast_object_ref::<TagValue>())
+                .map(|t| Value::from(f(t).as_str()))
+                .collect())
         };
         match method {
             "names" => field(|t| &t.name),

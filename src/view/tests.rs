@@ -175,31 +175,62 @@ fn netbox_template_idioms_render_as_netbox_renders_them() {
     let env = crate::jinja::environment(&Default::default());
     let device = Value::from_object(DeviceView { world: Arc::clone(&w), id: Id::new(0) });
     let render = |expr: &str| {
-        env.render_str(expr, minijinja::context! { device => device.clone() }).unwrap_or_else(|e| panic!("{expr}: {e:#}"))
+        env.render_str(expr, minijinja::context! { device => device.clone() })
+            .unwrap_or_else(|e| panic!("{expr}: {e:#}"))
     };
     let cases = [
         ("{{ device.interfaces.all() | join(',') }}", "Ethernet49/1,Ethernet2,Ethernet10,Loopback0,Management1"),
         ("{{ device.interfaces | join(',') }}", "Ethernet49/1,Ethernet2,Ethernet10,Loopback0,Management1"),
-        ("{{ device.interfaces.count() }} {{ device.interfaces.exists() }} {{ device.interfaces | length }}", "5 True 5"),
+        (
+            "{{ device.interfaces.count() }} {{ device.interfaces.exists() }} {{ device.interfaces | length }}",
+            "5 True 5",
+        ),
         ("{{ device.interfaces.first() }} {{ device.interfaces.last() }}", "Ethernet49/1 Management1"),
-        ("{{ device.interfaces.filter(name='Loopback0').first().ip_addresses.all() | join(' ') }}", "10.0.0.2/32 10.0.0.9/32"),
+        (
+            "{{ device.interfaces.filter(name='Loopback0').first().ip_addresses.all() | join(' ') }}",
+            "10.0.0.2/32 10.0.0.9/32",
+        ),
         ("{{ device.interfaces.filter(type='1000base-t', enabled=true).count() }}", "3"),
         ("{{ device.interfaces.exclude(vrf=none) | join(',') }}", "Ethernet2,Management1"),
         ("{{ device.interfaces.filter(name__startswith='Eth').count() }}", "3"),
         ("{{ device.interfaces.filter(name__in=['Ethernet2', 'Loopback0']) | join(',') }}", "Ethernet2,Loopback0"),
         ("{{ device.interfaces.filter(tags__name='pub') | join(',') }}", "Ethernet10"),
         ("{{ device.interfaces.filter(untagged_vlan__vid=110).get() }}", "Ethernet10"),
-        ("{{ device.interfaces.filter(name='nope').first() }} {{ device.interfaces.filter(name='nope').exists() }}", "None False"),
-        ("{% for i in device.interfaces.all() if i.vrf %}{{ i }}={{ i.vrf }};{% endfor %}", "Ethernet2=plain;Management1=mgmt (65000:1);"),
-        ("{% for i in device.interfaces.all() if i.untagged_vlan %}{{ i.untagged_vlan }} {{ i.untagged_vlan.vid }}{% endfor %}", "web (110) 110"),
-        ("{{ 'pub' in device.tags.names() }} {{ device.tags.slugs() | join(',') }} {{ device.tags.filter(name='pub').exists() }}", "True pub True"),
+        (
+            "{{ device.interfaces.filter(name='nope').first() }} {{ device.interfaces.filter(name='nope').exists() }}",
+            "None False",
+        ),
+        (
+            "{% for i in device.interfaces.all() if i.vrf %}{{ i }}={{ i.vrf }};{% endfor %}",
+            "Ethernet2=plain;Management1=mgmt (65000:1);",
+        ),
+        (
+            "{% for i in device.interfaces.all() if i.untagged_vlan %}{{ i.untagged_vlan }} {{ i.untagged_vlan.vid }}{% endfor %}",
+            "web (110) 110",
+        ),
+        (
+            "{{ 'pub' in device.tags.names() }} {{ device.tags.slugs() | join(',') }} {{ device.tags.filter(name='pub').exists() }}",
+            "True pub True",
+        ),
         ("{{ 'pub' in device.tags }} {% for t in device.tags.all() %}{{ t.name }}{% endfor %}", "True pub"),
-        ("{{ device.cf.router_id }} {{ device.cf.note }} {{ device.custom_field_data.router_id }}", "10.0.0.9 None 10.0.0.9"),
+        (
+            "{{ device.cf.router_id }} {{ device.cf.note }} {{ device.custom_field_data.router_id }}",
+            "10.0.0.9 None 10.0.0.9",
+        ),
         ("{{ device.get_config_context().bgp.local_as }} {{ device.config_context.bgp.local_as }}", "65000 65000"),
-        ("{{ device.site }}|{{ device.role }}|{{ device.device_type }}|{{ device.device_type.manufacturer }}", "L1|Leaf|T|M"),
-        ("{{ device.description }}|{{ device.serial }}|{{ device.comments }}|{{ device.location }}|{{ device.tenant }}", "|||None|None"),
+        (
+            "{{ device.site }}|{{ device.role }}|{{ device.device_type }}|{{ device.device_type.manufacturer }}",
+            "L1|Leaf|T|M",
+        ),
+        (
+            "{{ device.description }}|{{ device.serial }}|{{ device.comments }}|{{ device.location }}|{{ device.tenant }}",
+            "|||None|None",
+        ),
         ("{{ device.airflow }}", "front-to-rear"),
-        ("{{ device.interfaces.get(name='Ethernet2').description }}|{{ device.interfaces.get(name='Ethernet2').mode }}", "|None"),
+        (
+            "{{ device.interfaces.get(name='Ethernet2').description }}|{{ device.interfaces.get(name='Ethernet2').mode }}",
+            "|None",
+        ),
     ];
     for (expr, want) in cases {
         assert_eq!(render(expr), want, "{expr}");
