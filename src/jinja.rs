@@ -5,6 +5,7 @@
 //! expression or template in a pull request can hang the check, and no access
 //! to the environment or the filesystem beyond what the caller's loader allows.
 
+use minijinja::value::ValueKind;
 use minijinja::{AutoEscape, Environment, Error, Output, State, UndefinedBehavior, Value};
 
 use crate::project::{RenderOptions, Undefined};
@@ -37,17 +38,29 @@ pub fn environment(opts: &RenderOptions) -> Environment<'static> {
         Undefined::Lenient => UndefinedBehavior::Lenient,
     });
     env.set_formatter(format_value);
+    // As in Python: `none` is not iterable (minijinja iterates it as an empty list).
+    env.add_test("iterable", |v: Value| !v.is_none() && !v.is_undefined() && v.try_iter().is_ok());
     env
 }
 
 /// minijinja's formatter, with strings written as they are when nothing is escaped (as the
 /// default does, without going through `Display`: templates print names and addresses by
 /// the hundred per device, and the formatting machinery cost several times the copy).
+///
+/// `none`, `true` and `false` print as Python prints them (`None`, `True`, `False`), as in
+/// NetBox's renderer: `{{ device.location }}` of a device without one is `None` in both.
 fn format_value(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
-    if *state.auto_escape() == AutoEscape::None
-        && let Some(s) = value.as_str()
-    {
-        return out.write_str(s).map_err(Error::from);
+    if *state.auto_escape() == AutoEscape::None {
+        if let Some(s) = value.as_str() {
+            return out.write_str(s).map_err(Error::from);
+        }
+        match value.kind() {
+            ValueKind::None => return out.write_str("None").map_err(Error::from),
+            ValueKind::Bool => {
+                return out.write_str(if value.is_true() { "True" } else { "False" }).map_err(Error::from);
+            }
+            _ => {}
+        }
     }
     minijinja::escape_formatter(out, state, value)
 }
@@ -87,6 +100,16 @@ mod tests {
             .render_str("{{ 'ospf_cost=5'.startswith('ospf_') }} {{ 'a=b'.split('=')[1] }} {{ 'x'.upper() }}", ())
             .unwrap();
         assert_eq!(r, "True b X");
+    }
+
+    #[test]
+    fn none_and_booleans_print_as_python_prints_them() {
+        let env = environment(&RenderOptions::default());
+        let r = env.render_str("{{ none }} {{ true }} {{ false }} {{ 1 == 1 }} {{ [none] | length }}", ()).unwrap();
+        assert_eq!(r, "None True False True 1");
+        let r = env
+            .render_str("{{ none is iterable }} {{ [] is iterable }} {{ 'x' is iterable }} {{ {} is iterable }}", ());
+        assert_eq!(r.unwrap(), "False True True True");
     }
 
     #[test]

@@ -332,7 +332,6 @@ pub fn fuzz_rules(data: &[u8]) {
         ("templates/fuzz.j2".into(), template.into_bytes()),
         ("templates/partials/fuzz.j2".into(), partial.into_bytes()),
         // The example's partials, so its device templates render as seeds.
-        ("templates/partials/helpers.j2".into(), include_bytes!("../../templates/partials/helpers.j2").to_vec()),
         ("templates/partials/ntp.j2".into(), include_bytes!("../../templates/partials/ntp.j2").to_vec()),
         ("templates/partials/syslog.j2".into(), include_bytes!("../../templates/partials/syslog.j2").to_vec()),
     ];

@@ -1,8 +1,9 @@
 //! Which config contexts apply to a device, as NetBox decides it.
 //!
 //! Assignment lists are ANDed across kinds and ORed within one; an empty list
-//! matches everything. Regions, site groups, locations and tenant groups also
-//! match their descendants. Only active contexts apply. The result is in merge
+//! matches everything. Regions, site groups and locations also match their
+//! descendants; tenant groups match only the tenant's own group (as NetBox 4.7
+//! does). Only active contexts apply. The result is in merge
 //! order: weight, then name.
 
 use crate::hash::{HashMap, HashMapExt, HashSet};
@@ -137,7 +138,7 @@ fn selector(inv: &Inventory, c: &ConfigContext) -> Selector {
         device_types: ids(&a.device_types),
         roles: ids(&a.roles),
         platforms: ids(&a.platforms),
-        tenant_groups: with_descendants(&a.tenant_groups, &inv.tenant_groups, |x| x.parent.as_ref().and_then(|p| p.id)),
+        tenant_groups: ids(&a.tenant_groups),
         tenants: ids(&a.tenants),
         tags: ids(&a.tags),
     }

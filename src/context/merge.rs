@@ -1,9 +1,15 @@
 //! NetBox's deep merge, keeping where every value came from.
 //!
 //! Mappings merge key by key; lists and scalars are replaced whole; a later
-//! `{}` merges (erases nothing). Each entry remembers the source that set it
-//! and the sources it replaced, so `--explain` can say why a device has a value
-//! and the weight checks can see every override.
+//! empty mapping `{}` replaces what was there (NetBox merges only into a
+//! non-empty mapping). Each entry remembers the source that set it and the
+//! sources it replaced, so `--explain` can say why a device has a value and the
+//! weight checks can see every override.
+//!
+//! Key order is NetBox's: it stores each context's data (and a device's local
+//! context data) as PostgreSQL `jsonb`, whose objects come back with their keys
+//! ordered by length, then bytes ([`jsonb_order`]); the merge then keeps the
+//! position of a key already present and appends new keys in that order.
 
 use indexmap::IndexMap;
 
@@ -138,11 +144,49 @@ fn join(prefix: &str, key: &str) -> String {
     if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
 }
 
+/// `jsonb`'s order of object keys: shorter first, then by bytes.
+pub fn jsonb_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes()))
+}
+
+/// A mapping's entries in `jsonb` order; of duplicate keys the last one (as `jsonb` keeps).
+fn jsonb_entries<'a>(entries: &'a [(Node<'a>, Node<'a>)]) -> Vec<&'a (Node<'a>, Node<'a>)> {
+    let mut v: Vec<&(Node, Node)> = entries.iter().collect();
+    // Stable: equal keys keep their written order, and the last of them is kept below.
+    v.sort_by(|a, b| jsonb_order(a.0.key_text(), b.0.key_text()));
+    v.dedup_by(|later, earlier| {
+        let same = later.0.key_text() == earlier.0.key_text();
+        if same {
+            std::mem::swap(later, earlier);
+        }
+        same
+    });
+    v
+}
+
+/// A JSON value as `jsonb` gives it back: every object's keys in [`jsonb_order`].
+pub fn to_jsonb(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => {
+            let mut entries: Vec<(String, serde_json::Value)> = m.into_iter().collect();
+            entries.sort_by(|a, b| jsonb_order(&a.0, &b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, to_jsonb(v))).collect())
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(to_jsonb).collect()),
+        other => other,
+    }
+}
+
+/// A YAML node's JSON as NetBox returns it once stored (`jsonb` key order).
+pub fn node_jsonb(node: &Node<'_>) -> serde_json::Value {
+    to_jsonb(node.to_json())
+}
+
 fn leaf_or_map<'a>(node: &'a Node<'a>, source: Source) -> MValue<'a> {
     match &node.value {
         Value::Map(entries) => {
             let mut m = IndexMap::with_capacity(entries.len());
-            for (k, v) in entries {
+            for (k, v) in jsonb_entries(entries) {
                 m.insert(
                     k.key_text(),
                     Entry { value: leaf_or_map(v, source), source, key_span: k.span, overrode: Vec::new() },
@@ -156,12 +200,12 @@ fn leaf_or_map<'a>(node: &'a Node<'a>, source: Source) -> MValue<'a> {
 
 fn merge_map<'a>(
     into: &mut IndexMap<&'a str, Entry<'a>>,
-    entries: &'a [(Node, Node)],
+    entries: &'a [(Node<'a>, Node<'a>)],
     source: Source,
     prefix: &str,
     overrides: &mut Vec<Override>,
 ) {
-    for (k, v) in entries {
+    for (k, v) in jsonb_entries(entries) {
         let key = k.key_text();
         match into.get_mut(key) {
             None => {
@@ -171,7 +215,10 @@ fn merge_map<'a>(
                 );
             }
             Some(existing) => match (&mut existing.value, &v.value) {
-                (MValue::Map(inner), Value::Map(more)) => merge_map(inner, more, source, &join(prefix, key), overrides),
+                // An empty mapping replaces, as below.
+                (MValue::Map(inner), Value::Map(more)) if !more.is_empty() => {
+                    merge_map(inner, more, source, &join(prefix, key), overrides)
+                }
                 _ => {
                     let path = join(prefix, key);
                     if value_json(&existing.value) != v.to_json() {
@@ -211,7 +258,7 @@ fn sources_of(e: &Entry<'_>, out: &mut Vec<(Source, Span)>) {
 
 fn value_json(v: &MValue<'_>) -> serde_json::Value {
     match v {
-        MValue::Leaf(n) => n.to_json(),
+        MValue::Leaf(n) => node_jsonb(n),
         MValue::Map(m) => map_json(m),
     }
 }

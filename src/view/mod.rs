@@ -8,6 +8,7 @@
 
 mod address;
 mod objects;
+pub mod related;
 mod tags;
 
 use crate::hash::{HashMap, HashMapExt};
@@ -46,6 +47,8 @@ pub struct World {
     shared: OnceLock<Shared>,
     /// Custom fields by NetBox object type, in definition order.
     cf_by_type: HashMap<String, Vec<Id<CustomField>>>,
+    /// By device: its interfaces' indexes in NetBox's order (computed on first use).
+    interface_order: Vec<OnceLock<Box<[u32]>>>,
 }
 
 /// Values built once per world for small, shared objects.
@@ -69,6 +72,7 @@ struct Shared {
 impl World {
     pub fn new(config: Config, inventory: Inventory, index: Index) -> Arc<World> {
         let matcher = Matcher::new(&inventory);
+        let inventory_len = inventory.devices.len();
         let merged = (0..inventory.devices.len()).map(|_| OnceLock::new()).collect();
         let mut peers = HashMap::with_capacity(2 * inventory.cables.len());
         for (i, c) in inventory.cables.iter().enumerate() {
@@ -114,6 +118,7 @@ impl World {
             peers,
             shared: OnceLock::new(),
             cf_by_type,
+            interface_order: (0..inventory_len).map(|_| OnceLock::new()).collect(),
         })
     }
 
@@ -141,6 +146,21 @@ impl World {
                 cache().entry(applied).or_insert(v).clone()
             })
             .clone()
+    }
+
+    /// A device's interfaces in NetBox's order (`device.interfaces.all()`): by the natural
+    /// order of their names ([`related::interface_sort_key`]).
+    pub fn interface_order(&self, d: Id<Device>) -> &[u32] {
+        self.interface_order[d.index()].get_or_init(|| {
+            let ifaces = &self.inventory.devices[d.index()].interfaces;
+            let mut keyed: Vec<(String, u32)> = ifaces
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (related::interface_sort_key(&x.name.value), i as u32))
+                .collect();
+            keyed.sort();
+            keyed.into_iter().map(|(_, i)| i).collect()
+        })
     }
 
     pub fn peer(&self, i: InterfaceId) -> Option<Peer> {
@@ -187,6 +207,11 @@ pub(crate) fn map(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Val
 
 pub(crate) fn text(t: &Option<Text>) -> Value {
     t.as_ref().map_or(Value::from(()), |t| Value::from(t.as_str()))
+}
+
+/// A text field as NetBox stores it: blank, not null, when unset.
+pub(crate) fn blank(t: &Option<Text>) -> Value {
+    Value::from(t.as_ref().map_or("", |t| t.as_str()))
 }
 
 pub(crate) fn key<T>(r: &Option<Ref<T>>) -> Value {

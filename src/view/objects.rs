@@ -6,20 +6,21 @@ use std::sync::{Arc, Mutex};
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 
 use super::address::Address;
+use super::related::{Related, inet_cmp, model};
 use super::tags::{TagList, TagValue};
-use super::{Peer, World, key, map, text};
+use super::{Peer, World, blank, key, text};
 use crate::model::*;
 
 fn none() -> Value {
     Value::from(())
 }
 
-/// An empty list, without allocating one: most interfaces have no addresses, and
+/// An empty related manager, without allocating one: most interfaces have no addresses, and
 /// templates ask each interface for them. One per thread, so that cloning it does not
 /// contend on a shared reference count.
 fn empty_list() -> Value {
     thread_local! {
-        static EMPTY: Value = Value::from(Vec::<Value>::new());
+        static EMPTY: Value = Related::value(Vec::new());
     }
     EMPTY.with(Value::clone)
 }
@@ -34,7 +35,7 @@ fn pick<T>(list: &[Value], id: Option<Id<T>>) -> Value {
 
 fn tags(w: &World, refs: &[Ref<Tag>]) -> Value {
     let all = &w.shared.get().expect("shared values are built before tags are read").tags;
-    Value::from_object(TagList(refs.iter().filter_map(|r| r.id).map(|t| all[t.index()].clone()).collect()))
+    TagList::value(refs.iter().filter_map(|r| r.id).map(|t| all[t.index()].clone()).collect())
 }
 
 fn num<T: Copy + Into<Value>>(v: &Option<Spanned<T>>) -> Value {
@@ -57,7 +58,7 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         })
         .collect();
     let tag_list = |refs: &[Ref<Tag>]| -> Value {
-        Value::from_object(TagList(refs.iter().filter_map(|r| r.id).map(|t| tag_values[t.index()].clone()).collect()))
+        TagList::value(refs.iter().filter_map(|r| r.id).map(|t| tag_values[t.index()].clone()).collect())
     };
     // Regions and groups: parents before children is not guaranteed, so resolve lazily by recursion with memo.
     fn tree<T>(items: &[T], parent: impl Fn(&T) -> Option<Id<T>>, make: impl Fn(&T, Value) -> Value) -> Vec<Value> {
@@ -88,188 +89,232 @@ pub(super) fn build_shared(w: &Arc<World>) -> super::Shared {
         &inv.regions,
         |r| opt_id(&r.parent),
         |r, parent| {
-            map([
-                ("name", Value::from(r.name.as_str())),
-                ("slug", Value::from(r.slug.as_str())),
-                ("parent", parent),
-                ("description", text(&r.description)),
-            ])
+            model(
+                r.name.as_str(),
+                [
+                    ("name", Value::from(r.name.as_str())),
+                    ("slug", Value::from(r.slug.as_str())),
+                    ("parent", parent),
+                    ("description", blank(&r.description)),
+                ],
+            )
         },
     );
     let site_groups = tree(
         &inv.site_groups,
         |r| opt_id(&r.parent),
         |r, parent| {
-            map([
-                ("name", Value::from(r.name.as_str())),
-                ("slug", Value::from(r.slug.as_str())),
-                ("parent", parent),
-                ("description", text(&r.description)),
-            ])
+            model(
+                r.name.as_str(),
+                [
+                    ("name", Value::from(r.name.as_str())),
+                    ("slug", Value::from(r.slug.as_str())),
+                    ("parent", parent),
+                    ("description", blank(&r.description)),
+                ],
+            )
         },
     );
     let tenant_groups = tree(
         &inv.tenant_groups,
         |r| opt_id(&r.parent),
         |r, parent| {
-            map([("name", Value::from(r.name.as_str())), ("slug", Value::from(r.slug.as_str())), ("parent", parent)])
+            model(
+                r.name.as_str(),
+                [("name", Value::from(r.name.as_str())), ("slug", Value::from(r.slug.as_str())), ("parent", parent)],
+            )
         },
     );
     let tenants: Vec<Value> = inv
         .tenants
         .iter()
         .map(|t| {
-            map([
-                ("name", Value::from(t.name.as_str())),
-                ("slug", Value::from(t.slug.as_str())),
-                ("group", pick(&tenant_groups, opt_id(&t.group))),
-                ("description", text(&t.description)),
-                ("tags", tag_list(&t.tags)),
-                ("custom_fields", w.custom_fields("tenancy.tenant", &t.custom_fields)),
-            ])
+            model(
+                t.name.as_str(),
+                [
+                    ("name", Value::from(t.name.as_str())),
+                    ("slug", Value::from(t.slug.as_str())),
+                    ("group", pick(&tenant_groups, opt_id(&t.group))),
+                    ("description", blank(&t.description)),
+                    ("tags", tag_list(&t.tags)),
+                    ("custom_fields", w.custom_fields("tenancy.tenant", &t.custom_fields)),
+                ],
+            )
         })
         .collect();
     let sites: Vec<Value> = inv
         .sites
         .iter()
         .map(|s| {
-            map([
-                ("name", Value::from(s.name.as_str())),
-                ("slug", Value::from(s.slug.as_str())),
-                ("status", Value::from(s.status.as_ref().map_or("active", |x| x.as_str()))),
-                ("region", pick(&regions, opt_id(&s.region))),
-                ("group", pick(&site_groups, opt_id(&s.group))),
-                ("tenant", pick(&tenants, opt_id(&s.tenant))),
-                ("facility", text(&s.facility)),
-                ("time_zone", text(&s.time_zone)),
-                ("description", text(&s.description)),
-                ("asns", s.asns.iter().map(|a| Value::from(a.value)).collect()),
-                ("tags", tag_list(&s.tags)),
-                ("custom_fields", w.custom_fields("dcim.site", &s.custom_fields)),
-            ])
+            model(
+                s.name.as_str(),
+                [
+                    ("name", Value::from(s.name.as_str())),
+                    ("slug", Value::from(s.slug.as_str())),
+                    ("status", Value::from(s.status.as_ref().map_or("active", |x| x.as_str()))),
+                    ("region", pick(&regions, opt_id(&s.region))),
+                    ("group", pick(&site_groups, opt_id(&s.group))),
+                    ("tenant", pick(&tenants, opt_id(&s.tenant))),
+                    ("facility", blank(&s.facility)),
+                    ("time_zone", text(&s.time_zone)),
+                    ("description", blank(&s.description)),
+                    ("asns", s.asns.iter().map(|a| Value::from(a.value)).collect()),
+                    ("tags", tag_list(&s.tags)),
+                    ("custom_fields", w.custom_fields("dcim.site", &s.custom_fields)),
+                ],
+            )
         })
         .collect();
     let locations = tree(
         &inv.locations,
         |l| opt_id(&l.parent),
         |l, parent| {
-            map([
-                ("name", Value::from(l.name.as_str())),
-                ("slug", Value::from(l.slug.as_str())),
-                ("site", Value::from(l.site.key.as_str())),
-                ("parent", parent),
-                ("status", text(&l.status)),
-                ("description", text(&l.description)),
-            ])
+            model(
+                l.name.as_str(),
+                [
+                    ("name", Value::from(l.name.as_str())),
+                    ("slug", Value::from(l.slug.as_str())),
+                    ("site", Value::from(l.site.key.as_str())),
+                    ("parent", parent),
+                    ("status", text(&l.status)),
+                    ("description", blank(&l.description)),
+                ],
+            )
         },
     );
     let racks: Vec<Value> = inv
         .racks
         .iter()
         .map(|r| {
-            map([
-                ("name", Value::from(r.name.as_str())),
-                ("site", pick(&sites, r.site.id)),
-                ("location", pick(&locations, opt_id(&r.location))),
-                ("status", Value::from(r.status.as_ref().map_or("active", |x| x.as_str()))),
-                ("role", key(&r.role)),
-                ("tenant", pick(&tenants, opt_id(&r.tenant))),
-                ("u_height", Value::from(r.u_height.as_ref().map_or(Rack::DEFAULT_U_HEIGHT, |u| u.value))),
-                ("starting_unit", Value::from(r.starting_unit.as_ref().map_or(1, |u| u.value))),
-                ("desc_units", Value::from(r.desc_units)),
-                ("description", text(&r.description)),
-                ("tags", tag_list(&r.tags)),
-                ("custom_fields", w.custom_fields("dcim.rack", &r.custom_fields)),
-            ])
+            model(
+                r.name.as_str(),
+                [
+                    ("name", Value::from(r.name.as_str())),
+                    ("site", pick(&sites, r.site.id)),
+                    ("location", pick(&locations, opt_id(&r.location))),
+                    ("status", Value::from(r.status.as_ref().map_or("active", |x| x.as_str()))),
+                    ("role", key(&r.role)),
+                    ("tenant", pick(&tenants, opt_id(&r.tenant))),
+                    ("u_height", Value::from(r.u_height.as_ref().map_or(Rack::DEFAULT_U_HEIGHT, |u| u.value))),
+                    ("starting_unit", Value::from(r.starting_unit.as_ref().map_or(1, |u| u.value))),
+                    ("desc_units", Value::from(r.desc_units)),
+                    ("description", blank(&r.description)),
+                    ("tags", tag_list(&r.tags)),
+                    ("custom_fields", w.custom_fields("dcim.rack", &r.custom_fields)),
+                ],
+            )
         })
         .collect();
     let manufacturers: Vec<Value> = inv
         .manufacturers
         .iter()
-        .map(|m| map([("name", Value::from(m.name.as_str())), ("slug", Value::from(m.slug.as_str()))]))
+        .map(|m| {
+            model(m.name.as_str(), [("name", Value::from(m.name.as_str())), ("slug", Value::from(m.slug.as_str()))])
+        })
         .collect();
     let roles: Vec<Value> = inv
         .device_roles
         .iter()
         .map(|r| {
-            map([
-                ("name", Value::from(r.name.as_str())),
-                ("slug", Value::from(r.slug.as_str())),
-                ("color", text(&r.color)),
-                ("description", text(&r.description)),
-            ])
+            model(
+                r.name.as_str(),
+                [
+                    ("name", Value::from(r.name.as_str())),
+                    ("slug", Value::from(r.slug.as_str())),
+                    ("color", blank(&r.color)),
+                    ("description", blank(&r.description)),
+                ],
+            )
         })
         .collect();
     let platforms: Vec<Value> = inv
         .platforms
         .iter()
         .map(|p| {
-            map([
-                ("name", Value::from(p.name.as_str())),
-                ("slug", Value::from(p.slug.as_str())),
-                ("manufacturer", pick(&manufacturers, opt_id(&p.manufacturer))),
-                ("description", text(&p.description)),
-            ])
+            model(
+                p.name.as_str(),
+                [
+                    ("name", Value::from(p.name.as_str())),
+                    ("slug", Value::from(p.slug.as_str())),
+                    ("manufacturer", pick(&manufacturers, opt_id(&p.manufacturer))),
+                    ("description", blank(&p.description)),
+                ],
+            )
         })
         .collect();
     let device_types: Vec<Value> = inv
         .device_types
         .iter()
         .map(|t| {
-            map([
-                ("model", Value::from(t.model.as_str())),
-                ("slug", Value::from(t.slug.as_str())),
-                ("manufacturer", pick(&manufacturers, t.manufacturer.id)),
-                ("part_number", text(&t.part_number)),
-                ("u_height", num(&t.u_height)),
-                ("is_full_depth", num(&t.is_full_depth)),
-                ("airflow", text(&t.airflow)),
-            ])
+            model(
+                t.model.as_str(),
+                [
+                    ("model", Value::from(t.model.as_str())),
+                    ("slug", Value::from(t.slug.as_str())),
+                    ("manufacturer", pick(&manufacturers, t.manufacturer.id)),
+                    ("part_number", blank(&t.part_number)),
+                    ("u_height", num(&t.u_height)),
+                    ("is_full_depth", num(&t.is_full_depth)),
+                    ("airflow", text(&t.airflow)),
+                ],
+            )
         })
         .collect();
     let vrfs: Vec<Value> = inv
         .vrfs
         .iter()
         .map(|v| {
-            map([
-                ("name", Value::from(v.name.as_str())),
-                ("rd", text(&v.rd)),
-                ("tenant", pick(&tenants, opt_id(&v.tenant))),
-                ("enforce_unique", Value::from(v.enforce_unique)),
-                ("description", text(&v.description)),
-                ("tags", tag_list(&v.tags)),
-            ])
+            model(
+                match &v.rd {
+                    Some(rd) => format!("{} ({})", v.name.value, rd.value),
+                    None => v.name.value.to_string(),
+                },
+                [
+                    ("name", Value::from(v.name.as_str())),
+                    ("rd", text(&v.rd)),
+                    ("tenant", pick(&tenants, opt_id(&v.tenant))),
+                    ("enforce_unique", Value::from(v.enforce_unique)),
+                    ("description", blank(&v.description)),
+                    ("tags", tag_list(&v.tags)),
+                ],
+            )
         })
         .collect();
     let vlan_groups: Vec<Value> = inv
         .vlan_groups
         .iter()
         .map(|g| {
-            map([
-                ("name", Value::from(g.name.as_str())),
-                ("slug", Value::from(g.slug.as_str())),
-                ("site", pick(&sites, opt_id(&g.site))),
-                ("min_vid", Value::from(g.min_vid.as_ref().map_or(1, |v| v.value))),
-                ("max_vid", Value::from(g.max_vid.as_ref().map_or(4094, |v| v.value))),
-            ])
+            model(
+                g.name.as_str(),
+                [
+                    ("name", Value::from(g.name.as_str())),
+                    ("slug", Value::from(g.slug.as_str())),
+                    ("site", pick(&sites, opt_id(&g.site))),
+                    ("min_vid", Value::from(g.min_vid.as_ref().map_or(1, |v| v.value))),
+                    ("max_vid", Value::from(g.max_vid.as_ref().map_or(4094, |v| v.value))),
+                ],
+            )
         })
         .collect();
     let vlans: Vec<Value> = inv
         .vlans
         .iter()
         .map(|v| {
-            map([
-                ("vid", Value::from(v.vid.value)),
-                ("name", Value::from(v.name.as_str())),
-                ("site", pick(&sites, opt_id(&v.site))),
-                ("group", pick(&vlan_groups, opt_id(&v.group))),
-                ("status", Value::from(v.status.as_ref().map_or("active", |x| x.as_str()))),
-                ("tenant", pick(&tenants, opt_id(&v.tenant))),
-                ("role", key(&v.role)),
-                ("description", text(&v.description)),
-                ("tags", tag_list(&v.tags)),
-                ("custom_fields", w.custom_fields("ipam.vlan", &v.custom_fields)),
-            ])
+            model(
+                format!("{} ({})", v.name.value, v.vid.value),
+                [
+                    ("vid", Value::from(v.vid.value)),
+                    ("name", Value::from(v.name.as_str())),
+                    ("site", pick(&sites, opt_id(&v.site))),
+                    ("group", pick(&vlan_groups, opt_id(&v.group))),
+                    ("status", Value::from(v.status.as_ref().map_or("active", |x| x.as_str()))),
+                    ("tenant", pick(&tenants, opt_id(&v.tenant))),
+                    ("role", key(&v.role)),
+                    ("description", blank(&v.description)),
+                    ("tags", tag_list(&v.tags)),
+                    ("custom_fields", w.custom_fields("ipam.vlan", &v.custom_fields)),
+                ],
+            )
         })
         .collect();
     super::Shared {
@@ -352,38 +397,67 @@ impl Object for DeviceView {
             "site" => pick(&s.sites, d.site.id),
             "location" => pick(&s.locations, opt_id(&d.location)),
             "rack" => pick(&s.racks, opt_id(&d.rack)),
+            // A decimal, as NetBox's: `{{ device.position }}` prints `38.0`.
             "position" => num(&d.position),
-            "face" => text(&d.face),
+            "face" => blank(&d.face),
             "status" => Value::from(d.status.as_ref().map_or("active", |x| x.as_str())),
             "tenant" => pick(&s.tenants, opt_id(&d.tenant)),
-            "serial" => text(&d.serial),
+            "serial" => blank(&d.serial),
             "asset_tag" => text(&d.asset_tag),
-            "airflow" => text(&d.airflow),
+            // Inherited from the device type when the device does not say (as NetBox does).
+            "airflow" => d
+                .airflow
+                .as_ref()
+                .or_else(|| d.device_type.id.and_then(|t| w.inventory.device_types[t.index()].airflow.as_ref()))
+                .map_or_else(none, |a| Value::from(a.as_str())),
             "primary_ip4" => d.primary_ip4_id.map_or_else(none, |i| ip_value(w, i)),
             "primary_ip6" => d.primary_ip6_id.map_or_else(none, |i| ip_value(w, i)),
             "primary_ip" => d.primary_ip6_id.or(d.primary_ip4_id).map_or_else(none, |i| ip_value(w, i)),
-            "description" => text(&d.description),
-            "comments" => text(&d.comments),
+            "description" => blank(&d.description),
+            "comments" => blank(&d.comments),
             "tags" => tags(w, &d.tags),
-            "custom_fields" => w.custom_fields("dcim.device", &d.custom_fields),
+            "custom_fields" | "cf" | "custom_field_data" => w.custom_fields("dcim.device", &d.custom_fields),
             "config_context" => w.config_context(self.id),
-            "local_context_data" => {
-                d.local_context_data.as_ref().map_or_else(none, |n| Value::from(minijinja::value::Serde(n.to_json())))
-            }
-            "interfaces" => (0..d.interfaces.len())
-                .map(|i| {
-                    Value::from_object(InterfaceView {
-                        world: Arc::clone(w),
-                        id: InterfaceId { device: self.id, index: i as u32 },
+            "local_context_data" => d
+                .local_context_data
+                .as_ref()
+                .map_or_else(none, |n| Value::from(minijinja::value::Serde(crate::context::merge::node_jsonb(n)))),
+            "interfaces" => Related::value(
+                w.interface_order(self.id)
+                    .iter()
+                    .map(|&i| {
+                        Value::from_object(InterfaceView {
+                            world: Arc::clone(w),
+                            id: InterfaceId { device: self.id, index: i },
+                        })
                     })
-                })
-                .collect(),
+                    .collect(),
+            ),
             _ => return None,
         })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(DEVICE_FIELDS)
+    }
+
+    /// NetBox's `device.get_config_context()`.
+    fn call_method(
+        self: &Arc<Self>,
+        _state: &mut minijinja::State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, minijinja::Error> {
+        match method {
+            "get_config_context" => {
+                let () = minijinja::value::from_args(args)?;
+                Ok(self.world.config_context(self.id))
+            }
+            _ => Err(minijinja::Error::new(
+                minijinja::ErrorKind::UnknownMethod,
+                format!("a device has no method `{method}`"),
+            )),
+        }
     }
 
     fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -446,21 +520,31 @@ impl Object for InterfaceView {
             "type" => text(&i.interface_type),
             "enabled" => Value::from(i.enabled.unwrap_or(true)),
             "mgmt_only" => Value::from(i.mgmt_only.unwrap_or(false)),
-            "label" => text(&i.label),
-            "description" => Value::from(i.description.as_ref().map_or("", |t| t.as_str())),
+            "label" => blank(&i.label),
+            "description" => blank(&i.description),
             "mtu" => num(&i.mtu),
             "mac_address" => text(&i.mac_address),
             "speed" => num(&i.speed),
             "mode" => text(&i.mode),
             "untagged_vlan" => pick(&s.vlans, i.untagged_vlan.as_ref().and_then(|v| v.id)),
-            "tagged_vlans" => i.tagged_vlans.iter().filter_map(|v| v.id).map(|v| s.vlans[v.index()].clone()).collect(),
+            "tagged_vlans" => {
+                Related::value(i.tagged_vlans.iter().filter_map(|v| v.id).map(|v| s.vlans[v.index()].clone()).collect())
+            }
             "lag" => sibling(i.lag_id),
             "parent" => sibling(i.parent_id),
             "vrf" => pick(&s.vrfs, opt_id(&i.vrf)),
             "tags" => tags(w, &i.tags),
-            "custom_fields" => w.custom_fields("dcim.interface", &i.custom_fields),
+            "custom_fields" | "cf" | "custom_field_data" => w.custom_fields("dcim.interface", &i.custom_fields),
             "ip_addresses" if i.ip_addresses.is_empty() => empty_list(),
-            "ip_addresses" => i.ip_addresses.iter().map(|&ip| ip_value(w, ip)).collect(),
+            "ip_addresses" => {
+                // NetBox orders addresses as PostgreSQL orders `inet`.
+                let mut ips: Vec<Id<IpAddress>> = i.ip_addresses.clone();
+                let inv = &w.inventory;
+                ips.sort_by(|a, b| {
+                    inet_cmp(&inv.ip_addresses[a.index()].address.value, &inv.ip_addresses[b.index()].address.value)
+                });
+                Related::value(ips.into_iter().map(|ip| ip_value(w, ip)).collect())
+            }
             "cable" => match w.peer(self.id) {
                 Some(Peer::Interface { cable, .. }) | Some(Peer::Circuit { cable: Some(cable), .. }) => {
                     cable_value(w, cable)
@@ -557,28 +641,34 @@ impl Object for InterfaceRef {
 
 fn cable_value(w: &World, c: Id<Cable>) -> Value {
     let c = &w.inventory.cables[c.index()];
-    map([
-        ("a", Value::from(c.a.display())),
-        ("b", Value::from(c.b.display())),
-        ("type", text(&c.cable_type)),
-        ("status", Value::from(c.status.as_ref().map_or("connected", |x| x.as_str()))),
-        ("label", text(&c.label)),
-        ("color", text(&c.color)),
-        ("length", num(&c.length)),
-        ("length_unit", text(&c.length_unit)),
-        ("description", text(&c.description)),
-    ])
+    model(
+        c.label.as_ref().map_or("", |l| l.as_str()),
+        [
+            ("a", Value::from(c.a.display())),
+            ("b", Value::from(c.b.display())),
+            ("type", blank(&c.cable_type)),
+            ("status", Value::from(c.status.as_ref().map_or("connected", |x| x.as_str()))),
+            ("label", blank(&c.label)),
+            ("color", blank(&c.color)),
+            ("length", num(&c.length)),
+            ("length_unit", text(&c.length_unit)),
+            ("description", blank(&c.description)),
+        ],
+    )
 }
 
 fn termination_value(w: &World, c: Id<Circuit>, side: TermSide) -> Value {
     let circuit = &w.inventory.circuits[c.index()];
-    map([
-        ("circuit", Value::from(circuit.cid.as_str())),
-        ("cid", Value::from(circuit.cid.as_str())),
-        ("provider", Value::from(circuit.provider.key.as_str())),
-        ("term_side", Value::from(side.as_str())),
-        ("description", text(&circuit.description)),
-    ])
+    model(
+        format!("{}: Termination {}", circuit.cid.value, side.as_str()),
+        [
+            ("circuit", Value::from(circuit.cid.as_str())),
+            ("cid", Value::from(circuit.cid.as_str())),
+            ("provider", Value::from(circuit.provider.key.as_str())),
+            ("term_side", Value::from(side.as_str())),
+            ("description", blank(&circuit.description)),
+        ],
+    )
 }
 
 /// An IP address as templates see it. Lazy, as interfaces are: a device's template reads two
@@ -627,12 +717,12 @@ impl Object for IpView {
             "address" => Value::from_object(Address(ip.address.value)),
             "vrf" => pick(&w.shared().vrfs, opt_id(&ip.vrf)),
             "status" => Value::from(ip.status.as_ref().map_or("active", |x| x.as_str())),
-            "role" => text(&ip.role),
-            "dns_name" => Value::from(ip.dns_name.as_ref().map_or("", |t| t.as_str())),
-            "description" => text(&ip.description),
+            "role" => blank(&ip.role),
+            "dns_name" => blank(&ip.dns_name),
+            "description" => blank(&ip.description),
             "tenant" => key(&ip.tenant),
             "tags" => tags(w, &ip.tags),
-            "custom_fields" => w.custom_fields("ipam.ipaddress", &ip.custom_fields),
+            "custom_fields" | "cf" | "custom_field_data" => w.custom_fields("ipam.ipaddress", &ip.custom_fields),
             "device" => assigned().map_or_else(none, |(d, _)| Value::from(d.name.as_str())),
             "interface" => assigned().map_or_else(none, |(d, i)| Value::from(d.interfaces[i].name.as_str())),
             "family" => Value::from(if ip.address.value.addr().is_ipv4() { 4 } else { 6 }),
@@ -643,39 +733,50 @@ impl Object for IpView {
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(IP_FIELDS)
     }
+
+    /// As NetBox prints an address: `10.1.255.1/32`.
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.world.inventory.ip_addresses[self.id.index()].address.value)
+    }
 }
 
 fn prefix_value(w: &Arc<World>, p: &Prefix) -> Value {
     let s = w.shared();
-    map([
-        ("prefix", Value::from_object(Address(p.prefix.value))),
-        ("vrf", pick(&s.vrfs, opt_id(&p.vrf))),
-        ("site", pick(&s.sites, opt_id(&p.site))),
-        ("vlan", pick(&s.vlans, p.vlan.as_ref().and_then(|v| v.id))),
-        ("status", Value::from(p.status.as_ref().map_or("active", |x| x.as_str()))),
-        ("role", key(&p.role)),
-        ("is_pool", Value::from(p.is_pool)),
-        ("tenant", pick(&s.tenants, opt_id(&p.tenant))),
-        ("description", text(&p.description)),
-        ("tags", tags(w, &p.tags)),
-        ("custom_fields", w.custom_fields("ipam.prefix", &p.custom_fields)),
-        ("family", Value::from(if p.prefix.value.addr().is_ipv4() { 4 } else { 6 })),
-    ])
+    model(
+        p.prefix.value.to_string(),
+        [
+            ("prefix", Value::from_object(Address(p.prefix.value))),
+            ("vrf", pick(&s.vrfs, opt_id(&p.vrf))),
+            ("site", pick(&s.sites, opt_id(&p.site))),
+            ("vlan", pick(&s.vlans, p.vlan.as_ref().and_then(|v| v.id))),
+            ("status", Value::from(p.status.as_ref().map_or("active", |x| x.as_str()))),
+            ("role", key(&p.role)),
+            ("is_pool", Value::from(p.is_pool)),
+            ("tenant", pick(&s.tenants, opt_id(&p.tenant))),
+            ("description", blank(&p.description)),
+            ("tags", tags(w, &p.tags)),
+            ("custom_fields", w.custom_fields("ipam.prefix", &p.custom_fields)),
+            ("family", Value::from(if p.prefix.value.addr().is_ipv4() { 4 } else { 6 })),
+        ],
+    )
 }
 
 fn circuit_value(w: &Arc<World>, c: &Circuit) -> Value {
     let s = w.shared();
-    map([
-        ("cid", Value::from(c.cid.as_str())),
-        ("provider", Value::from(c.provider.key.as_str())),
-        ("type", Value::from(c.circuit_type.key.as_str())),
-        ("status", Value::from(c.status.as_ref().map_or("active", |x| x.as_str()))),
-        ("tenant", pick(&s.tenants, opt_id(&c.tenant))),
-        ("commit_rate", num(&c.commit_rate)),
-        ("description", text(&c.description)),
-        ("tags", tags(w, &c.tags)),
-        ("custom_fields", w.custom_fields("circuits.circuit", &c.custom_fields)),
-    ])
+    model(
+        c.cid.as_str(),
+        [
+            ("cid", Value::from(c.cid.as_str())),
+            ("provider", Value::from(c.provider.key.as_str())),
+            ("type", Value::from(c.circuit_type.key.as_str())),
+            ("status", Value::from(c.status.as_ref().map_or("active", |x| x.as_str()))),
+            ("tenant", pick(&s.tenants, opt_id(&c.tenant))),
+            ("commit_rate", num(&c.commit_rate)),
+            ("description", blank(&c.description)),
+            ("tags", tags(w, &c.tags)),
+            ("custom_fields", w.custom_fields("circuits.circuit", &c.custom_fields)),
+        ],
+    )
 }
 
 /// Views of every object of a collection (`interfaces` lists every device's interfaces).

@@ -1,6 +1,8 @@
 //! Tags as template values: each works as its name (`tag.startswith('ospf_')`,
 //! `tag.split('=')`, `{{ tag }}`) and as an object (`tag.name`, `tag.slug`);
-//! a list of them answers `'pub' in interface.tags` by name or slug.
+//! a list of them answers `'pub' in interface.tags` by name or slug, and is a
+//! related manager as in NetBox (`interface.tags.all()`, `.names()`, `.slugs()`,
+//! `.filter(name='pub').exists()`...).
 
 use std::sync::Arc;
 
@@ -49,6 +51,10 @@ impl Object for TagValue {
 pub struct TagList(pub Vec<Value>);
 
 impl TagList {
+    pub fn value(tags: Vec<Value>) -> Value {
+        Value::from_object(TagList(tags))
+    }
+
     fn find(&self, key: &str) -> Option<&Value> {
         self.0.iter().find(|t| t.downcast_object_ref::<TagValue>().is_some_and(|t| t.name == key || t.slug == key))
     }
@@ -61,9 +67,8 @@ impl Object for TagList {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        if let Some(i) = key.as_i64() {
-            let i = if i < 0 { self.0.len() as i64 + i } else { i };
-            return usize::try_from(i).ok().and_then(|i| self.0.get(i).cloned());
+        if key.as_i64().is_some() {
+            return super::related::index(&self.0, key);
         }
         if let Some(t) = key.downcast_object_ref::<TagValue>() {
             return self.find(&t.name).cloned();
@@ -85,6 +90,25 @@ impl Object for TagList {
 
     fn is_true(self: &Arc<Self>) -> bool {
         !self.0.is_empty()
+    }
+
+    fn call_method(self: &Arc<Self>, _state: &mut State<'_, '_>, method: &str, args: &[Value]) -> Result<Value, Error> {
+        let field = |f: fn(&TagValue) -> &String| -> Result<Value, Error> {
+            let () = minijinja::value::from_args(args)?;
+            Ok(self
+                .0
+                .iter()
+                .filter_map(|t| t.downcast_object_ref::<TagValue>())
+                .map(|t| Value::from(f(t).as_str()))
+                .collect())
+        };
+        match method {
+            "names" => field(|t| &t.name),
+            "slugs" => field(|t| &t.slug),
+            _ => super::related::manager_method(&self.0, method, args, TagList::value).unwrap_or_else(|| {
+                Err(Error::new(minijinja::ErrorKind::UnknownMethod, format!("tags have no method `{method}`")))
+            }),
+        }
     }
 
     fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

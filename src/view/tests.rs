@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use minijinja::value::Value;
 
-use super::objects::ip_value;
+use super::objects::{DeviceView, ip_value};
 use crate::compile::compile;
 use crate::model::{Id, IpAddress};
 use crate::project::Config;
@@ -36,8 +36,10 @@ fn an_address_view_reads_as_its_map() {
             lazy.try_iter().unwrap().map(|k| (k.clone(), lazy.get_item(&k).unwrap())).collect();
         assert_eq!(fields.len(), 12);
         let eager = Value::from_object(fields.into_iter().collect::<indexmap::IndexMap<Value, Value>>());
+        // NetBox prints an address object as its address.
+        let address = w.inventory.ip_addresses[i].address.value.to_string();
+        assert_eq!(env.render_str("{{ ip }}", minijinja::context! { ip => lazy.clone() }).unwrap(), address);
         for expr in [
-            "{{ ip }}",
             "{{ ip|tojson }}",
             "{{ ip|length }}",
             "{{ ip|list }}",
@@ -147,4 +149,102 @@ fn references_serialise_as_their_keys_and_read_as_their_objects() {
         "lag 2"
     );
     assert_eq!(render(&format!("{{{{ {i}.lag|list }}}}")), "['device', 'name']");
+}
+
+/// What a NetBox ConfigTemplate reads of a device renders alike in sot: related managers and
+/// their query-set methods, `cf`, `get_config_context()`, every object as its `__str__`,
+/// blank text, the device type's airflow, interfaces in NetBox's order, addresses in `inet`
+/// order, Python's `None`/`True`; sot's plain style keeps working beside it.
+#[test]
+fn netbox_template_idioms_render_as_netbox_renders_them() {
+    let w = world(
+        "sites: [{name: L1, slug: l1}]\ndevice_roles: [{name: Leaf, slug: leaf}]\nmanufacturers: [{name: M}]\n\
+         device_types: [{model: T, slug: t, manufacturer: M, u_height: 1, is_full_depth: true, airflow: front-to-rear}]\n\
+         vrfs: [{name: mgmt, rd: '65000:1'}, {name: plain}]\ntags: [{name: pub}, {name: ospf_cost=5, slug: ospf-cost-5}]\n\
+         vlans: [{vid: 110, name: web, site: l1}]\nprefixes: [{prefix: 10.0.0.0/24}, {prefix: 172.16.0.0/24, vrf: mgmt}]\n\
+         custom_fields: [{name: router_id, type: text, object_types: [dcim.device]}, {name: note, type: text, object_types: [dcim.device]}]\n\
+         config_contexts: [{name: c, data: {bgp: {local_as: 65000}}}]\n\
+         devices:\n  - name: d1\n    site: l1\n    role: leaf\n    device_type: t\n    custom_fields: {router_id: 10.0.0.9}\n    \
+         tags: [pub]\n    interfaces:\n      \
+         - {name: Management1, type: 1000base-t, vrf: mgmt, ip_addresses: [{address: 172.16.0.1/24, vrf: mgmt}]}\n      \
+         - {name: Loopback0, type: virtual, ip_addresses: [{address: 10.0.0.9/32}, {address: 10.0.0.2/32}]}\n      \
+         - {name: Ethernet10, type: 1000base-t, mode: access, untagged_vlan: 110, tags: [pub, ospf-cost-5]}\n      \
+         - {name: Ethernet2, type: 1000base-t, enabled: false, vrf: plain}\n      \
+         - {name: Ethernet49/1, type: 1000base-t}\n",
+    );
+    let env = crate::jinja::environment(&Default::default());
+    let device = Value::from_object(DeviceView { world: Arc::clone(&w), id: Id::new(0) });
+    let render = |expr: &str| {
+        env.render_str(expr, minijinja::context! { device => device.clone() })
+            .unwrap_or_else(|e| panic!("{expr}: {e:#}"))
+    };
+    let cases = [
+        ("{{ device.interfaces.all() | join(',') }}", "Ethernet49/1,Ethernet2,Ethernet10,Loopback0,Management1"),
+        ("{{ device.interfaces | join(',') }}", "Ethernet49/1,Ethernet2,Ethernet10,Loopback0,Management1"),
+        (
+            "{{ device.interfaces.count() }} {{ device.interfaces.exists() }} {{ device.interfaces | length }}",
+            "5 True 5",
+        ),
+        ("{{ device.interfaces.first() }} {{ device.interfaces.last() }}", "Ethernet49/1 Management1"),
+        (
+            "{{ device.interfaces.filter(name='Loopback0').first().ip_addresses.all() | join(' ') }}",
+            "10.0.0.2/32 10.0.0.9/32",
+        ),
+        ("{{ device.interfaces.filter(type='1000base-t', enabled=true).count() }}", "3"),
+        ("{{ device.interfaces.exclude(vrf=none) | join(',') }}", "Ethernet2,Management1"),
+        ("{{ device.interfaces.filter(name__startswith='Eth').count() }}", "3"),
+        ("{{ device.interfaces.filter(name__in=['Ethernet2', 'Loopback0']) | join(',') }}", "Ethernet2,Loopback0"),
+        ("{{ device.interfaces.filter(tags__name='pub') | join(',') }}", "Ethernet10"),
+        ("{{ device.interfaces.filter(untagged_vlan__vid=110).get() }}", "Ethernet10"),
+        (
+            "{{ device.interfaces.filter(name='nope').first() }} {{ device.interfaces.filter(name='nope').exists() }}",
+            "None False",
+        ),
+        (
+            "{% for i in device.interfaces.all() if i.vrf %}{{ i }}={{ i.vrf }};{% endfor %}",
+            "Ethernet2=plain;Management1=mgmt (65000:1);",
+        ),
+        (
+            "{% for i in device.interfaces.all() if i.untagged_vlan %}{{ i.untagged_vlan }} {{ i.untagged_vlan.vid }}{% endfor %}",
+            "web (110) 110",
+        ),
+        (
+            "{{ 'pub' in device.tags.names() }} {{ device.tags.slugs() | join(',') }} {{ device.tags.filter(name='pub').exists() }}",
+            "True pub True",
+        ),
+        ("{{ 'pub' in device.tags }} {% for t in device.tags.all() %}{{ t.name }}{% endfor %}", "True pub"),
+        (
+            "{{ device.cf.router_id }} {{ device.cf.note }} {{ device.custom_field_data.router_id }}",
+            "10.0.0.9 None 10.0.0.9",
+        ),
+        ("{{ device.get_config_context().bgp.local_as }} {{ device.config_context.bgp.local_as }}", "65000 65000"),
+        (
+            "{{ device.site }}|{{ device.role }}|{{ device.device_type }}|{{ device.device_type.manufacturer }}",
+            "L1|Leaf|T|M",
+        ),
+        (
+            "{{ device.description }}|{{ device.serial }}|{{ device.comments }}|{{ device.location }}|{{ device.tenant }}",
+            "|||None|None",
+        ),
+        ("{{ device.airflow }}", "front-to-rear"),
+        (
+            "{{ device.interfaces.get(name='Ethernet2').description }}|{{ device.interfaces.get(name='Ethernet2').mode }}",
+            "|None",
+        ),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(render(expr), want, "{expr}");
+    }
+    // Bad calls fail with a message, not a panic.
+    for (expr, msg) in [
+        ("{{ device.interfaces.get(type='1000base-t') }}", "more than one"),
+        ("{{ device.interfaces.get(name='nope') }}", "no object"),
+        ("{{ device.interfaces.frobnicate() }}", "frobnicate"),
+        ("{{ device.interfaces.count(1) }}", "too many arguments"),
+        ("{{ device.tags.names(1) }}", "too many arguments"),
+        ("{{ device.reboot() }}", "reboot"),
+    ] {
+        let err = env.render_str(expr, minijinja::context! { device => device.clone() }).unwrap_err();
+        assert!(format!("{err:#}").contains(msg), "{expr}: {err:#}");
+    }
 }
