@@ -542,6 +542,7 @@ impl<'a> Builder<'a> {
             ];
             self.push(Model::ConfigContext, x.name.value.to_string(), json!({"name": x.name.value}), f, x.name.span);
         }
+        each_kind(&mut Declared { b: &mut self });
         let mut out = self.out;
         // Stable: records keep inventory order within their model.
         out.sort_by_key(|r| r.model);
@@ -745,6 +746,58 @@ impl<'a> Builder<'a> {
             }
         }
         self.push(Model::Cable, key, Value::Null, f, c.span);
+    }
+}
+
+/// The records of the kinds whose NetBox model only the registry declares
+/// ([`Model::Declared`]), built from the declaration: each field the kind's lowering
+/// reads (NetBox's field names, in that order) as the object serialises it, the
+/// declared references by natural key, tags (with the managed tag) and custom fields;
+/// a field left unset is sent as NetBox's default when the registry declares one, and
+/// left out otherwise.
+struct Declared<'b, 'a> {
+    b: &'b mut Builder<'a>,
+}
+
+impl KindVisitor for Declared<'_, '_> {
+    fn visit<K: Kind>(&mut self) {
+        let info = K::INFO;
+        let Some(model) = Model::from_name(info.netbox).filter(|m| m.is_declared()) else { return };
+        let fields: Vec<&'static str> =
+            Inventory::describe(info.collection).unwrap_or_default().iter().map(|f| f.name).collect();
+        let inv = self.b.inv;
+        for x in K::all(inv) {
+            let mut refs: Vec<(&'static str, Val)> = Vec::new();
+            x.each_ref(&mut |name, r| {
+                let Some(m) = Model::from_name(r.target().netbox) else { return };
+                let keys = r.natural_keys(inv);
+                refs.push((name, if r.many() { Val::Refs(m, keys) } else { Val::Ref(m, keys.into_iter().next()) }));
+            });
+            let obj = serde_json::to_value(x).unwrap_or_default();
+            let mut f = Vec::with_capacity(fields.len());
+            for &name in &fields {
+                if name == "tags" && info.tags {
+                    f.push((name, self.b.tags(x.tags(), true)));
+                } else if name == "custom_fields" && info.custom_fields {
+                    f.push((name, custom_fields(x.custom_fields())));
+                } else if let Some(i) = refs.iter().position(|(n, _)| *n == name) {
+                    f.push(refs.swap_remove(i));
+                } else {
+                    match obj.get(name).filter(|v| !v.is_null()) {
+                        Some(v) => f.push((name, Val::Json(v.clone()))),
+                        None => {
+                            if let Some(d) = info.default_of(name).and_then(|d| serde_json::from_str(d).ok()) {
+                                f.push((name, Val::Json(d)));
+                            }
+                        }
+                    }
+                }
+            }
+            let key = x.natural_key();
+            let mut lookup = Map::new();
+            lookup.insert(info.key.to_string(), json!(key));
+            self.b.push(model, key, Value::Object(lookup), f, x.span());
+        }
     }
 }
 

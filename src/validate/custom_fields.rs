@@ -12,56 +12,30 @@ use regex::Regex;
 
 use super::Rule;
 use crate::diagnostic::{Code, Diagnostic, Span, did_you_mean};
-use crate::model::{CustomField, CustomValue, Inventory};
+use crate::model::{CustomField, CustomValue, INTERFACE, Inventory, KINDS, KindInfo, KindVisitor, each_kind};
 use crate::resolve::Index;
 use crate::yaml::{Node, Typed, Value};
 
 pub struct CustomFields;
 
-/// The kinds of objects that carry `custom_fields`, by NetBox object type.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Site,
-    Tenant,
-    Rack,
-    Device,
-    Interface,
-    Prefix,
-    IpAddress,
-    Vlan,
-    Circuit,
+/// The kinds of objects that carry `custom_fields`: the registry's, then interfaces. A
+/// field's object types are kept as bits of their positions here.
+fn targets() -> &'static [&'static KindInfo] {
+    static TARGETS: std::sync::LazyLock<Vec<&'static KindInfo>> = std::sync::LazyLock::new(|| {
+        let v: Vec<&KindInfo> = KINDS.iter().copied().filter(|k| k.custom_fields).chain([&INTERFACE]).collect();
+        assert!(v.len() <= 64, "custom-field targets are bits of a u64");
+        v
+    });
+    &TARGETS
 }
 
-impl Target {
-    const ALL: [Target; 9] = [
-        Target::Site,
-        Target::Tenant,
-        Target::Rack,
-        Target::Device,
-        Target::Interface,
-        Target::Prefix,
-        Target::IpAddress,
-        Target::Vlan,
-        Target::Circuit,
-    ];
+/// The position of a kind among [`targets`].
+fn target(info: &KindInfo) -> usize {
+    targets().iter().position(|k| k.netbox == info.netbox).expect("a kind with custom fields")
+}
 
-    fn object_type(self) -> &'static str {
-        match self {
-            Target::Site => "dcim.site",
-            Target::Tenant => "tenancy.tenant",
-            Target::Rack => "dcim.rack",
-            Target::Device => "dcim.device",
-            Target::Interface => "dcim.interface",
-            Target::Prefix => "ipam.prefix",
-            Target::IpAddress => "ipam.ipaddress",
-            Target::Vlan => "ipam.vlan",
-            Target::Circuit => "circuits.circuit",
-        }
-    }
-
-    fn bit(self) -> u16 {
-        1 << self as u16
-    }
+fn bit(t: usize) -> u64 {
+    1 << t
 }
 
 /// A custom field's type.
@@ -109,8 +83,8 @@ struct Field<'a> {
     /// `None` for a type NetBox does not have (reported by the choices rule).
     kind: Option<Kind>,
     regex: Option<Regex>,
-    /// The [`Target`]s in its `object_types`, as bits.
-    targets: u16,
+    /// The [`targets`] in its `object_types`, as bits.
+    targets: u64,
 }
 
 /// What is being checked: an object's value, or the field's own default.
@@ -139,48 +113,55 @@ impl Rule for CustomFields {
         }
 
         // Values, by kind of object; a kind no field applies to holds only unknown fields.
-        let any = live().fold(0u16, |m, f| m | f.targets);
-        let values = |out: &mut Vec<Diagnostic>, t: Target, cfs: &[CustomValue]| {
-            for v in cfs {
-                let Some(&id) = ix.custom_fields.get(v.name.value.as_str()) else { continue };
-                let Some(f) = &fields[id.index()] else { continue };
-                if f.targets & t.bit() != 0 {
-                    check_value(out, f, &v.value, Ctx::Value);
-                }
-            }
-        };
-        let on = |t: Target| any & t.bit() != 0;
-        if on(Target::Site) {
-            inv.sites.iter().for_each(|x| values(out, Target::Site, &x.custom_fields));
-        }
-        if on(Target::Tenant) {
-            inv.tenants.iter().for_each(|x| values(out, Target::Tenant, &x.custom_fields));
-        }
-        if on(Target::Rack) {
-            inv.racks.iter().for_each(|x| values(out, Target::Rack, &x.custom_fields));
-        }
-        if on(Target::Device) || on(Target::Interface) {
-            for d in &inv.devices {
-                values(out, Target::Device, &d.custom_fields);
-                if on(Target::Interface) {
-                    d.interfaces.iter().for_each(|i| values(out, Target::Interface, &i.custom_fields));
-                }
-            }
-        }
-        if on(Target::Prefix) {
-            inv.prefixes.iter().for_each(|x| values(out, Target::Prefix, &x.custom_fields));
-        }
-        if on(Target::IpAddress) {
-            inv.ip_addresses.iter().for_each(|x| values(out, Target::IpAddress, &x.custom_fields));
-        }
-        if on(Target::Vlan) {
-            inv.vlans.iter().for_each(|x| values(out, Target::Vlan, &x.custom_fields));
-        }
-        if on(Target::Circuit) {
-            inv.circuits.iter().for_each(|x| values(out, Target::Circuit, &x.custom_fields));
-        }
+        let any = live().fold(0u64, |m, f| m | f.targets);
+        each_kind(&mut Values { inv, ix, fields: &fields, any, out: &mut *out });
 
         required(inv, live().collect(), out);
+    }
+}
+
+/// Check the custom-field values of every kind some field applies to.
+struct Values<'a, 'f> {
+    inv: &'a Inventory,
+    ix: &'a Index,
+    fields: &'a [Option<Field<'f>>],
+    any: u64,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Values<'_, '_> {
+    fn check(&mut self, t: usize, cfs: &[CustomValue]) {
+        for v in cfs {
+            let Some(&id) = self.ix.custom_fields.get(v.name.value.as_str()) else { continue };
+            let Some(f) = &self.fields[id.index()] else { continue };
+            if f.targets & bit(t) != 0 {
+                check_value(self.out, f, &v.value, Ctx::Value);
+            }
+        }
+    }
+}
+
+impl KindVisitor for Values<'_, '_> {
+    fn visit<K: crate::model::Kind>(&mut self) {
+        if !K::INFO.custom_fields {
+            return;
+        }
+        let t = target(K::INFO);
+        let on_kind = self.any & bit(t) != 0;
+        let iface = target(&INTERFACE);
+        let on_iface = K::INFO.collection == "devices" && self.any & bit(iface) != 0;
+        if !on_kind && !on_iface {
+            return;
+        }
+        let inv = self.inv;
+        for x in K::all(inv) {
+            self.check(t, x.custom_fields());
+        }
+        if on_iface {
+            for d in &inv.devices {
+                d.interfaces.iter().for_each(|i| self.check(iface, &i.custom_fields));
+            }
+        }
     }
 }
 
@@ -213,8 +194,8 @@ fn prepare<'a>(inv: &'a Inventory, ix: &Index, out: &mut Vec<Diagnostic>) -> Vec
             let targets = def
                 .object_types
                 .iter()
-                .filter_map(|t| Target::ALL.iter().find(|k| k.object_type() == t.value))
-                .fold(0, |m, t| m | t.bit());
+                .filter_map(|t| targets().iter().position(|k| k.netbox == t.value))
+                .fold(0, |m, t| m | bit(t));
             Some(Field { def, kind, regex, targets })
         })
         .collect()
@@ -473,61 +454,63 @@ fn check_choice(out: &mut Vec<Diagnostic>, f: &Field<'_>, ctx: Ctx, n: &Node, t:
     report(out, f, ctx, n.span, format!("has no choice `{t}`"), "not one of the field's choices", Some(help));
 }
 
+/// Whether `cfs` sets field `f`.
+fn is_set(cfs: &[CustomValue], f: &Field<'_>) -> bool {
+    cfs.iter().any(|v| v.name.value == f.def.name.value && !is_unset(&v.value))
+}
+
+/// Report `object`, at `span`, for leaving required field `f` unset.
+fn missing(out: &mut Vec<Diagnostic>, f: &Field<'_>, span: Span, object: String) {
+    let name = &f.def.name.value;
+    out.push(
+        Diagnostic::new(
+            Code::CustomFieldRequired,
+            span,
+            format!("{object} does not set the required custom field `{name}`"),
+        )
+        .label(format!("no `{name}`"))
+        .related(f.def.name.span, "the field is defined here, required and without a default")
+        .help(format!("set `custom_fields: {{{name}: ...}}`, or give the field a `default`")),
+    );
+}
+
 /// Report objects that leave a required field without a default unset.
 fn required(inv: &Inventory, fields: Vec<&Field<'_>>, out: &mut Vec<Diagnostic>) {
     // The required fields of each kind of object, gathered once.
-    let mut by: [Vec<&Field<'_>>; 9] = Default::default();
+    let mut by: Vec<Vec<&Field<'_>>> = vec![Vec::new(); targets().len()];
     for f in fields {
         if f.def.required && f.def.default.as_ref().is_none_or(is_unset) {
-            for t in Target::ALL {
-                if f.targets & t.bit() != 0 {
-                    by[t as usize].push(f);
+            for (t, of) in by.iter_mut().enumerate() {
+                if f.targets & bit(t) != 0 {
+                    of.push(f);
                 }
             }
         }
     }
-    let set = |cfs: &[CustomValue], f: &Field<'_>| {
-        cfs.iter().any(|v| v.name.value == f.def.name.value && !is_unset(&v.value))
-    };
-    let missing = |out: &mut Vec<Diagnostic>, f: &Field<'_>, span: Span, object: String| {
-        let name = &f.def.name.value;
-        out.push(
-            Diagnostic::new(
-                Code::CustomFieldRequired,
-                span,
-                format!("{object} does not set the required custom field `{name}`"),
-            )
-            .label(format!("no `{name}`"))
-            .related(f.def.name.span, "the field is defined here, required and without a default")
-            .help(format!("set `custom_fields: {{{name}: ...}}`, or give the field a `default`")),
-        );
-    };
-    let each = |out: &mut Vec<Diagnostic>, t: Target, cfs: &[CustomValue], span: Span, object: &dyn Fn() -> String| {
-        for f in by[t as usize].iter().filter(|f| !set(cfs, f)) {
-            missing(out, f, span, object());
-        }
-    };
-    if !by[Target::Site as usize].is_empty() {
-        for x in &inv.sites {
-            each(out, Target::Site, &x.custom_fields, x.name.span, &|| format!("site `{}`", x.name.value));
+    struct Required<'a, 'f> {
+        inv: &'a Inventory,
+        by: &'a [Vec<&'a Field<'f>>],
+        out: &'a mut Vec<Diagnostic>,
+    }
+    impl KindVisitor for Required<'_, '_> {
+        fn visit<K: crate::model::Kind>(&mut self) {
+            if !K::INFO.custom_fields {
+                return;
+            }
+            let required = &self.by[target(K::INFO)];
+            if required.is_empty() {
+                return;
+            }
+            for x in K::all(self.inv) {
+                let cfs = x.custom_fields();
+                for f in required.iter().filter(|f| !is_set(cfs, f)) {
+                    missing(self.out, f, x.span(), x.label());
+                }
+            }
         }
     }
-    if !by[Target::Tenant as usize].is_empty() {
-        for x in &inv.tenants {
-            each(out, Target::Tenant, &x.custom_fields, x.name.span, &|| format!("tenant `{}`", x.name.value));
-        }
-    }
-    if !by[Target::Rack as usize].is_empty() {
-        for x in &inv.racks {
-            each(out, Target::Rack, &x.custom_fields, x.name.span, &|| format!("rack `{}`", x.name.value));
-        }
-    }
-    if !by[Target::Device as usize].is_empty() {
-        for x in &inv.devices {
-            each(out, Target::Device, &x.custom_fields, x.name.span, &|| format!("device `{}`", x.name.value));
-        }
-    }
-    let iface = &by[Target::Interface as usize];
+    each_kind(&mut Required { inv, by: &by, out: &mut *out });
+    let iface = &by[target(&INTERFACE)];
     if !iface.is_empty() {
         for d in &inv.devices {
             // Interfaces only the device type defines carry no custom fields: one finding per
@@ -535,8 +518,10 @@ fn required(inv: &Inventory, fields: Vec<&Field<'_>>, out: &mut Vec<Diagnostic>)
             let mut from_type: Vec<&str> = Vec::new();
             for i in &d.interfaces {
                 if i.inline {
-                    let what = || format!("interface `{}` of device `{}`", i.name.value, d.name.value);
-                    each(out, Target::Interface, &i.custom_fields, i.name.span, &what);
+                    for f in iface.iter().filter(|f| !is_set(&i.custom_fields, f)) {
+                        let what = format!("interface `{}` of device `{}`", i.name.value, d.name.value);
+                        missing(out, f, i.name.span, what);
+                    }
                 } else {
                     from_type.push(&i.name.value);
                 }
@@ -569,28 +554,6 @@ fn required(inv: &Inventory, fields: Vec<&Field<'_>>, out: &mut Vec<Diagnostic>)
                     )),
                 );
             }
-        }
-    }
-    if !by[Target::Prefix as usize].is_empty() {
-        for x in &inv.prefixes {
-            each(out, Target::Prefix, &x.custom_fields, x.prefix.span, &|| format!("prefix `{}`", x.prefix.value));
-        }
-    }
-    if !by[Target::IpAddress as usize].is_empty() {
-        for x in &inv.ip_addresses {
-            let what = || format!("IP address `{}`", x.address.value);
-            each(out, Target::IpAddress, &x.custom_fields, x.address.span, &what);
-        }
-    }
-    if !by[Target::Vlan as usize].is_empty() {
-        for x in &inv.vlans {
-            let what = || format!("VLAN {} (`{}`)", x.vid.value, x.name.value);
-            each(out, Target::Vlan, &x.custom_fields, x.vid.span, &what);
-        }
-    }
-    if !by[Target::Circuit as usize].is_empty() {
-        for x in &inv.circuits {
-            each(out, Target::Circuit, &x.custom_fields, x.cid.span, &|| format!("circuit `{}`", x.cid.value));
         }
     }
 }
