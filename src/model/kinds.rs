@@ -521,6 +521,12 @@ kinds! {
         tags: none, custom_fields: none,
         defaults: [weight = 1000, description = ""],
     }
+    rirs: Rir => ipam::lower_rir {
+        "RIR", "RIRs", "ipam.rir",
+        key: slug, Global, at: name, refs: [],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [is_private = false, description = "", comments = ""],
+    }
     prefixes: Prefix => ipam::lower_prefix {
         "prefix", "prefixes", "ipam.prefix",
         key: prefix, Vrf(|x: &Prefix| format!("{}/{}", vrf_key(&x.vrf), x.prefix.value)),
