@@ -84,6 +84,14 @@ impl KindInfo {
     pub fn default_of(&self, field: &str) -> Option<&'static str> {
         self.defaults.iter().find(|(k, _)| *k == field).map(|(_, v)| *v)
     }
+
+    /// NetBox's default of `field`, read as `T`, for a stage that writes it out. The
+    /// registry must declare it (the registry's tests reach every such use).
+    pub fn default<T: serde::de::DeserializeOwned>(&self, field: &str) -> T {
+        self.default_of(field)
+            .and_then(|d| serde_json::from_str(d).ok())
+            .unwrap_or_else(|| panic!("the registry declares no default of {}.{field}", self.collection))
+    }
 }
 
 /// A field that refers to objects of another kind by key: `Ref<T>`, `Option<Ref<T>>`

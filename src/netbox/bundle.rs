@@ -393,8 +393,8 @@ impl<'a> Builder<'a> {
             self.push(Model::IpamRole, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.vlan_groups {
-            let lo = x.min_vid.as_ref().map_or(1, |v| v.value);
-            let hi = x.max_vid.as_ref().map_or(4094, |v| v.value);
+            let lo = x.min_vid.as_ref().map_or_else(|| VlanGroup::INFO.default("min_vid"), |v| v.value);
+            let hi = x.max_vid.as_ref().map_or_else(|| VlanGroup::INFO.default("max_vid"), |v| v.value);
             let f = vec![
                 ("name", s(&x.name)),
                 ("slug", s(&x.slug)),
@@ -522,7 +522,7 @@ impl<'a> Builder<'a> {
             let refs = |m: Model, v: Vec<String>| Val::Refs(m, v);
             let f = vec![
                 ("name", s(&x.name)),
-                ("weight", Val::Json(json!(x.weight.as_ref().map_or(ConfigContext::DEFAULT_WEIGHT, |w| w.value)))),
+                ("weight", Val::Json(json!(x.weight.as_ref().map_or_else(|| ConfigContext::INFO.default("weight"), |w| w.value)))),
                 ("is_active", Val::Json(json!(x.is_active))),
                 ("description", text(&x.description)),
                 ("data", Val::Json(x.data.as_ref().map_or(json!({}), |d| d.to_json()))),
@@ -600,7 +600,7 @@ impl<'a> Builder<'a> {
             }
             if c.kind == ComponentKind::Interface {
                 f.push(("mgmt_only", Val::Json(json!(c.mgmt_only))));
-                f.push(("enabled", Val::Json(json!(c.enabled.unwrap_or(true)))));
+                f.push(("enabled", Val::Json(json!(c.enabled.unwrap_or_else(|| INTERFACE.default("enabled"))))));
             }
             for (k, v) in &c.extra {
                 match *k {

@@ -233,3 +233,17 @@ fn every_kind_reports_unknown_tags_and_custom_fields() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The defaults stages write out are declared, with the values the rest of `sot` assumes.
+#[test]
+fn declared_defaults_are_netbox_s() {
+    assert_eq!(ConfigContext::INFO.default::<i64>("weight"), ConfigContext::DEFAULT_WEIGHT);
+    assert_eq!(VlanGroup::INFO.default::<i64>("min_vid"), 1);
+    assert_eq!(VlanGroup::INFO.default::<i64>("max_vid"), 4094);
+    assert!(INTERFACE.default::<bool>("enabled"));
+    for k in KINDS.iter().copied().chain([&INTERFACE]) {
+        for (field, value) in k.defaults {
+            assert!(serde_json::from_str::<serde_json::Value>(value).is_ok(), "{}.{field}: {value}", k.collection);
+        }
+    }
+}
