@@ -522,7 +522,12 @@ impl<'a> Builder<'a> {
             let refs = |m: Model, v: Vec<String>| Val::Refs(m, v);
             let f = vec![
                 ("name", s(&x.name)),
-                ("weight", Val::Json(json!(x.weight.as_ref().map_or_else(|| ConfigContext::INFO.default("weight"), |w| w.value)))),
+                (
+                    "weight",
+                    Val::Json(json!(
+                        x.weight.as_ref().map_or_else(|| ConfigContext::INFO.default("weight"), |w| w.value)
+                    )),
+                ),
                 ("is_active", Val::Json(json!(x.is_active))),
                 ("description", text(&x.description)),
                 ("data", Val::Json(x.data.as_ref().map_or(json!({}), |d| d.to_json()))),
