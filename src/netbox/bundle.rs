@@ -206,6 +206,26 @@ impl<'a> Builder<'a> {
             Span::file_start(crate::source::FileId(0)),
         );
         self.out.last_mut().expect("just pushed").origin = None;
+        self.extras_records();
+        self.tenancy_records();
+        self.dcim_records();
+        self.ipam_records();
+        for d in &inv.devices {
+            self.device_records(d);
+        }
+        self.circuit_records();
+        self.cable_and_address_records();
+        self.config_context_records();
+        each_kind(&mut Declared { b: &mut self });
+        let mut out = self.out;
+        // Stable: records keep inventory order within their model.
+        out.sort_by_key(|r| r.model);
+        out
+    }
+
+    /// Tags, and custom fields with their choice sets.
+    fn extras_records(&mut self) {
+        let inv = self.inv;
         for t in &inv.tags {
             let mut f = vec![("name", s(&t.name)), ("slug", s(&t.slug)), ("description", text(&t.description))];
             if let Some(c) = &t.color {
@@ -244,6 +264,11 @@ impl<'a> Builder<'a> {
             }
             self.push(Model::CustomField, cf.name.value.to_string(), json!({"name": cf.name.value}), f, cf.name.span);
         }
+    }
+
+    /// Tenant groups and tenants.
+    fn tenancy_records(&mut self) {
+        let inv = self.inv;
         for x in &inv.tenant_groups {
             let f = vec![
                 ("name", s(&x.name)),
@@ -264,6 +289,11 @@ impl<'a> Builder<'a> {
             ];
             self.push(Model::Tenant, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
+    }
+
+    /// Regions, site groups, sites, locations, rack roles, racks, manufacturers, device types (with their component templates), device roles and platforms.
+    fn dcim_records(&mut self) {
+        let inv = self.inv;
         for x in &inv.regions {
             let f = vec![
                 ("name", s(&x.name)),
@@ -374,6 +404,11 @@ impl<'a> Builder<'a> {
             ];
             self.push(Model::Platform, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
+    }
+
+    /// VRFs, IPAM roles, VLAN groups, VLANs and prefixes.
+    fn ipam_records(&mut self) {
+        let inv = self.inv;
         for x in &inv.vrfs {
             let f = vec![
                 ("name", s(&x.name)),
@@ -448,9 +483,11 @@ impl<'a> Builder<'a> {
             let lookup = json!({"prefix": x.prefix.value.to_string(), "vrf": x.vrf.as_ref().map(|v| json!({"name": self.vrf(v)}))});
             self.push(Model::Prefix, format!("{vrf}/{}", x.prefix.value), lookup, f, x.prefix.span);
         }
-        for d in &inv.devices {
-            self.device_records(d);
-        }
+    }
+
+    /// Providers, circuit types, circuits and their terminations.
+    fn circuit_records(&mut self) {
+        let inv = self.inv;
         for x in &inv.providers {
             let f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
             self.push(Model::Provider, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
@@ -492,6 +529,11 @@ impl<'a> Builder<'a> {
                 self.push(Model::CircuitTermination, format!("{key}/{side}"), tl, f, t.side.span);
             }
         }
+    }
+
+    /// Cables and IP addresses.
+    fn cable_and_address_records(&mut self) {
+        let inv = self.inv;
         for c in &inv.cables {
             self.cable_record(c);
         }
@@ -514,6 +556,11 @@ impl<'a> Builder<'a> {
             let lookup = json!({"address": ip.address.value.to_string(), "vrf": ip.vrf.as_ref().map(|v| json!({"name": self.vrf(v)}))});
             self.push(Model::IpAddress, key, lookup, f, ip.address.span);
         }
+    }
+
+    /// Config contexts (`sot`'s own schema bindings left out).
+    fn config_context_records(&mut self) {
+        let inv = self.inv;
         for x in &inv.config_contexts {
             if x.kind.as_ref().is_some_and(|k| k.value == "schema") {
                 continue; // sot's own: binds a schema, holds no data NetBox could use
@@ -547,11 +594,6 @@ impl<'a> Builder<'a> {
             ];
             self.push(Model::ConfigContext, x.name.value.to_string(), json!({"name": x.name.value}), f, x.name.span);
         }
-        each_kind(&mut Declared { b: &mut self });
-        let mut out = self.out;
-        // Stable: records keep inventory order within their model.
-        out.sort_by_key(|r| r.model);
-        out
     }
 
     fn device_type_records(&mut self, x: &DeviceType) {
