@@ -285,6 +285,19 @@ mod tests {
     }
 
     #[test]
+    fn models_only_the_registry_declares_follow_the_listed_ones() {
+        let rir = Model::from_name("ipam.rir").expect("the registry declares ipam.rir");
+        assert!(rir.is_declared());
+        assert_eq!(rir.endpoint(), "ipam/rirs/");
+        assert_eq!(rir.marker(), Marker::Tag);
+        // Created after every listed model: the bundle's file numbers of those stay.
+        assert!(Model::all().iter().all(|m| m.is_declared() || *m < rir));
+        let ripe = json!({"id": 4, "name": "RIPE NCC", "slug": "ripe"});
+        assert_eq!(key_of_existing(rir, &ripe, &Keys).as_deref(), Some("ripe"));
+        assert_eq!(key_of_existing(rir, &json!({"id": 5}), &Keys), None);
+    }
+
+    #[test]
     fn models_are_listed_parents_first() {
         let at = |m: Model| Model::all().iter().position(|x| *x == m).expect("listed");
         assert!(at(Model::CustomField) < at(Model::Site));
