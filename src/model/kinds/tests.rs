@@ -247,3 +247,34 @@ fn declared_defaults_are_netbox_s() {
         }
     }
 }
+
+/// Every kind with tags is diffed on them: changing the tag of each kind's fixture object
+/// (`tests/fixtures/registry/unknown/`) changes that object's digest in `sot diff`'s snapshot.
+#[test]
+fn every_kind_s_change_shows_in_diff() {
+    let snapshot_of = |files: &[(String, Vec<u8>)]| {
+        let loaded = crate::load::load_files(files).expect("the example loads");
+        let comp = crate::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
+        let inv = &comp.world.inventory;
+        let objs = crate::diff::inputs::ObjectDigests::new(inv);
+        let snap = crate::diff::objects::snapshot(inv, &objs, true);
+        snap.into_iter().map(|((m, k), (digest, _))| ((m, k), digest)).collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let before = files(&["kinds", "unknown"]);
+    let after: Vec<(String, Vec<u8>)> = before
+        .iter()
+        .map(|(name, text)| {
+            let text = String::from_utf8_lossy(text).replace("no-such-tag", "bgp-speaker").into_bytes();
+            (name.clone(), text)
+        })
+        .collect();
+    let (a, b) = (snapshot_of(&before), snapshot_of(&after));
+    let mut failures = Vec::new();
+    for k in KINDS.iter().filter(|k| k.tags) {
+        let changed = a.iter().filter(|((m, key), d)| *m == k.netbox && b.get(&(*m, key.clone())) != Some(*d)).count();
+        if changed == 0 {
+            failures.push(format!("{}: a changed tag does not change the object's digest", k.collection));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
