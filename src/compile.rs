@@ -48,27 +48,22 @@ pub struct Lap {
 
 impl Lap {
     pub fn new(stage: impl Into<std::borrow::Cow<'static, str>>, took: std::time::Duration) -> Lap {
-        Lap { stage: stage.into(), took, resident: resident_bytes(), cpu: cpu_time() }
+        let (resident, cpu) = PROBE.get().map_or((None, None), |probe| probe());
+        Lap { stage: stage.into(), took, resident, cpu }
     }
 }
 
-/// The CPU time the process has used, from `/proc/self/stat` (`None` elsewhere). Its unit
-/// is the kernel's clock tick, 10 ms on Linux: enough for stages of tens of milliseconds.
-pub fn cpu_time() -> Option<std::time::Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The command name (field 2) may hold spaces; the fields after it are plain numbers.
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let mut fields = rest.split_whitespace().skip(11);
-    let utime: u64 = fields.next()?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some(std::time::Duration::from_millis((utime + stime) * 10))
-}
+/// Measures the process when a stage ends, for `--timings`: its resident set size in bytes
+/// and the CPU time it has used so far. The library reads neither itself (it does no I/O
+/// outside `load.rs` and the build writer): the binary installs a probe with [`set_probe`]
+/// (the CLI's reads `/proc`), and without one laps carry neither figure.
+pub type Probe = fn() -> (Option<u64>, Option<std::time::Duration>);
 
-/// The process's resident set size, from `/proc/self/statm` (`None` elsewhere).
-pub fn resident_bytes() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096)
+static PROBE: std::sync::OnceLock<Probe> = std::sync::OnceLock::new();
+
+/// Install the probe laps are measured with (the first one installed stays).
+pub fn set_probe(probe: Probe) {
+    let _ = PROBE.set(probe);
 }
 
 /// How much of the work to keep.

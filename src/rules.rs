@@ -12,67 +12,45 @@ use minijinja::Value;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, Severity, Span};
-use crate::model::{Rule, Text};
+use crate::model::{Kind, KindVisitor, Rule, Text, each_kind};
 use crate::view::World;
 
-/// The variable a rule's object is bound to, by collection.
+/// The variable a rule's object is bound to, by collection: the registry's singular
+/// word (`ip_address`), for the collections of network objects and interfaces.
 pub fn singular(collection: &str) -> Option<&'static str> {
-    Some(match collection {
-        "devices" => "device",
-        "interfaces" => "interface",
-        "prefixes" => "prefix",
-        "ip_addresses" => "ip_address",
-        "circuits" => "circuit",
-        "cables" => "cable",
-        "sites" => "site",
-        "regions" => "region",
-        "site_groups" => "site_group",
-        "locations" => "location",
-        "racks" => "rack",
-        "tenants" => "tenant",
-        "device_roles" => "device_role",
-        "platforms" => "platform",
-        "device_types" => "device_type",
-        "manufacturers" => "manufacturer",
-        "vrfs" => "vrf",
-        "vlans" => "vlan",
-        "vlan_groups" => "vlan_group",
-        "tags" => "tag",
-        _ => return None,
-    })
+    static VARS: std::sync::LazyLock<Vec<(&'static str, String)>> = std::sync::LazyLock::new(|| {
+        let kinds = crate::model::KINDS.iter().copied().chain([&crate::model::INTERFACE]);
+        kinds.filter(|k| k.is_network_object()).map(|k| (k.collection, k.variable())).collect()
+    });
+    VARS.iter().find(|(c, _)| *c == collection).map(|(_, v)| v.as_str())
 }
 
 /// Where each object of a collection is written, in [`World::objects`] order.
 fn spans(w: &World, collection: &str) -> Vec<Span> {
     let inv = &w.inventory;
-    match collection {
-        "devices" => inv.devices.iter().map(|x| x.name.span).collect(),
+    if collection == "interfaces" {
         // An interface from a device type has no place of its own: point at its device.
-        "interfaces" => inv
+        return inv
             .devices
             .iter()
             .flat_map(|d| d.interfaces.iter().map(|i| if i.inline { i.name.span } else { d.name.span }))
-            .collect(),
-        "prefixes" => inv.prefixes.iter().map(|x| x.prefix.span).collect(),
-        "ip_addresses" => inv.ip_addresses.iter().map(|x| x.address.span).collect(),
-        "circuits" => inv.circuits.iter().map(|x| x.cid.span).collect(),
-        "cables" => inv.cables.iter().map(|x| x.span).collect(),
-        "sites" => inv.sites.iter().map(|x| x.name.span).collect(),
-        "regions" => inv.regions.iter().map(|x| x.name.span).collect(),
-        "site_groups" => inv.site_groups.iter().map(|x| x.name.span).collect(),
-        "locations" => inv.locations.iter().map(|x| x.name.span).collect(),
-        "racks" => inv.racks.iter().map(|x| x.name.span).collect(),
-        "tenants" => inv.tenants.iter().map(|x| x.name.span).collect(),
-        "device_roles" => inv.device_roles.iter().map(|x| x.name.span).collect(),
-        "platforms" => inv.platforms.iter().map(|x| x.name.span).collect(),
-        "device_types" => inv.device_types.iter().map(|x| x.model.span).collect(),
-        "manufacturers" => inv.manufacturers.iter().map(|x| x.name.span).collect(),
-        "vrfs" => inv.vrfs.iter().map(|x| x.name.span).collect(),
-        "vlans" => inv.vlans.iter().map(|x| x.vid.span).collect(),
-        "vlan_groups" => inv.vlan_groups.iter().map(|x| x.name.span).collect(),
-        "tags" => inv.tags.iter().map(|x| x.name.span).collect(),
-        _ => Vec::new(),
+            .collect();
     }
+    struct Spans<'a> {
+        inv: &'a crate::model::Inventory,
+        collection: &'a str,
+        out: Vec<Span>,
+    }
+    impl KindVisitor for Spans<'_> {
+        fn visit<K: Kind>(&mut self) {
+            if K::INFO.collection == self.collection {
+                self.out = K::all(self.inv).iter().map(Kind::span).collect();
+            }
+        }
+    }
+    let mut v = Spans { inv, collection, out: Vec::new() };
+    each_kind(&mut v);
+    v.out
 }
 
 fn invalid(t: &Text, what: &str, err: impl std::fmt::Display) -> Diagnostic {

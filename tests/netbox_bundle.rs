@@ -111,7 +111,7 @@ fn every_payload_matches_netbox_rest_schema() {
     let bundle = example_bundle();
     let mut checked = std::collections::BTreeMap::<&str, usize>::new();
     let mut failures = Vec::new();
-    for &model in Model::ALL {
+    for &model in Model::all() {
         let records: Vec<_> = bundle.of(model).collect();
         if records.is_empty() {
             continue;

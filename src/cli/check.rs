@@ -37,7 +37,7 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
         eprintln!("{:>8.3} s  load", start.elapsed().as_secs_f64());
     }
     let files = loaded.sources.len();
-    let cpu_start = sot::compile::cpu_time();
+    let cpu_start = super::probe::cpu_time();
     let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
     if args.timings {
         super::print_timings(&comp.timings, cpu_start);

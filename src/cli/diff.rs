@@ -88,7 +88,7 @@ pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
     fn input(l: &sot::load::Loaded, label: String) -> sot::diff::Input<'_> {
         sot::diff::Input { label, sources: &l.sources, config: l.config.clone(), diagnostics: l.diagnostics.clone() }
     }
-    let cpu_start = sot::compile::cpu_time();
+    let cpu_start = super::probe::cpu_time();
     let run = sot::diff::run(input(&base_loaded, base_label), input(&head_loaded, head_rev_id.revision));
     if a.timings {
         super::print_timings(&run.timings, cpu_start);

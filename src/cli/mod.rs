@@ -11,6 +11,7 @@ mod init;
 mod ipam;
 mod manual;
 mod netbox;
+mod probe;
 mod query;
 mod render;
 mod schema;
@@ -153,6 +154,7 @@ pub fn main() -> ExitCode {
         }
     };
     crate::keep_freed_memory();
+    probe::install();
     let color = use_color(cli.color);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -1,4 +1,4 @@
-//! IPAM: VRFs, roles, prefixes, IP addresses, VLAN groups and VLANs.
+//! IPAM: VRFs, roles, RIRs, prefixes, IP addresses, VLAN groups and VLANs.
 
 use ipnet::IpNet;
 
@@ -41,6 +41,30 @@ pub fn lower_ipam_role(o: &mut Obj<'_, '_>) -> Option<IpamRole> {
     let description = o.str("description");
     let (name, slug) = ns?;
     Some(IpamRole { name, slug, weight, description })
+}
+
+/// A Regional Internet Registry, or a private address space (`is_private`): where
+/// aggregates and AS numbers are allocated from.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Rir {
+    pub name: Text,
+    pub slug: Text,
+    pub is_private: Option<Spanned<bool>>,
+    pub description: Option<Text>,
+    pub comments: Option<Text>,
+    pub tags: Vec<Ref<Tag>>,
+    pub custom_fields: Vec<CustomValue>,
+}
+
+pub fn lower_rir(o: &mut Obj<'_, '_>) -> Option<Rir> {
+    let ns = name_slug(o);
+    let is_private = o.bool("is_private");
+    let description = o.str("description");
+    let comments = o.str("comments");
+    let tags = tags(o);
+    let custom_fields = custom_fields(o);
+    let (name, slug) = ns?;
+    Some(Rir { name, slug, is_private, description, comments, tags, custom_fields })
 }
 
 /// Whether a CIDR value is a network (no host bits) or an address with its mask.

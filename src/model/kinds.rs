@@ -54,6 +54,13 @@ pub struct KindInfo {
     /// Whether objects of this kind carry tags, and custom-field values.
     pub tags: bool,
     pub custom_fields: bool,
+    /// The field where an object is written (diagnostics, rules and the NetBox bundle
+    /// point there).
+    pub at: &'static str,
+    /// The fields holding references that are linked by key alone (tags apart).
+    pub refs: &'static [&'static str],
+    /// NetBox's defaults of fields left unset, as JSON (`("weight", "1000")`).
+    pub defaults: &'static [(&'static str, &'static str)],
 }
 
 impl KindInfo {
@@ -66,13 +73,128 @@ impl KindInfo {
     pub fn is_object_type(&self) -> bool {
         !self.netbox.starts_with("sot.") && self.netbox != "extras.customfield"
     }
+
+    /// Whether rules and queries see it as a network object (not `sot`'s own
+    /// configuration: config contexts, custom fields, rules).
+    pub fn is_network_object(&self) -> bool {
+        self.is_object_type() && self.netbox != "extras.configcontext"
+    }
+
+    /// NetBox's default of `field`, as JSON text, if the registry declares one.
+    pub fn default_of(&self, field: &str) -> Option<&'static str> {
+        self.defaults.iter().find(|(k, _)| *k == field).map(|(_, v)| *v)
+    }
+
+    /// NetBox's default of `field`, read as `T`, for a stage that writes it out. The
+    /// registry must declare it (the registry's tests reach every such use).
+    pub fn default<T: serde::de::DeserializeOwned>(&self, field: &str) -> T {
+        self.default_of(field)
+            .and_then(|d| serde_json::from_str(d).ok())
+            .unwrap_or_else(|| panic!("the registry declares no default of {}.{field}", self.collection))
+    }
+}
+
+/// A field that refers to objects of another kind by key: `Ref<T>`, `Option<Ref<T>>`
+/// or `Vec<Ref<T>>`. Linking, the NetBox bundle and the registry's tests reach the
+/// references a kind declares through it.
+pub trait Link {
+    /// Link every reference to its object; report keys nothing has.
+    fn link(&mut self, keys: &Keys, diags: &mut Vec<Diagnostic>);
+    /// The kind referred to.
+    fn target(&self) -> &'static KindInfo;
+    /// Whether the field holds a list.
+    fn many(&self) -> bool;
+    /// The natural keys of the objects referred to (as written, when unresolved).
+    fn natural_keys(&self, inv: &Inventory) -> Vec<String>;
+}
+
+fn key_of<T: Kind>(r: &Ref<T>, inv: &Inventory) -> String {
+    match r.id.and_then(|id| T::all(inv).get(id.index())) {
+        Some(x) => x.natural_key(),
+        None => r.key.value.to_string(),
+    }
+}
+
+impl<T: Kind> Link for Ref<T> {
+    fn link(&mut self, keys: &Keys, diags: &mut Vec<Diagnostic>) {
+        crate::resolve::link_one(diags, self, T::keys(keys), T::INFO.singular);
+    }
+    fn target(&self) -> &'static KindInfo {
+        T::INFO
+    }
+    fn many(&self) -> bool {
+        false
+    }
+    fn natural_keys(&self, inv: &Inventory) -> Vec<String> {
+        vec![key_of(self, inv)]
+    }
+}
+
+impl<T: Kind> Link for Option<Ref<T>> {
+    fn link(&mut self, keys: &Keys, diags: &mut Vec<Diagnostic>) {
+        if let Some(r) = self {
+            r.link(keys, diags);
+        }
+    }
+    fn target(&self) -> &'static KindInfo {
+        T::INFO
+    }
+    fn many(&self) -> bool {
+        false
+    }
+    fn natural_keys(&self, inv: &Inventory) -> Vec<String> {
+        self.iter().map(|r| key_of(r, inv)).collect()
+    }
+}
+
+impl<T: Kind> Link for Vec<Ref<T>> {
+    fn link(&mut self, keys: &Keys, diags: &mut Vec<Diagnostic>) {
+        for r in self {
+            r.link(keys, diags);
+        }
+    }
+    fn target(&self) -> &'static KindInfo {
+        T::INFO
+    }
+    fn many(&self) -> bool {
+        true
+    }
+    fn natural_keys(&self, inv: &Inventory) -> Vec<String> {
+        self.iter().map(|r| key_of(r, inv)).collect()
+    }
+}
+
+/// The field an object is written at: a spanned value, or a bare span.
+pub trait At {
+    fn at_span(&self) -> Span;
+    /// The value, as a diagnostic names the object (empty for a bare span).
+    fn at_text(&self) -> String;
+}
+
+impl<T: fmt::Display> At for Spanned<T> {
+    fn at_span(&self) -> Span {
+        self.span
+    }
+    fn at_text(&self) -> String {
+        self.value.to_string()
+    }
+}
+
+impl At for Span {
+    fn at_span(&self) -> Span {
+        *self
+    }
+    fn at_text(&self) -> String {
+        String::new()
+    }
 }
 
 /// A kind of object, as the registry declares it.
-pub trait Kind: serde::Serialize + Sync + Sized + 'static {
+pub trait Kind: serde::Serialize + Send + Sync + Sized + 'static {
     const INFO: &'static KindInfo;
     /// Every object of this kind, in file order.
     fn all(inv: &Inventory) -> &[Self];
+    fn all_mut(inv: &mut Inventory) -> &mut [Self];
     /// This kind's natural-key map (filled for a globally keyed kind).
     fn keys(keys: &Keys) -> &crate::resolve::KeyMap<Self>;
     fn keys_mut(keys: &mut Keys) -> &mut crate::resolve::KeyMap<Self>;
@@ -83,6 +205,14 @@ pub trait Kind: serde::Serialize + Sync + Sized + 'static {
     fn natural_key(&self) -> String;
     fn tags(&self) -> &[Ref<Tag>];
     fn custom_fields(&self) -> &[CustomValue];
+    /// Where the object is written (its `at` field).
+    fn span(&self) -> Span;
+    /// The object as a diagnostic names it (`site `London 1``).
+    fn label(&self) -> String;
+    /// Link the references the registry declares (`refs`) and the tags.
+    fn link(&mut self, keys: &Keys, diags: &mut Vec<Diagnostic>);
+    /// Each declared reference field (`refs`) with its name, in declaration order.
+    fn each_ref(&self, f: &mut dyn FnMut(&'static str, &dyn Link));
 }
 
 /// Something done for every kind (see [`each_kind`]).
@@ -100,6 +230,9 @@ pub static INTERFACE: KindInfo = KindInfo {
     scope: Scope::Device,
     tags: true,
     custom_fields: true,
+    at: "name",
+    refs: &["vrf"],
+    defaults: &[("enabled", "true"), ("mgmt_only", "false")],
 };
 
 fn none<T>() -> &'static [T] {
@@ -111,7 +244,10 @@ macro_rules! kinds {
         $field:ident : $ty:ty => $lower:path {
             $singular:literal, $plural:literal, $netbox:literal,
             key: $keyfield:ident, $scope:ident $( ($natural:expr) )?,
-            tags: $tags:ident, custom_fields: $cf:ident $(,)?
+            at: $at:ident $( ($label:expr) )?,
+            refs: [ $( $r:ident ),* $(,)? ],
+            tags: $tags:ident, custom_fields: $cf:ident,
+            $( defaults: [ $( $dk:ident = $dv:literal ),* $(,)? ], )?
         }
     )*) => {
         /// Every object of an inventory, by collection, in file order.
@@ -149,9 +285,30 @@ macro_rules! kinds {
                     scope: Scope::$scope,
                     tags: kinds!(@has $tags),
                     custom_fields: kinds!(@has $cf),
+                    at: stringify!($at),
+                    refs: &[ $( stringify!($r), )* ],
+                    defaults: &[ $( $( (stringify!($dk), stringify!($dv)), )* )? ],
                 };
                 fn all(inv: &Inventory) -> &[Self] {
                     &inv.$field
+                }
+                fn all_mut(inv: &mut Inventory) -> &mut [Self] {
+                    &mut inv.$field
+                }
+                fn span(&self) -> Span {
+                    At::at_span(&self.$at)
+                }
+                fn label(&self) -> String {
+                    kinds!(@label self, $singular, $at $(, $label)?)
+                }
+                fn link(&mut self, keys: &Keys, diags: &mut Vec<Diagnostic>) {
+                    $( Link::link(&mut self.$r, keys, diags); )*
+                    kinds!(@link_tags self, keys, diags, $tags);
+                    let _ = (keys, diags);
+                }
+                fn each_ref(&self, f: &mut dyn FnMut(&'static str, &dyn Link)) {
+                    $( f(stringify!($r), &self.$r); )*
+                    let _ = f;
                 }
                 fn keys(keys: &Keys) -> &crate::resolve::KeyMap<Self> {
                     &keys.$field
@@ -233,6 +390,10 @@ macro_rules! kinds {
             }
         }
     };
+    (@label $x:ident, $singular:literal, $at:ident) => { format!("{} `{}`", $singular, At::at_text(&$x.$at)) };
+    (@label $x:ident, $singular:literal, $at:ident, $label:expr) => { ($label)($x) };
+    (@link_tags $x:ident, $keys:ident, $diags:ident, none) => {};
+    (@link_tags $x:ident, $keys:ident, $diags:ident, $f:ident) => { Link::link(&mut $x.$f, $keys, $diags) };
     (@has none) => { false };
     (@has $f:ident) => { true };
     (@list $x:ident, none) => { none() };
@@ -256,123 +417,187 @@ fn vlan_key(v: &Vlan) -> String {
     format!("{scope}/{}", v.vid.value)
 }
 
-// One line per kind. `key` names the field of the natural key and its scope (with, for a
-// scoped key, how the whole key is written); `tags` and `custom_fields` name the fields
-// holding them, or `none`.
+// One entry per kind. `key` names the field of the natural key and its scope (with, for a
+// scoped key, how the whole key is written); `at` the field where an object is written
+// (with, optionally, how a diagnostic names it); `refs` the fields holding references
+// linked by key alone (references whose key needs a scope, template and schema files are
+// linked by `resolve`); `tags` and `custom_fields` the fields holding them, or `none`;
+// `defaults` NetBox's values of fields left unset, where `sot` writes them out.
 kinds! {
     tags: Tag => extras::lower_tag {
         "tag", "tags", "extras.tag",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: name, refs: [],
+        tags: none, custom_fields: none,
+        defaults: [color = "9e9e9e", description = ""],
     }
     tenant_groups: TenantGroup => tenancy::lower_tenant_group {
         "tenant group", "tenant groups", "tenancy.tenantgroup",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: name, refs: [parent],
+        tags: none, custom_fields: none,
+        defaults: [description = ""],
     }
     tenants: Tenant => tenancy::lower_tenant {
         "tenant", "tenants", "tenancy.tenant",
-        key: slug, Global, tags: tags, custom_fields: custom_fields,
+        key: slug, Global, at: name, refs: [group],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = ""],
     }
     regions: Region => dcim::lower_region {
         "region", "regions", "dcim.region",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: name, refs: [parent],
+        tags: none, custom_fields: none,
+        defaults: [description = ""],
     }
     site_groups: SiteGroup => dcim::lower_site_group {
         "site group", "site groups", "dcim.sitegroup",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: name, refs: [parent],
+        tags: none, custom_fields: none,
+        defaults: [description = ""],
     }
     sites: Site => dcim::lower_site {
         "site", "sites", "dcim.site",
-        key: slug, Global, tags: tags, custom_fields: custom_fields,
+        key: slug, Global, at: name, refs: [region, group, tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", facility = "", description = ""],
     }
     locations: Location => dcim::lower_location {
         "location", "locations", "dcim.location",
         key: slug, Site(|x: &Location| format!("{}/{}", x.site.key.value, x.slug.value)),
+        at: name, refs: [site, tenant],
         tags: tags, custom_fields: none,
+        defaults: [status = "active", description = ""],
     }
     rack_roles: RackRole => dcim::lower_rack_role {
         "rack role", "rack roles", "dcim.rackrole",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: name, refs: [],
+        tags: none, custom_fields: none,
+        defaults: [color = "9e9e9e", description = ""],
     }
     racks: Rack => dcim::lower_rack {
         "rack", "racks", "dcim.rack",
         key: name, Site(|x: &Rack| format!("{}/{}", x.site.key.value, x.name.value)),
+        at: name, refs: [site, role, tenant],
         tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", u_height = 42, starting_unit = 1, desc_units = false, description = ""],
     }
     manufacturers: Manufacturer => dcim::lower_manufacturer {
         "manufacturer", "manufacturers", "dcim.manufacturer",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: name, refs: [],
+        tags: none, custom_fields: none,
+        defaults: [description = ""],
     }
     device_types: DeviceType => dcim::lower_device_type {
         "device type", "device types", "dcim.devicetype",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: model, refs: [manufacturer],
+        tags: none, custom_fields: none,
+        defaults: [u_height = 1.0, is_full_depth = true, exclude_from_utilization = false, part_number = "", description = "", comments = ""],
     }
     device_roles: DeviceRole => dcim::lower_device_role {
         "device role", "device roles", "dcim.devicerole",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: name, refs: [],
+        tags: none, custom_fields: none,
+        defaults: [color = "9e9e9e", vm_role = true, description = ""],
     }
     platforms: Platform => dcim::lower_platform {
         "platform", "platforms", "dcim.platform",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: name, refs: [manufacturer],
+        tags: none, custom_fields: none,
+        defaults: [description = ""],
     }
     devices: Device => dcim::lower_device {
         "device", "devices", "dcim.device",
-        key: name, Global, tags: tags, custom_fields: custom_fields,
+        key: name, Global, at: name, refs: [device_type, role, site, platform, tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", serial = "", description = "", comments = ""],
     }
     cables: Cable => dcim::lower_cable {
         "cable", "cables", "dcim.cable",
         key: a, Ends(|x: &Cable| crate::netbox::model::cable_key(&x.a.display(), &x.b.display())),
+        at: span, refs: [],
         tags: tags, custom_fields: none,
+        defaults: [status = "connected", label = "", color = "", description = ""],
     }
     vrfs: Vrf => ipam::lower_vrf {
         "VRF", "VRFs", "ipam.vrf",
-        key: name, Global, tags: tags, custom_fields: none,
+        key: name, Global, at: name, refs: [tenant],
+        tags: tags, custom_fields: none,
+        defaults: [enforce_unique = true, description = ""],
     }
     ipam_roles: IpamRole => ipam::lower_ipam_role {
         "IPAM role", "IPAM roles", "ipam.role",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: name, refs: [],
+        tags: none, custom_fields: none,
+        defaults: [weight = 1000, description = ""],
+    }
+    rirs: Rir => ipam::lower_rir {
+        "RIR", "RIRs", "ipam.rir",
+        key: slug, Global, at: name, refs: [],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [is_private = false, description = "", comments = ""],
     }
     prefixes: Prefix => ipam::lower_prefix {
         "prefix", "prefixes", "ipam.prefix",
         key: prefix, Vrf(|x: &Prefix| format!("{}/{}", vrf_key(&x.vrf), x.prefix.value)),
+        at: prefix, refs: [vrf, site, role, tenant],
         tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", is_pool = false, description = ""],
     }
     ip_addresses: IpAddress => ipam::lower_ip_address {
         "IP address", "IP addresses", "ipam.ipaddress",
         key: address, Vrf(|x: &IpAddress| format!("{}/{}", vrf_key(&x.vrf), x.address.value)),
+        at: address, refs: [vrf],
         tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", role = "", dns_name = "", description = ""],
     }
     vlan_groups: VlanGroup => ipam::lower_vlan_group {
         "VLAN group", "VLAN groups", "ipam.vlangroup",
-        key: slug, Global, tags: tags, custom_fields: none,
+        key: slug, Global, at: name, refs: [site],
+        tags: tags, custom_fields: none,
+        defaults: [min_vid = 1, max_vid = 4094, description = ""],
     }
     vlans: Vlan => ipam::lower_vlan {
         "VLAN", "VLANs", "ipam.vlan",
-        key: vid, VlanScope(vlan_key), tags: tags, custom_fields: custom_fields,
+        key: vid, VlanScope(vlan_key),
+        at: vid(|x: &Vlan| format!("VLAN {} (`{}`)", x.vid.value, x.name.value)),
+        refs: [site, group, tenant, role],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", description = ""],
     }
     providers: Provider => circuits::lower_provider {
         "provider", "providers", "circuits.provider",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: name, refs: [],
+        tags: none, custom_fields: none,
+        defaults: [description = ""],
     }
     circuit_types: CircuitType => circuits::lower_circuit_type {
         "circuit type", "circuit types", "circuits.circuittype",
-        key: slug, Global, tags: none, custom_fields: none,
+        key: slug, Global, at: name, refs: [],
+        tags: none, custom_fields: none,
+        defaults: [description = ""],
     }
     circuits: Circuit => circuits::lower_circuit {
         "circuit", "circuits", "circuits.circuit",
         key: cid, Provider(|x: &Circuit| format!("{}/{}", x.provider.key.value, x.cid.value)),
+        at: cid, refs: [provider, circuit_type, tenant],
         tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", description = ""],
     }
     config_contexts: ConfigContext => extras::lower_config_context {
         "config context", "config contexts", "extras.configcontext",
-        key: name, Global, tags: none, custom_fields: none,
+        key: name, Global, at: name, refs: [],
+        tags: none, custom_fields: none,
+        defaults: [weight = 1000, is_active = true, description = ""],
     }
     custom_fields: CustomField => extras::lower_custom_field {
         "custom field", "custom fields", "extras.customfield",
-        key: name, Global, tags: none, custom_fields: none,
+        key: name, Global, at: name, refs: [],
+        tags: none, custom_fields: none,
+        defaults: [required = false, label = "", description = "", validation_regex = ""],
     }
     rules: Rule => extras::lower_rule {
         "rule", "rules", "sot.rule",
-        key: name, Global, tags: none, custom_fields: none,
+        key: name, Global, at: name, refs: [],
+        tags: none, custom_fields: none,
     }
 }
 

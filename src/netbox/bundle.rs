@@ -206,6 +206,26 @@ impl<'a> Builder<'a> {
             Span::file_start(crate::source::FileId(0)),
         );
         self.out.last_mut().expect("just pushed").origin = None;
+        self.extras_records();
+        self.tenancy_records();
+        self.dcim_records();
+        self.ipam_records();
+        for d in &inv.devices {
+            self.device_records(d);
+        }
+        self.circuit_records();
+        self.cable_and_address_records();
+        self.config_context_records();
+        each_kind(&mut Declared { b: &mut self });
+        let mut out = self.out;
+        // Stable: records keep inventory order within their model.
+        out.sort_by_key(|r| r.model);
+        out
+    }
+
+    /// Tags, and custom fields with their choice sets.
+    fn extras_records(&mut self) {
+        let inv = self.inv;
         for t in &inv.tags {
             let mut f = vec![("name", s(&t.name)), ("slug", s(&t.slug)), ("description", text(&t.description))];
             if let Some(c) = &t.color {
@@ -244,6 +264,11 @@ impl<'a> Builder<'a> {
             }
             self.push(Model::CustomField, cf.name.value.to_string(), json!({"name": cf.name.value}), f, cf.name.span);
         }
+    }
+
+    /// Tenant groups and tenants.
+    fn tenancy_records(&mut self) {
+        let inv = self.inv;
         for x in &inv.tenant_groups {
             let f = vec![
                 ("name", s(&x.name)),
@@ -264,6 +289,11 @@ impl<'a> Builder<'a> {
             ];
             self.push(Model::Tenant, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
+    }
+
+    /// Regions, site groups, sites, locations, rack roles, racks, manufacturers, device types (with their component templates), device roles and platforms.
+    fn dcim_records(&mut self) {
+        let inv = self.inv;
         for x in &inv.regions {
             let f = vec![
                 ("name", s(&x.name)),
@@ -374,6 +404,11 @@ impl<'a> Builder<'a> {
             ];
             self.push(Model::Platform, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
+    }
+
+    /// VRFs, IPAM roles, VLAN groups, VLANs and prefixes.
+    fn ipam_records(&mut self) {
+        let inv = self.inv;
         for x in &inv.vrfs {
             let f = vec![
                 ("name", s(&x.name)),
@@ -393,8 +428,8 @@ impl<'a> Builder<'a> {
             self.push(Model::IpamRole, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
         }
         for x in &inv.vlan_groups {
-            let lo = x.min_vid.as_ref().map_or(1, |v| v.value);
-            let hi = x.max_vid.as_ref().map_or(4094, |v| v.value);
+            let lo = x.min_vid.as_ref().map_or_else(|| VlanGroup::INFO.default("min_vid"), |v| v.value);
+            let hi = x.max_vid.as_ref().map_or_else(|| VlanGroup::INFO.default("max_vid"), |v| v.value);
             let f = vec![
                 ("name", s(&x.name)),
                 ("slug", s(&x.slug)),
@@ -448,9 +483,11 @@ impl<'a> Builder<'a> {
             let lookup = json!({"prefix": x.prefix.value.to_string(), "vrf": x.vrf.as_ref().map(|v| json!({"name": self.vrf(v)}))});
             self.push(Model::Prefix, format!("{vrf}/{}", x.prefix.value), lookup, f, x.prefix.span);
         }
-        for d in &inv.devices {
-            self.device_records(d);
-        }
+    }
+
+    /// Providers, circuit types, circuits and their terminations.
+    fn circuit_records(&mut self) {
+        let inv = self.inv;
         for x in &inv.providers {
             let f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
             self.push(Model::Provider, x.slug.value.to_string(), json!({"slug": x.slug.value}), f, x.name.span);
@@ -492,6 +529,11 @@ impl<'a> Builder<'a> {
                 self.push(Model::CircuitTermination, format!("{key}/{side}"), tl, f, t.side.span);
             }
         }
+    }
+
+    /// Cables and IP addresses.
+    fn cable_and_address_records(&mut self) {
+        let inv = self.inv;
         for c in &inv.cables {
             self.cable_record(c);
         }
@@ -514,6 +556,11 @@ impl<'a> Builder<'a> {
             let lookup = json!({"address": ip.address.value.to_string(), "vrf": ip.vrf.as_ref().map(|v| json!({"name": self.vrf(v)}))});
             self.push(Model::IpAddress, key, lookup, f, ip.address.span);
         }
+    }
+
+    /// Config contexts (`sot`'s own schema bindings left out).
+    fn config_context_records(&mut self) {
+        let inv = self.inv;
         for x in &inv.config_contexts {
             if x.kind.as_ref().is_some_and(|k| k.value == "schema") {
                 continue; // sot's own: binds a schema, holds no data NetBox could use
@@ -522,7 +569,12 @@ impl<'a> Builder<'a> {
             let refs = |m: Model, v: Vec<String>| Val::Refs(m, v);
             let f = vec![
                 ("name", s(&x.name)),
-                ("weight", Val::Json(json!(x.weight.as_ref().map_or(ConfigContext::DEFAULT_WEIGHT, |w| w.value)))),
+                (
+                    "weight",
+                    Val::Json(json!(
+                        x.weight.as_ref().map_or_else(|| ConfigContext::INFO.default("weight"), |w| w.value)
+                    )),
+                ),
                 ("is_active", Val::Json(json!(x.is_active))),
                 ("description", text(&x.description)),
                 ("data", Val::Json(x.data.as_ref().map_or(json!({}), |d| d.to_json()))),
@@ -542,10 +594,6 @@ impl<'a> Builder<'a> {
             ];
             self.push(Model::ConfigContext, x.name.value.to_string(), json!({"name": x.name.value}), f, x.name.span);
         }
-        let mut out = self.out;
-        // Stable: records keep inventory order within their model.
-        out.sort_by_key(|r| r.model);
-        out
     }
 
     fn device_type_records(&mut self, x: &DeviceType) {
@@ -599,7 +647,7 @@ impl<'a> Builder<'a> {
             }
             if c.kind == ComponentKind::Interface {
                 f.push(("mgmt_only", Val::Json(json!(c.mgmt_only))));
-                f.push(("enabled", Val::Json(json!(c.enabled.unwrap_or(true)))));
+                f.push(("enabled", Val::Json(json!(c.enabled.unwrap_or_else(|| INTERFACE.default("enabled"))))));
             }
             for (k, v) in &c.extra {
                 match *k {
@@ -745,6 +793,58 @@ impl<'a> Builder<'a> {
             }
         }
         self.push(Model::Cable, key, Value::Null, f, c.span);
+    }
+}
+
+/// The records of the kinds whose NetBox model only the registry declares
+/// ([`Model::Declared`]), built from the declaration: each field the kind's lowering
+/// reads (NetBox's field names, in that order) as the object serialises it, the
+/// declared references by natural key, tags (with the managed tag) and custom fields;
+/// a field left unset is sent as NetBox's default when the registry declares one, and
+/// left out otherwise.
+struct Declared<'b, 'a> {
+    b: &'b mut Builder<'a>,
+}
+
+impl KindVisitor for Declared<'_, '_> {
+    fn visit<K: Kind>(&mut self) {
+        let info = K::INFO;
+        let Some(model) = Model::from_name(info.netbox).filter(|m| m.is_declared()) else { return };
+        let fields: Vec<&'static str> =
+            Inventory::describe(info.collection).unwrap_or_default().iter().map(|f| f.name).collect();
+        let inv = self.b.inv;
+        for x in K::all(inv) {
+            let mut refs: Vec<(&'static str, Val)> = Vec::new();
+            x.each_ref(&mut |name, r| {
+                let Some(m) = Model::from_name(r.target().netbox) else { return };
+                let keys = r.natural_keys(inv);
+                refs.push((name, if r.many() { Val::Refs(m, keys) } else { Val::Ref(m, keys.into_iter().next()) }));
+            });
+            let obj = serde_json::to_value(x).unwrap_or_default();
+            let mut f = Vec::with_capacity(fields.len());
+            for &name in &fields {
+                if name == "tags" && info.tags {
+                    f.push((name, self.b.tags(x.tags(), true)));
+                } else if name == "custom_fields" && info.custom_fields {
+                    f.push((name, custom_fields(x.custom_fields())));
+                } else if let Some(i) = refs.iter().position(|(n, _)| *n == name) {
+                    f.push(refs.swap_remove(i));
+                } else {
+                    match obj.get(name).filter(|v| !v.is_null()) {
+                        Some(v) => f.push((name, Val::Json(v.clone()))),
+                        None => {
+                            if let Some(d) = info.default_of(name).and_then(|d| serde_json::from_str(d).ok()) {
+                                f.push((name, Val::Json(d)));
+                            }
+                        }
+                    }
+                }
+            }
+            let key = x.natural_key();
+            let mut lookup = Map::new();
+            lookup.insert(info.key.to_string(), json!(key));
+            self.b.push(model, key, Value::Object(lookup), f, x.span());
+        }
     }
 }
 

@@ -21,7 +21,7 @@ pub fn artifacts(bundle: &Bundle, sources: &SourceSet) -> Vec<Artifact> {
     let index = bundle.index();
     let mut out = Vec::new();
     let mut order = Vec::new();
-    for (n, &model) in Model::ALL.iter().enumerate() {
+    for (n, &model) in Model::all().iter().enumerate() {
         let records: Vec<&Record> = bundle.of(model).collect();
         if records.is_empty() {
             continue;
@@ -57,7 +57,17 @@ pub fn artifacts(bundle: &Bundle, sources: &SourceSet) -> Vec<Artifact> {
         }
         let path = format!("netbox/csv/{}.csv", spec.file);
         csv_files.push(path.trim_start_matches("netbox/").to_string());
-        out.push(Artifact::new(path, csv_file(spec, &records, bundle, &index)));
+        out.push(Artifact::new(path, csv_file(spec.model, spec.columns, &records, bundle, &index)));
+    }
+    // The models only the registry declares: a column per payload field (custom fields apart).
+    for &model in Model::all().iter().filter(|m| m.is_declared()) {
+        let records: Vec<&Record> = bundle.of(model).collect();
+        let Some(first) = records.first() else { continue };
+        let columns: Vec<&str> = first.fields.iter().map(|(k, _)| *k).filter(|k| *k != "custom_fields").collect();
+        let file = model.endpoint().trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+        let path = format!("netbox/csv/{file}.csv");
+        csv_files.push(path.trim_start_matches("netbox/").to_string());
+        out.push(Artifact::new(path, csv_file(model, &columns, &records, bundle, &index)));
     }
     let manifest = json!({
         "format": 1,
@@ -323,8 +333,8 @@ fn cell(r: &Record, col: &str, index: &Index, primaries: &HashSet<&str>) -> Stri
     }
 }
 
-fn csv_file(spec: &CsvSpec, records: &[&Record], bundle: &Bundle, index: &Index) -> Vec<u8> {
-    let primaries: HashSet<&str> = if spec.model == Model::IpAddress {
+fn csv_file(model: Model, columns: &[&str], records: &[&Record], bundle: &Bundle, index: &Index) -> Vec<u8> {
+    let primaries: HashSet<&str> = if model == Model::IpAddress {
         bundle
             .of(Model::Device)
             .flat_map(|d| d.late.iter())
@@ -337,9 +347,9 @@ fn csv_file(spec: &CsvSpec, records: &[&Record], bundle: &Bundle, index: &Index)
         HashSet::new()
     };
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(spec.columns);
+    let _ = w.write_record(columns);
     for r in records {
-        let row: Vec<String> = spec.columns.iter().map(|c| cell(r, c, index, &primaries)).collect();
+        let row: Vec<String> = columns.iter().map(|c| cell(r, c, index, &primaries)).collect();
         let _ = w.write_record(&row);
     }
     w.into_inner().unwrap_or_default()

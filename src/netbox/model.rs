@@ -1,7 +1,11 @@
 //! The NetBox models `sot` writes, in dependency order, with their REST
 //! endpoints and how an object of each is named (its natural key).
 
+use std::sync::LazyLock;
+
 use serde_json::Value;
+
+use crate::model::{KindInfo, Scope};
 
 /// How `sot` marks the objects it manages in a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,24 +24,38 @@ macro_rules! models {
     ($( $variant:ident => $name:literal, $endpoint:literal, $marker:ident; )*) => {
         /// A NetBox model, in the order objects must be created.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Model { $( $variant, )* }
+        pub enum Model {
+            $( $variant, )*
+            /// A model only the registry of kinds declares (see [`declared`]), by its
+            /// position there.
+            Declared(u8),
+        }
 
         impl Model {
-            /// Every model, in dependency order (parents first).
-            pub const ALL: &'static [Model] = &[ $( Model::$variant, )* ];
+            /// The models listed here, in dependency order (parents first).
+            const LISTED: &'static [Model] = &[ $( Model::$variant, )* ];
 
             /// `app_label.model`, as NetBox names object types.
             pub fn name(self) -> &'static str {
-                match self { $( Model::$variant => $name, )* }
+                match self {
+                    $( Model::$variant => $name, )*
+                    Model::Declared(i) => declared()[i as usize].0.netbox,
+                }
             }
 
             /// The list endpoint below `/api/`, with a trailing slash.
             pub fn endpoint(self) -> &'static str {
-                match self { $( Model::$variant => $endpoint, )* }
+                match self {
+                    $( Model::$variant => $endpoint, )*
+                    Model::Declared(i) => &declared()[i as usize].1,
+                }
             }
 
             pub fn marker(self) -> Marker {
-                match self { $( Model::$variant => Marker::$marker, )* }
+                match self {
+                    $( Model::$variant => Marker::$marker, )*
+                    Model::Declared(_) => Marker::Tag,
+                }
             }
         }
     };
@@ -82,10 +100,46 @@ models! {
     ConfigContext => "extras.configcontext", "extras/config-contexts/", Owner;
 }
 
+/// The kinds of the registry (`model::kinds`) whose NetBox model is not listed above,
+/// with their endpoints (`ipam.rir` from collection `rirs`: `ipam/rirs/`). Their objects
+/// are created after those of every listed model, in registry order, so a declared kind
+/// may refer to listed kinds and to declared kinds before it. Their records, keys and
+/// payloads come from the registry too (`bundle::Declared`, [`key_of_existing`]).
+pub fn declared() -> &'static [(&'static KindInfo, String)] {
+    static DECLARED: LazyLock<Vec<(&'static KindInfo, String)>> = LazyLock::new(|| {
+        crate::model::KINDS
+            .iter()
+            .copied()
+            .filter(|k| !k.netbox.starts_with("sot.") && !Model::LISTED.iter().any(|m| m.name() == k.netbox))
+            .map(|k| {
+                let app = k.netbox.split('.').next().unwrap_or_default();
+                (k, format!("{app}/{}/", k.collection.replace('_', "-")))
+            })
+            .collect()
+    });
+    &DECLARED
+}
+
 impl Model {
+    /// Every model, in dependency order (parents first): those listed here, then those
+    /// only the registry declares.
+    pub fn all() -> &'static [Model] {
+        static ALL: LazyLock<Vec<Model>> = LazyLock::new(|| {
+            let declared =
+                (0..declared().len()).map(|i| Model::Declared(u8::try_from(i).expect("fewer than 256 kinds")));
+            Model::LISTED.iter().copied().chain(declared).collect()
+        });
+        &ALL
+    }
+
     /// The model of a NetBox object type name (`dcim.interface`).
     pub fn from_name(name: &str) -> Option<Model> {
-        Model::ALL.iter().copied().find(|m| m.name() == name)
+        Model::all().iter().copied().find(|m| m.name() == name)
+    }
+
+    /// Whether the registry alone declares it (its records are built generically).
+    pub fn is_declared(self) -> bool {
+        matches!(self, Model::Declared(_))
     }
 
     /// The device type a component template belongs to, for [`Marker::Parent`] models.
@@ -150,6 +204,13 @@ pub fn key_of_existing(model: Model, obj: &Value, keys: &dyn KeyOf) -> Option<St
         CircuitTermination => {
             let side = obj.get("term_side").and_then(|v| v.as_str().or_else(|| v.get("value")?.as_str()))?;
             format!("{}/{side}", parent("circuit", Circuit)?)
+        }
+        Declared(i) => {
+            let kind = declared()[i as usize].0;
+            if kind.scope != Scope::Global {
+                return None;
+            }
+            s(obj, kind.key)?.to_string()
         }
         Cable => {
             let end = |field: &str| -> Option<String> {
@@ -224,8 +285,21 @@ mod tests {
     }
 
     #[test]
+    fn models_only_the_registry_declares_follow_the_listed_ones() {
+        let rir = Model::from_name("ipam.rir").expect("the registry declares ipam.rir");
+        assert!(rir.is_declared());
+        assert_eq!(rir.endpoint(), "ipam/rirs/");
+        assert_eq!(rir.marker(), Marker::Tag);
+        // Created after every listed model: the bundle's file numbers of those stay.
+        assert!(Model::all().iter().all(|m| m.is_declared() || *m < rir));
+        let ripe = json!({"id": 4, "name": "RIPE NCC", "slug": "ripe"});
+        assert_eq!(key_of_existing(rir, &ripe, &Keys).as_deref(), Some("ripe"));
+        assert_eq!(key_of_existing(rir, &json!({"id": 5}), &Keys), None);
+    }
+
+    #[test]
     fn models_are_listed_parents_first() {
-        let at = |m: Model| Model::ALL.iter().position(|x| *x == m).expect("listed");
+        let at = |m: Model| Model::all().iter().position(|x| *x == m).expect("listed");
         assert!(at(Model::CustomField) < at(Model::Site));
         assert!(at(Model::Vlan) < at(Model::Interface));
         assert!(at(Model::Interface) < at(Model::Cable));
@@ -233,7 +307,7 @@ mod tests {
         assert!(at(Model::Interface) < at(Model::IpAddress));
         assert!(at(Model::RearPortTemplate) < at(Model::FrontPortTemplate));
         assert!(at(Model::PowerPortTemplate) < at(Model::PowerOutletTemplate));
-        for m in Model::ALL {
+        for m in Model::all() {
             assert_eq!(Model::from_name(m.name()), Some(*m));
             assert!(m.endpoint().ends_with('/'));
         }

@@ -99,7 +99,7 @@ impl Outcome {
                 }
             }
         }
-        let rank = |m: &str| Model::ALL.iter().position(|x| x.name() == m).unwrap_or(usize::MAX);
+        let rank = |m: &str| Model::all().iter().position(|x| x.name() == m).unwrap_or(usize::MAX);
         out.sort_by_key(|(m, _)| rank(m));
         out
     }
@@ -328,7 +328,7 @@ impl Pusher<'_> {
             m.entry(r.model).or_insert_with(Vec::new).push(r);
             m
         });
-        for &model in Model::ALL {
+        for &model in Model::all() {
             let records = by_model.get(&model).map(Vec::as_slice).unwrap_or_default();
             self.stage(model, records)?;
             if model == Model::Tag {

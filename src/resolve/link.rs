@@ -107,96 +107,34 @@ pub fn schema_ref(diags: &mut Vec<Diagnostic>, t: &Option<Text>, sources: &Sourc
 
 /// Link an IP address's references that need no device.
 pub fn ip_flat(diags: &mut Vec<Diagnostic>, ip: &mut IpAddress, ix: &Index) {
-    opt(diags, &mut ip.vrf, &ix.vrfs, "VRF");
+    ip.link(&ix.keys, diags);
+    ip_extra(diags, ip, ix);
+}
+
+/// Link the references an IP address keeps out of line.
+fn ip_extra(diags: &mut Vec<Diagnostic>, ip: &mut IpAddress, ix: &Index) {
     if let Some(extra) = ip.extra.as_deref_mut() {
         opt(diags, &mut extra.tenant, &ix.tenants, "tenant");
     }
-    all(diags, &mut ip.tags, &ix.tags, "tag");
 }
 
-/// Every reference that is a single key into a flat map.
+/// Every reference that is a single key into a flat map: those each kind declares in
+/// the registry (`refs` and tags), then template and schema files, the inline parts of
+/// IP addresses, config-context assignments, custom-field object types and rules.
 pub fn link_flat(inv: &mut Inventory, ix: &Index, sources: &SourceSet, diags: &mut Vec<Diagnostic>) {
     let cfg_dirs = ("templates", "schemas");
-    for x in &mut inv.tenant_groups {
-        opt(diags, &mut x.parent, &ix.tenant_groups, "tenant group");
-    }
-    for x in &mut inv.tenants {
-        opt(diags, &mut x.group, &ix.tenant_groups, "tenant group");
-        all(diags, &mut x.tags, &ix.tags, "tag");
-    }
-    for x in &mut inv.regions {
-        opt(diags, &mut x.parent, &ix.regions, "region");
-    }
-    for x in &mut inv.site_groups {
-        opt(diags, &mut x.parent, &ix.site_groups, "site group");
-    }
-    for x in &mut inv.sites {
-        opt(diags, &mut x.region, &ix.regions, "region");
-        opt(diags, &mut x.group, &ix.site_groups, "site group");
-        opt(diags, &mut x.tenant, &ix.tenants, "tenant");
-        all(diags, &mut x.tags, &ix.tags, "tag");
-    }
-    for x in &mut inv.locations {
-        one(diags, &mut x.site, &ix.sites, "site");
-        opt(diags, &mut x.tenant, &ix.tenants, "tenant");
-        all(diags, &mut x.tags, &ix.tags, "tag");
-    }
-    for x in &mut inv.racks {
-        one(diags, &mut x.site, &ix.sites, "site");
-        opt(diags, &mut x.role, &ix.rack_roles, "rack role");
-        opt(diags, &mut x.tenant, &ix.tenants, "tenant");
-        all(diags, &mut x.tags, &ix.tags, "tag");
-    }
-    for x in &mut inv.device_types {
-        one(diags, &mut x.manufacturer, &ix.manufacturers, "manufacturer");
-    }
+    each_kind(&mut Declared { inv: &mut *inv, keys: &ix.keys, diags: &mut *diags });
     for x in &mut inv.device_roles {
         template_ref(diags, &x.config_template, sources, cfg_dirs.0);
     }
     for x in &mut inv.platforms {
-        opt(diags, &mut x.manufacturer, &ix.manufacturers, "manufacturer");
         template_ref(diags, &x.config_template, sources, cfg_dirs.0);
     }
-    // A fleet's devices are linked in parallel.
-    each_in_parallel(inv.devices.par_iter_mut(), diags, |x, d| {
-        one(d, &mut x.device_type, &ix.device_types, "device type");
-        one(d, &mut x.role, &ix.device_roles, "device role");
-        one(d, &mut x.site, &ix.sites, "site");
-        opt(d, &mut x.platform, &ix.platforms, "platform");
-        opt(d, &mut x.tenant, &ix.tenants, "tenant");
-        all(d, &mut x.tags, &ix.tags, "tag");
+    each_in_parallel(inv.devices.par_iter(), diags, |x, d| {
         template_ref(d, &x.config_template, sources, cfg_dirs.0);
     });
-    for x in &mut inv.vrfs {
-        opt(diags, &mut x.tenant, &ix.tenants, "tenant");
-        all(diags, &mut x.tags, &ix.tags, "tag");
-    }
-    for x in &mut inv.prefixes {
-        opt(diags, &mut x.vrf, &ix.vrfs, "VRF");
-        opt(diags, &mut x.site, &ix.sites, "site");
-        opt(diags, &mut x.role, &ix.ipam_roles, "IPAM role");
-        opt(diags, &mut x.tenant, &ix.tenants, "tenant");
-        all(diags, &mut x.tags, &ix.tags, "tag");
-    }
     for x in &mut inv.ip_addresses {
-        ip_flat(diags, x, ix);
-    }
-    for x in &mut inv.vlan_groups {
-        opt(diags, &mut x.site, &ix.sites, "site");
-        all(diags, &mut x.tags, &ix.tags, "tag");
-    }
-    for x in &mut inv.vlans {
-        opt(diags, &mut x.site, &ix.sites, "site");
-        opt(diags, &mut x.group, &ix.vlan_groups, "VLAN group");
-        opt(diags, &mut x.tenant, &ix.tenants, "tenant");
-        opt(diags, &mut x.role, &ix.ipam_roles, "IPAM role");
-        all(diags, &mut x.tags, &ix.tags, "tag");
-    }
-    for x in &mut inv.circuits {
-        one(diags, &mut x.provider, &ix.providers, "provider");
-        one(diags, &mut x.circuit_type, &ix.circuit_types, "circuit type");
-        opt(diags, &mut x.tenant, &ix.tenants, "tenant");
-        all(diags, &mut x.tags, &ix.tags, "tag");
+        ip_extra(diags, x, ix);
     }
     for x in &mut inv.config_contexts {
         let a = &mut x.assign;
@@ -235,6 +173,23 @@ pub fn link_flat(inv: &mut Inventory, ix: &Index, sources: &SourceSet, diags: &m
     let mut cf = CustomFieldValues { inv, ix, diags: Vec::new() };
     each_kind(&mut cf);
     diags.append(&mut cf.diags);
+}
+
+/// Each kind's declared references, linked (a fleet's objects in parallel).
+struct Declared<'a> {
+    inv: &'a mut Inventory,
+    keys: &'a Keys,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl KindVisitor for Declared<'_> {
+    fn visit<K: Kind>(&mut self) {
+        if K::INFO.refs.is_empty() && !K::INFO.tags {
+            return;
+        }
+        let keys = self.keys;
+        each_in_parallel(K::all_mut(self.inv).par_iter_mut(), self.diags, |x, d| x.link(keys, d));
+    }
 }
 
 /// The custom-field values of every kind that has them, checked against the fields

@@ -14,6 +14,7 @@ mod index;
 mod link;
 
 pub use index::{Index, KeyMap, VlanScope};
+pub(crate) use link::one as link_one;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Inventory;

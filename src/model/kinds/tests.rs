@@ -1,15 +1,49 @@
 //! The registry enumerated: every kind it declares is lowered, indexed, linked, queryable,
 //! diffable, pushable and covered by the tag and custom-field checks, on the example
-//! inventory (which holds at least one object of every kind).
+//! inventory with `tests/fixtures/registry/` (objects of the kinds the example does not
+//! use): together they hold at least one object of every kind.
 
 use std::path::Path;
 
 use super::*;
 use crate::hash::HashSet;
 
-fn example() -> crate::compile::Compilation {
-    let loaded = crate::load::load_workdir(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("the example loads");
+/// The example's files, and the registry fixtures of `dirs` as data files of its inventory.
+fn files(dirs: &[&str]) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &Path, rel: &str, out: &mut Vec<(String, Vec<u8>)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(root.join(rel)).expect("readable").flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = format!("{rel}/{}", e.file_name().to_string_lossy());
+            if e.file_type().expect("a file type").is_dir() {
+                walk(root, &name, out);
+            } else {
+                out.push((name, std::fs::read(e.path()).expect("readable")));
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = vec![("sot.yaml".to_string(), std::fs::read(root.join("sot.yaml")).expect("the example's sot.yaml"))];
+    for dir in ["inventory", "device-types", "templates", "schemas"] {
+        walk(root, dir, &mut out);
+    }
+    for dir in dirs {
+        let mut fixtures = Vec::new();
+        walk(root, &format!("tests/fixtures/registry/{dir}"), &mut fixtures);
+        for (name, text) in fixtures.into_iter().filter(|(n, _)| n.ends_with(".yaml")) {
+            out.push((name.replace("tests/fixtures/registry/", "inventory/zz-registry/"), text));
+        }
+    }
+    out
+}
+
+fn compile(dirs: &[&str]) -> crate::compile::Compilation {
+    let loaded = crate::load::load_files(&files(dirs)).expect("the example loads");
     crate::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics)
+}
+
+fn example() -> crate::compile::Compilation {
+    compile(&["kinds"])
 }
 
 /// Every kind, with what the example compiled to.
@@ -32,7 +66,7 @@ impl KindVisitor for Enumerate<'_> {
         let objects = K::all(inv);
         // Lowered: the example holds some, and the declaration names fields the lowering reads.
         if objects.is_empty() {
-            fail("the example inventory holds none (add one, so that this test covers the kind)".into());
+            fail("the example inventory holds none (add one to tests/fixtures/registry/, so that this test covers the kind)".into());
         }
         let mut fields: Vec<&str> = Inventory::describe(c).unwrap_or_default().iter().map(|f| f.name).collect();
         if c == "ip_addresses" {
@@ -167,8 +201,80 @@ fn words_and_models_are_unique() {
 
 #[test]
 fn object_types_are_the_netbox_models_custom_fields_can_name() {
-    assert_eq!(object_types().len(), 26);
+    let models = KINDS.iter().chain([&&INTERFACE]).filter(|k| !k.netbox.starts_with("sot.")).count();
+    assert_eq!(object_types().len(), models - 1, "every NetBox model but custom fields themselves");
     assert!(object_types().is_sorted());
     assert!(object_types().contains(&"dcim.interface"));
     assert!(!object_types().contains(&"extras.customfield"));
+}
+
+/// Every kind with tags or custom fields has them checked: an object of each kind
+/// (`tests/fixtures/registry/unknown/COLLECTION.yaml`) naming an unknown tag and an
+/// unknown custom field gets both reported, in its file.
+#[test]
+fn every_kind_reports_unknown_tags_and_custom_fields() {
+    let loaded = crate::load::load_files(&files(&["kinds", "unknown"])).expect("the example loads");
+    let sources = &loaded.sources;
+    let comp = crate::compile::compile(sources, loaded.config.clone(), loaded.diagnostics.clone());
+    let found = |collection: &str, message: &str| {
+        let file = format!("inventory/zz-registry/unknown/{collection}.yaml");
+        comp.diagnostics
+            .iter()
+            .any(|d| d.message.contains(message) && sources.location(d.primary.span).starts_with(&file))
+    };
+    let mut failures = Vec::new();
+    for k in KINDS.iter().filter(|k| k.tags || k.custom_fields) {
+        if k.tags && !found(k.collection, "no tag `no-such-tag` exists") {
+            failures.push(format!("{}: an unknown tag is not reported", k.collection));
+        }
+        if k.custom_fields && !found(k.collection, "no custom field `no_such_field` is defined") {
+            failures.push(format!("{}: an unknown custom field is not reported", k.collection));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The defaults stages write out are declared, with the values the rest of `sot` assumes.
+#[test]
+fn declared_defaults_are_netbox_s() {
+    assert_eq!(ConfigContext::INFO.default::<i64>("weight"), ConfigContext::DEFAULT_WEIGHT);
+    assert_eq!(VlanGroup::INFO.default::<i64>("min_vid"), 1);
+    assert_eq!(VlanGroup::INFO.default::<i64>("max_vid"), 4094);
+    assert!(INTERFACE.default::<bool>("enabled"));
+    for k in KINDS.iter().copied().chain([&INTERFACE]) {
+        for (field, value) in k.defaults {
+            assert!(serde_json::from_str::<serde_json::Value>(value).is_ok(), "{}.{field}: {value}", k.collection);
+        }
+    }
+}
+
+/// Every kind with tags is diffed on them: changing the tag of each kind's fixture object
+/// (`tests/fixtures/registry/unknown/`) changes that object's digest in `sot diff`'s snapshot.
+#[test]
+fn every_kind_s_change_shows_in_diff() {
+    let snapshot_of = |files: &[(String, Vec<u8>)]| {
+        let loaded = crate::load::load_files(files).expect("the example loads");
+        let comp = crate::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
+        let inv = &comp.world.inventory;
+        let objs = crate::diff::inputs::ObjectDigests::new(inv);
+        let snap = crate::diff::objects::snapshot(inv, &objs, true);
+        snap.into_iter().map(|((m, k), (digest, _))| ((m, k), digest)).collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let before = files(&["kinds", "unknown"]);
+    let after: Vec<(String, Vec<u8>)> = before
+        .iter()
+        .map(|(name, text)| {
+            let text = String::from_utf8_lossy(text).replace("no-such-tag", "bgp-speaker").into_bytes();
+            (name.clone(), text)
+        })
+        .collect();
+    let (a, b) = (snapshot_of(&before), snapshot_of(&after));
+    let mut failures = Vec::new();
+    for k in KINDS.iter().filter(|k| k.tags) {
+        let changed = a.iter().filter(|((m, key), d)| *m == k.netbox && b.get(&(*m, key.clone())) != Some(*d)).count();
+        if changed == 0 {
+            failures.push(format!("{}: a changed tag does not change the object's digest", k.collection));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
