@@ -486,7 +486,7 @@ fn rack_contents(ctx: &Ctx<'_>, i: usize, depth: usize) -> (Geometry, Vec<Mounte
         .collect();
     if let Some(diff) = ctx.diff {
         for e in diff.events.iter().filter(|e| e.event == "deleted" && e.model == "dcim.device") {
-            let Some(old) = &e.prechange else { continue };
+            let Some(old) = &e.snapshots.prechange else { continue };
             let s = |k: &str| old.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
             if s("rack") != r.name.value.as_str() || s("site") != r.site.key.value.as_str() {
                 continue;
@@ -1881,7 +1881,7 @@ pub fn changes(ctx: &Ctx<'_>) -> Artifact {
                     .collect::<Vec<_>>()
                     .join("<br>"),
                 "deleted" => {
-                    e.prechange.as_ref().map_or(String::new(), |v| format!("<code>{}</code>", esc(&json_text(v))))
+                    e.snapshots.prechange.as_ref().map_or(String::new(), |v| format!("<code>{}</code>", esc(&json_text(v))))
                 }
                 _ => String::new(),
             };
