@@ -1880,9 +1880,11 @@ pub fn changes(ctx: &Ctx<'_>) -> Artifact {
                     })
                     .collect::<Vec<_>>()
                     .join("<br>"),
-                "deleted" => {
-                    e.snapshots.prechange.as_ref().map_or(String::new(), |v| format!("<code>{}</code>", esc(&json_text(v))))
-                }
+                "deleted" => e
+                    .snapshots
+                    .prechange
+                    .as_ref()
+                    .map_or(String::new(), |v| format!("<code>{}</code>", esc(&json_text(v)))),
                 _ => String::new(),
             };
             (String::new(), mark, vec![badge(mark), esc(e.model), key, what])
