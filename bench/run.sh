@@ -230,7 +230,7 @@ for STYLE in $STYLES; do
         # under 50 ms shows no cores: its wall time counts as one core's).
         while IFS=$'\t' read -r stage wall cpu; do
             STAGES+=("$N"$'\t'"$STYLE"$'\t'"$stage"$'\t'"$wall"$'\t'"$cpu")
-        done < <(awk '{ wall = $1; cores = 1; name = ""
+        done < <(awk '{ wall = $1; cores = 1; name = ""; k = 3
                  for (i = 2; i <= NF; i++) if ($i == "cores") { cores = $(i - 1); k = i + 1 }
                  else if ($i == "MiB") { k = i + 1 }
                  for (i = k; i <= NF; i++) name = name (name == "" ? "" : " ") $i
@@ -278,7 +278,7 @@ if [ "${#MATRIX[@]}" -gt 1 ]; then
     echo "|--------:|-----------------|--------:|---------:|---------:|---------:|----------:|----------:|-------:|"
     for r in "${MATRIX[@]}"; do
         IFS='|' read -r n st b c bu d p ra <<<"${r//$'\t'/|}"
-        best=$(for q in "${MATRIX[@]}"; do IFS='|' read -r n2 _ _ c2 _ <<<"${q//$'\t'/|}"; [ "$n2" = "$n" ] && [ -n "$c2" ] && echo "$c2"; done | sort -g | head -n 1)
+        best=$(for q in "${MATRIX[@]}"; do IFS='|' read -r n2 _ _ c2 _ <<<"${q//$'\t'/|}"; if [ "$n2" = "$n" ] && [ -n "$c2" ]; then echo "$c2"; fi; done | sort -g | head -n 1)
         awk -v n="$n" -v st="$st" -v b="$b" -v c="$c" -v bu="$bu" -v d="$d" -v p="$p" -v ra="$ra" -v best="$best" 'BEGIN {
             x = (c != "" && best > 0) ? sprintf("%.2f", c / best) : "-"
             printf "| %7d | %-15s | %7.1f | %8s | %8s | %8s | %9s | %9s | %6s |\n", n, st, b / 1e6, c, bu, d, p, ra, x }'
