@@ -62,7 +62,8 @@ fn init_writes_a_repository_that_checks_clean_and_builds() {
         assert!(repo.join(f).is_file(), "{f} missing");
     }
     assert!(repo.join(".git").is_dir(), "no git repository");
-    assert!(std::fs::read_to_string(repo.join(".gitignore")).unwrap().contains("/build/"));
+    let ignore = std::fs::read_to_string(repo.join(".gitignore")).unwrap();
+    assert!(ignore.contains("/build/") && ignore.contains("/site/"), "{ignore}");
     // Every modeline names a schema that init wrote.
     for f in ["inventory/global.yaml", "inventory/sites/site1.yaml", "device-types/Arista/DCS-7010TX-48.yaml"] {
         let p = repo.join(f);

@@ -18,7 +18,8 @@ pub struct Args {
     dir: PathBuf,
 }
 
-const GITIGNORE: &str = "# sot build output (sot build --out, `output` in sot.yaml)\n/build/\n";
+const GITIGNORE: &str =
+    "# sot build output (sot build --out, `output` in sot.yaml)\n/build/\n# sot site output (sot site --out)\n/site/\n";
 
 const PRE_COMMIT: &str = "\
 # pre-commit (https://pre-commit.com): `sot check` before every commit.
