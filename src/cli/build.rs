@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use sot::diagnostic::Severity;
-use sot::report::{self, Summary};
+use sot::report;
 
 use super::{EXIT_ERRORS, EXIT_OK, Failure, Format, Target};
 
@@ -123,11 +123,7 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     }
     let errors = comp.count(Severity::Error);
     if errors > 0 {
-        let summary = Summary {
-            files: loaded.sources.len(),
-            objects: comp.inventory.object_count(),
-            root: Some(report::root_uri(&loaded.root)),
-        };
+        let summary = super::summary(&loaded.sources, &loaded.root, &comp);
         report::render(args.format.into(), &comp.diagnostics, &loaded.sources, summary, color, out)?;
         eprintln!("error: the inventory has {errors} errors; nothing was written");
         return Ok(EXIT_ERRORS);

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use sot::diagnostic::Severity;
-use sot::report::{self, Summary};
+use sot::report;
 
 use super::{EXIT_ERRORS, EXIT_OK, Failure, Format};
 
@@ -36,13 +36,12 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
     if args.timings {
         eprintln!("{:>8.3} s  load", start.elapsed().as_secs_f64());
     }
-    let files = loaded.sources.len();
     let cpu_start = super::probe::cpu_time();
     let comp = sot::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
     if args.timings {
         super::print_timings(&comp.timings, cpu_start);
     }
-    let summary = Summary { files, objects: comp.inventory.object_count(), root: Some(report::root_uri(&loaded.root)) };
+    let summary = super::summary(&loaded.sources, &loaded.root, &comp);
     report::render(args.format.into(), &comp.diagnostics, &loaded.sources, summary, color, out)?;
     let failing = comp.count(Severity::Error) > 0 || (args.deny_warnings && comp.count(Severity::Warning) > 0);
     // The process ends here: freeing hundreds of megabytes of inventory piece by piece

@@ -266,6 +266,19 @@ pub fn compile_path(
     Ok((loaded, comp))
 }
 
+/// The facts of the summary line under a report of `comp`'s diagnostics.
+pub fn summary(
+    sources: &sot::source::SourceSet,
+    root: &std::path::Path,
+    comp: &sot::compile::Compilation,
+) -> sot::report::Summary {
+    sot::report::Summary {
+        files: sources.len(),
+        objects: comp.inventory.object_count(),
+        root: Some(sot::report::root_uri(root)),
+    }
+}
+
 /// Why a command could not do its job (exit 2).
 pub enum Failure {
     /// The reader went away (`sot check | head`): end quietly.

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sot::diagnostic::Severity;
 use sot::netbox::client::{Redactor, Roots};
 use sot::netbox::push::{Action, Options, Outcome};
-use sot::report::{self, Format, Summary};
+use sot::report::{self, Format};
 
 use super::{EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, Failure, RepoArgs};
 
@@ -81,11 +81,7 @@ fn push(args: PushArgs, color: bool, out: &mut dyn Write) -> Result<u8, Failure>
     let comp = sot::compile::compile(&loaded.sources, loaded.config.clone(), loaded.diagnostics);
     let errors = comp.count(Severity::Error);
     if errors > 0 {
-        let summary = Summary {
-            files: loaded.sources.len(),
-            objects: comp.inventory.object_count(),
-            root: Some(report::root_uri(&loaded.root)),
-        };
+        let summary = super::summary(&loaded.sources, &loaded.root, &comp);
         report::render(Format::Human, &comp.diagnostics, &loaded.sources, summary, color, &mut std::io::stderr())?;
         eprintln!("error: the inventory has {errors} errors; nothing was pushed");
         return Ok(EXIT_ERRORS);

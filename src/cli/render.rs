@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use sot::diagnostic::Severity;
-use sot::report::{self, Format, Summary};
+use sot::report::{self, Format};
 
 use super::{EXIT_ERRORS, EXIT_OK, Failure};
 
@@ -22,14 +22,10 @@ pub struct Args {
 pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
     let (loaded, _) = super::load_at(&a.repo.dir(), a.repo.rev.as_deref())?;
     let opts = sot::compile::Options { keep_configs: true, ..Default::default() };
-    let comp = sot::compile::compile_with(&loaded.sources, loaded.config.clone(), loaded.diagnostics.clone(), &opts);
+    let comp = sot::compile::compile_with(&loaded.sources, loaded.config, loaded.diagnostics, &opts);
     let errors = comp.count(Severity::Error);
     if errors > 0 {
-        let summary = Summary {
-            files: loaded.sources.len(),
-            objects: comp.inventory.object_count(),
-            root: Some(report::root_uri(&loaded.root)),
-        };
+        let summary = super::summary(&loaded.sources, &loaded.root, &comp);
         report::render(Format::Human, &comp.diagnostics, &loaded.sources, summary, color, &mut std::io::stderr())?;
         return Ok(EXIT_ERRORS);
     }

@@ -25,30 +25,20 @@ pub fn a(href: &str, text: &str) -> String {
 
 /// A table with a caption; cells are HTML.
 pub fn table(caption: &str, headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut s = String::from("<div class=\"scroll\"><table>");
-    if !caption.is_empty() {
-        let _ = write!(s, "<caption>{}</caption>", esc(caption));
-    }
-    s.push_str("<thead><tr>");
-    for h in headers {
-        let _ = write!(s, "<th scope=\"col\">{}</th>", esc(h));
-    }
-    s.push_str("</tr></thead><tbody>");
-    for r in rows {
-        s.push_str("<tr>");
-        for c in r {
-            s.push_str("<td>");
-            s.push_str(c);
-            s.push_str("</td>");
-        }
-        s.push_str("</tr>");
-    }
-    s.push_str("</tbody></table></div>");
-    s
+    table_rows(caption, headers, rows.iter().map(|r| ("", "", r)))
 }
 
 /// A table whose rows carry a class (a diff mark) and an id (an anchor).
 pub fn table_marked(caption: &str, headers: &[&str], rows: &[(String, &str, Vec<String>)]) -> String {
+    table_rows(caption, headers, rows.iter().map(|(id, class, r)| (id.as_str(), *class, r)))
+}
+
+/// The one table writer: rows of (id, class, cells), an empty id or class left out.
+fn table_rows<'r>(
+    caption: &str,
+    headers: &[&str],
+    rows: impl Iterator<Item = (&'r str, &'r str, &'r Vec<String>)>,
+) -> String {
     let mut s = String::from("<div class=\"scroll\"><table>");
     if !caption.is_empty() {
         let _ = write!(s, "<caption>{}</caption>", esc(caption));
