@@ -1,0 +1,111 @@
+//! Comparing the inventory's payload with what NetBox holds, in NetBox's normal
+//! form: nested objects by id, choices by value, blank and null alike, numbers
+//! by value, tags and other sets in any order, custom fields only those the
+//! inventory sets.
+
+use serde_json::{Map, Value};
+
+/// A field that differs: (field, NetBox's value, the inventory's value).
+pub type FieldChange = (String, Value, Value);
+
+/// NetBox's representation of a field reduced to what a payload sends: nested
+/// objects to their id, choices to their value.
+pub fn normalize(v: &Value) -> Value {
+    match v {
+        Value::Object(m) if m.contains_key("id") => m["id"].clone(),
+        Value::Object(m) if m.contains_key("value") && m.contains_key("label") && m.len() <= 3 => m["value"].clone(),
+        Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
+        v => v.clone(),
+    }
+}
+
+fn sorted(v: &Value) -> Value {
+    match v {
+        Value::Array(a) => {
+            let mut a: Vec<Value> = a.clone();
+            a.sort_by_key(|x| x.to_string());
+            Value::Array(a)
+        }
+        v => v.clone(),
+    }
+}
+
+/// Whether NetBox's value `have` already says what the inventory's `want` says.
+pub fn same(field: &str, want: &Value, have: &Value) -> bool {
+    let have = normalize(have);
+    match (want, &have) {
+        (Value::Null, Value::String(s)) | (Value::String(s), Value::Null) => s.is_empty(),
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::Number(a), Value::String(b)) | (Value::String(b), Value::Number(a)) => {
+            b.parse::<f64>().ok() == a.as_f64()
+        }
+        (Value::Object(w), Value::Object(h)) if field == "custom_fields" => {
+            w.iter().all(|(k, v)| same(k, v, h.get(k).unwrap_or(&Value::Null)))
+        }
+        (Value::Array(_), Value::Array(_)) => sorted(want) == sorted(&have),
+        (Value::Object(_), Value::Null) if field == "custom_fields" => want.as_object().is_some_and(Map::is_empty),
+        _ => *want == have,
+    }
+}
+
+/// The fields of `want` that differ from `have`, as (field, have, want).
+pub fn differences(want: &Map<String, Value>, have: &Value, skip: &[&str]) -> Vec<FieldChange> {
+    let changed = |k: &str| {
+        let h = have.get(k).unwrap_or(&Value::Null);
+        want.get(k).is_some_and(|w| !same(k, w, h))
+    };
+    want.iter()
+        .filter(|(k, _)| !skip.contains(&k.as_str()))
+        .filter(|(k, _)| {
+            // A generic reference (`scope_type` + `scope_id`) is sent whole.
+            changed(k) || PAIRS.iter().any(|(t, i)| (k == t || k == i) && (changed(t) || changed(i)))
+        })
+        .map(|(k, w)| (k.clone(), normalize(have.get(k).unwrap_or(&Value::Null)), w.clone()))
+        .collect()
+}
+
+/// The generic references: a type field and an id field, sent together.
+pub const PAIRS: [(&str, &str); 3] = [
+    ("scope_type", "scope_id"),
+    ("assigned_object_type", "assigned_object_id"),
+    ("termination_type", "termination_id"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nested_objects_and_choices_compare_by_id_and_value() {
+        assert!(same("site", &json!(3), &json!({"id": 3, "url": "x", "display": "lon1", "slug": "lon1"})));
+        assert!(!same("site", &json!(4), &json!({"id": 3, "slug": "lon1"})));
+        assert!(same("status", &json!("active"), &json!({"value": "active", "label": "Active"})));
+        assert!(!same("status", &json!("planned"), &json!({"value": "active", "label": "Active"})));
+    }
+
+    #[test]
+    fn blank_strings_numbers_and_sets_compare_as_netbox_stores_them() {
+        assert!(same("description", &json!(""), &Value::Null));
+        assert!(same("position", &json!(1), &json!(1.0)));
+        assert!(same("weight", &json!(1.5), &json!("1.50")));
+        assert!(same("tags", &json!([2, 1]), &json!([{"id": 1, "slug": "a"}, {"id": 2, "slug": "b"}])));
+        assert!(!same("tags", &json!([1]), &json!([{"id": 1}, {"id": 2}])));
+    }
+
+    #[test]
+    fn custom_fields_compare_only_the_fields_the_inventory_sets() {
+        assert!(same("custom_fields", &json!({"a": 1}), &json!({"a": 1, "b": null})));
+        assert!(!same("custom_fields", &json!({"a": 2}), &json!({"a": 1})));
+        assert!(same("custom_fields", &json!({}), &Value::Null));
+    }
+
+    #[test]
+    fn differences_name_the_changed_fields_with_both_values() {
+        let want: Map<String, Value> =
+            serde_json::from_value(json!({"name": "r1", "status": "active", "serial": ""})).unwrap();
+        let have = json!({"name": "r1", "status": {"value": "planned", "label": "Planned"}, "serial": ""});
+        let d = differences(&want, &have, &[]);
+        assert_eq!(d, vec![("status".to_string(), json!("planned"), json!("active"))]);
+    }
+}
