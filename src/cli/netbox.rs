@@ -48,6 +48,11 @@ pub struct PushArgs {
     /// Also delete objects sot created that the inventory no longer has.
     #[arg(long)]
     prune: bool,
+    /// Take over objects sot did not create that stand in the way of the inventory's
+    /// (the same name under another slug, the same rack unit): update them in place
+    /// instead of reporting a conflict.
+    #[arg(long)]
+    adopt: bool,
     /// Seconds to wait for one answer from NetBox.
     #[arg(long, default_value_t = 120)]
     timeout: u64,
@@ -89,7 +94,7 @@ fn push(args: PushArgs, color: bool, out: &mut dyn Write) -> Result<u8, Failure>
     let bundle = sot::netbox::records(&comp.inventory);
     let mut client = sot::netbox::client::Client::new(&args.url, &args.token, Duration::from_secs(args.timeout), roots);
     client.attempts = args.retries.saturating_add(1);
-    let opts = Options { dry_run: args.dry_run, prune: args.prune, batch: args.batch as usize };
+    let opts = Options { dry_run: args.dry_run, prune: args.prune, adopt: args.adopt, batch: args.batch as usize };
     let (outcome, error) = match sot::netbox::push::push(&client, &bundle, &opts) {
         Ok(o) => (o, None),
         Err(f) => (f.outcome, Some(redactor.text(&f.error.to_string()))),
@@ -108,13 +113,24 @@ fn push(args: PushArgs, color: bool, out: &mut dyn Write) -> Result<u8, Failure>
                         .iter()
                         .map(|(k, old, new)| (k.clone(), json!({"netbox": old, "inventory": new})))
                         .collect();
-                    json!({"action": c.action, "model": c.model, "key": c.key, "source": at(c.origin), "fields": fields})
+                    let mut c_json = json!({"action": c.action, "model": c.model, "key": c.key, "source": at(c.origin), "fields": fields});
+                    if let Some(w) = &c.with {
+                        c_json["with"] = json!(w);
+                    }
+                    c_json
                 })
                 .collect();
             let problems: Vec<Value> = outcome
                 .problems
                 .iter()
-                .map(|p| json!({"model": p.model, "key": p.key, "message": p.message, "source": at(p.origin)}))
+                .map(|p| {
+                    let mut p_json =
+                        json!({"model": p.model, "key": p.key, "message": p.message, "source": at(p.origin)});
+                    if let Some(c) = &p.cause {
+                        p_json["cause"] = json!(c);
+                    }
+                    p_json
+                })
                 .collect();
             let by_model: serde_json::Map<String, Value> = outcome
                 .by_model()
@@ -145,9 +161,10 @@ fn push(args: PushArgs, color: bool, out: &mut dyn Write) -> Result<u8, Failure>
                     Action::Update => "update",
                     Action::Delete => "delete",
                 };
-                match at(c.origin) {
-                    Some(src) => writeln!(buf, "{verb} {} {}  ({src})", c.model, c.key)?,
-                    None => writeln!(buf, "{verb} {} {}", c.model, c.key)?,
+                match (at(c.origin), &c.with) {
+                    (_, Some(with)) => writeln!(buf, "{verb} {} {}  (by NetBox, with {with})", c.model, c.key)?,
+                    (Some(src), None) => writeln!(buf, "{verb} {} {}  ({src})", c.model, c.key)?,
+                    (None, None) => writeln!(buf, "{verb} {} {}", c.model, c.key)?,
                 }
                 for (k, old, new) in &c.fields {
                     writeln!(buf, "    {k}: {old} -> {new}")?;
@@ -192,11 +209,7 @@ fn push(args: PushArgs, color: bool, out: &mut dyn Write) -> Result<u8, Failure>
     }
     out.write_all(redactor.text(&String::from_utf8_lossy(&buf)).as_bytes())?;
     out.flush()?;
-    for p in &outcome.problems {
-        let line = match at(p.origin) {
-            Some(src) => format!("error: {} `{}`: {}\n  --> {src}", p.model, p.key, p.message),
-            None => format!("error: {} `{}`: {}", p.model, p.key, p.message),
-        };
+    for line in problem_lines(&outcome, &at) {
         eprintln!("{}", redactor.text(&line));
     }
     if let Some(e) = error {
@@ -269,6 +282,40 @@ fn clear_text_host(url: &str) -> Option<String> {
         || host.to_ascii_lowercase().ends_with(".localhost")
         || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
     (!loopback).then(|| host.to_string())
+}
+
+/// The problems as printed: each on its own, except objects not sent because they
+/// depend on one NetBox does not have, which are counted under that cause (one line
+/// and an example, not one line each).
+fn problem_lines(outcome: &Outcome, at: &dyn Fn(Option<sot::diagnostic::Span>) -> Option<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut groups: Vec<(&str, Vec<&sot::netbox::push::Problem>)> = Vec::new();
+    for p in &outcome.problems {
+        match &p.cause {
+            Some(c) => match groups.iter_mut().find(|(k, _)| k == c) {
+                Some((_, v)) => v.push(p),
+                None => groups.push((c, vec![p])),
+            },
+            None => out.push(match at(p.origin) {
+                Some(src) => format!("error: {} `{}`: {}\n  --> {src}", p.model, p.key, p.message),
+                None => format!("error: {} `{}`: {}", p.model, p.key, p.message),
+            }),
+        }
+    }
+    for (cause, deps) in groups {
+        let first = deps[0];
+        let example = match at(first.origin) {
+            Some(src) => format!("{} `{}` ({src})", first.model, first.key),
+            None => format!("{} `{}`", first.model, first.key),
+        };
+        let n = deps.len();
+        let (objects, depend) = if n == 1 { ("object", "depends") } else { ("objects", "depend") };
+        out.push(format!(
+            "error: {n} {objects} not sent: {depend} on {cause}, which NetBox does not have (it was refused)\n  \
+             e.g. {example}"
+        ));
+    }
+    out
 }
 
 fn summary_json(o: &Outcome) -> Value {

@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::netbox::model::Model;
+
 /// A field that differs: (field, NetBox's value, the inventory's value).
 pub type FieldChange = (String, Value, Value);
 
@@ -71,6 +73,47 @@ pub const PAIRS: [(&str, &str); 3] = [
     ("termination_type", "termination_id"),
 ];
 
+/// What NetBox holds in a field the inventory leaves out, for the fields the
+/// records send only when set (choices, numbers NetBox fills in): sent in their
+/// place, so that removing `status: planned` from git makes NetBox's object active
+/// again. Measured on NetBox 4.7.3. A device's `airflow` is not here: NetBox gives a
+/// new device its type's, and so does `sot`.
+const DEFAULTS: &[(Model, &[(&str, &str)])] = &[
+    (Model::Site, &[("status", r#""active""#), ("time_zone", "null")]),
+    (Model::Location, &[("status", r#""active""#)]),
+    (Model::Rack, &[("status", r#""active""#), ("u_height", "42"), ("starting_unit", "1")]),
+    (Model::DeviceType, &[("airflow", "null"), ("weight_unit", "null"), ("subdevice_role", "null")]),
+    (Model::IpamRole, &[("weight", "1000")]),
+    (Model::Vlan, &[("status", r#""active""#)]),
+    (Model::Prefix, &[("status", r#""active""#)]),
+    (Model::Device, &[("status", r#""active""#), ("face", "null")]),
+    (Model::Interface, &[("enabled", "true"), ("mgmt_only", "false"), ("mode", "null")]),
+    (Model::Circuit, &[("status", r#""active""#)]),
+    (Model::Cable, &[("status", r#""connected""#), ("type", "null"), ("length_unit", "null")]),
+    (Model::IpAddress, &[("status", r#""active""#)]),
+];
+
+/// `want` (a record's payload) with what leaving a field out means in NetBox: the
+/// default of each [`DEFAULTS`] field it does not send, and `null` for each of
+/// `custom_fields` (the custom fields the inventory defines for this model) it does
+/// not set. Custom fields NetBox has that the inventory does not define are left alone.
+pub fn complete(model: Model, want: &mut Map<String, Value>, custom_fields: &[String]) {
+    if let Some((_, fields)) = DEFAULTS.iter().find(|(m, _)| *m == model) {
+        for (k, v) in *fields {
+            if !want.contains_key(*k) {
+                want.insert((*k).to_string(), serde_json::from_str(v).unwrap_or(Value::Null));
+            }
+        }
+    }
+    if let Some(Value::Object(cf)) = want.get_mut("custom_fields") {
+        for name in custom_fields {
+            if !cf.contains_key(name) {
+                cf.insert(name.clone(), Value::Null);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +150,18 @@ mod tests {
         let have = json!({"name": "r1", "status": {"value": "planned", "label": "Planned"}, "serial": ""});
         let d = differences(&want, &have, &[]);
         assert_eq!(d, vec![("status".to_string(), json!("planned"), json!("active"))]);
+    }
+
+    #[test]
+    fn fields_left_out_are_completed_with_netbox_defaults() {
+        let mut want: Map<String, Value> =
+            serde_json::from_value(json!({"name": "d1", "custom_fields": {"a": 1}})).unwrap();
+        complete(Model::Device, &mut want, &["a".to_string(), "b".to_string()]);
+        assert_eq!(want["status"], json!("active"));
+        assert_eq!(want["face"], Value::Null);
+        assert_eq!(want["custom_fields"], json!({"a": 1, "b": null}));
+        let mut set: Map<String, Value> = serde_json::from_value(json!({"status": "planned"})).unwrap();
+        complete(Model::Device, &mut set, &[]);
+        assert_eq!(set["status"], json!("planned"));
     }
 }

@@ -24,7 +24,7 @@ mod fake;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
 
@@ -33,9 +33,9 @@ pub use compare::FieldChange;
 pub use plan::{Missing, resolve_with};
 pub use send::refusal;
 
-use super::bundle::{Bundle, MANAGED_TAG, Record};
+use super::bundle::{Bundle, MANAGED_TAG, Record, Val, generic_fields};
 use super::client::Error;
-use super::model::{Marker, Model};
+use super::model::{KeyOf, Marker, Model};
 use crate::diagnostic::Span;
 use plan::State;
 
@@ -44,13 +44,16 @@ use plan::State;
 pub struct Options {
     pub dry_run: bool,
     pub prune: bool,
+    /// Take over objects NetBox already has that sot did not create when they hold
+    /// what a record needs alone (the same name, say): update them in place.
+    pub adopt: bool,
     /// Objects per bulk request.
     pub batch: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { dry_run: false, prune: false, batch: 200 }
+        Options { dry_run: false, prune: false, adopt: false, batch: 200 }
     }
 }
 
@@ -73,6 +76,9 @@ pub struct Change {
     pub fields: Vec<(String, Value, Value)>,
     #[serde(skip)]
     pub origin: Option<Span>,
+    /// For a deletion NetBox makes itself: the object whose deletion takes this one
+    /// with it (`dcim.device r1`).
+    pub with: Option<String>,
 }
 
 /// NetBox refused something, or an object could not be sent.
@@ -83,6 +89,9 @@ pub struct Problem {
     pub message: String,
     #[serde(skip)]
     pub origin: Option<Span>,
+    /// For an object not sent because it depends on one NetBox does not have: that
+    /// object, the root cause (`dcim.device r1`), whatever chain led there.
+    pub cause: Option<String>,
 }
 
 /// What a push did. In a real push, `changes` holds only what NetBox confirmed;
@@ -135,6 +144,9 @@ pub struct Failed {
     pub error: Error,
 }
 
+/// What NetBox deletes with an object: (model, id, its dependents by model and key).
+type Cascade = (Model, u64, Vec<(Model, String)>);
+
 /// An object to PATCH: its record, its id, the fields that differ.
 type Update<'r> = (&'r Record, u64, Vec<FieldChange>);
 
@@ -147,6 +159,18 @@ struct Pusher<'a> {
     tag_id: Option<u64>,
     /// Deletions found while fetching, done at the end (children first).
     stale: Vec<(Model, u64, String)>,
+    /// Fields let go of before an update (free before take), with the value they had.
+    freed: Vec<(Model, u64, &'static str, Value)>,
+    /// Records refused because NetBox has an object sot does not manage in their way.
+    conflicts: HashSet<(Model, String)>,
+    /// What the inventory has: (model, key) of every record.
+    wanted: HashSet<(Model, String)>,
+    /// The custom fields the inventory defines, by the object type they apply to.
+    custom_fields: HashMap<String, Vec<String>>,
+    /// Records not sent, with the root cause (`dcim.device r1`).
+    unsent: HashMap<(Model, String), String>,
+    /// What NetBox deletes with a pruned object: (model, id, its dependents).
+    cascades: Vec<Cascade>,
 }
 
 /// Push `bundle` to the NetBox `api` talks to (a [`Client`](super::client::Client)).
@@ -160,11 +184,34 @@ pub fn push(api: &dyn NetboxApi, bundle: &Bundle, opts: &Options) -> Result<Outc
         owner: None,
         tag_id: None,
         stale: Vec::new(),
+        freed: Vec::new(),
+        conflicts: HashSet::new(),
+        wanted: bundle.records.iter().map(|r| (r.model, r.key.clone())).collect(),
+        custom_fields: custom_fields(bundle),
+        cascades: Vec::new(),
+        unsent: HashMap::new(),
     };
     match p.run(bundle) {
         Ok(()) => Ok(p.out),
         Err(error) => Err(Box::new(Failed { outcome: p.out, error })),
     }
+}
+
+/// The custom fields `bundle` defines, by the object type they apply to.
+fn custom_fields(bundle: &Bundle) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for r in bundle.of(Model::CustomField) {
+        let get = |k: &str| r.fields.iter().find(|(n, _)| *n == k).map(|(_, v)| v);
+        let (Some(Val::Json(Value::String(name))), Some(Val::Json(Value::Array(types)))) =
+            (get("name"), get("object_types"))
+        else {
+            continue;
+        };
+        for t in types.iter().filter_map(Value::as_str) {
+            out.entry(t.to_string()).or_default().push(name.clone());
+        }
+    }
+    out
 }
 
 impl Pusher<'_> {
@@ -247,7 +294,13 @@ impl Pusher<'_> {
     }
 
     pub(super) fn problem(&mut self, r: &Record, message: String) {
-        self.out.problems.push(Problem { model: r.model.name(), key: r.key.clone(), message, origin: r.origin });
+        self.out.problems.push(Problem {
+            model: r.model.name(),
+            key: r.key.clone(),
+            message,
+            origin: r.origin,
+            cause: None,
+        });
     }
 
     /// NetBox refused a change to `r`: report it. (A change is noted only once NetBox
@@ -260,11 +313,72 @@ impl Pusher<'_> {
     pub(super) fn missing(&mut self, r: &Record, m: Missing) {
         let msg =
             format!("not sent: it refers to {} `{}`, which NetBox does not have (it was refused)", m.0.name(), m.1);
-        self.problem(r, msg);
+        // The root cause: what the missing object itself was missing, if it was.
+        let cause = self.unsent.get(&(m.0, m.1.clone())).cloned().unwrap_or_else(|| format!("{} {}", m.0.name(), m.1));
+        self.unsent.insert((r.model, r.key.clone()), cause.clone());
+        self.out.problems.push(Problem {
+            model: r.model.name(),
+            key: r.key.clone(),
+            message: msg,
+            origin: r.origin,
+            cause: Some(cause),
+        });
     }
 
     /// Report a change to `r`.
     pub(super) fn note(&mut self, action: Action, r: &Record, fields: Vec<FieldChange>) {
-        self.out.changes.push(Change { action, model: r.model.name(), key: r.key.clone(), fields, origin: r.origin });
+        let fields = fields
+            .into_iter()
+            .map(|(k, old, new)| {
+                let (old, new) = (self.shown(r, &k, old), self.shown(r, &k, new));
+                (k, old, new)
+            })
+            .filter(|(_, old, new)| old != new)
+            .collect();
+        self.out.changes.push(Change {
+            action,
+            model: r.model.name(),
+            key: r.key.clone(),
+            fields,
+            origin: r.origin,
+            with: None,
+        });
+    }
+
+    /// A field's value as the plan shows it: a reference by its natural key rather
+    /// than its id (which, for an object a dry run would create, NetBox has not given).
+    fn shown(&self, r: &Record, field: &str, v: Value) -> Value {
+        let val = r.fields.iter().chain(&r.late).find_map(|(k, val)| {
+            let (t, i) = generic_fields(k);
+            (*k == field || (matches!(val, Val::Generic(_)) && (t == field || i == field))).then_some(val)
+        });
+        let key = |m: Model, v: &Value| match v.as_u64() {
+            Some(id) => self.st.key_of(m, id).map_or_else(|| json!(format!("#{id}")), |k| json!(k)),
+            None => v.clone(),
+        };
+        match (val, v) {
+            (Some(Val::Ref(m, _)), v) => key(*m, &v),
+            (Some(Val::Refs(m, _)), Value::Array(a)) => {
+                let mut keys: Vec<Value> = a.iter().map(|x| key(*m, x)).collect();
+                keys.sort_by_key(|x| x.to_string());
+                Value::Array(keys)
+            }
+            (Some(Val::Generic(Some((m, _)))), v) if field.ends_with("_id") => key(*m, &v),
+            (Some(Val::Terms(_)), Value::Array(a)) => {
+                let mut ends: Vec<Value> = a
+                    .iter()
+                    .map(|t| {
+                        let m = t.get("object_type").and_then(Value::as_str).and_then(Model::from_name);
+                        match (m, t.get("object_id")) {
+                            (Some(m), Some(id)) => key(m, &compare::normalize(id)),
+                            _ => t.clone(),
+                        }
+                    })
+                    .collect();
+                ends.sort_by_key(|x| x.to_string());
+                Value::Array(ends)
+            }
+            (_, v) => v,
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
-use super::compare::differences;
+use super::compare::{FieldChange, complete, differences, normalize};
 use super::{Action, Pusher, Update};
 use crate::netbox::bundle::{Bundle, Record, Val, generic_fields};
 use crate::netbox::client::Error;
@@ -126,6 +126,8 @@ impl Pusher<'_> {
         let mut seen_keys: HashSet<String> = HashSet::new();
         let mut unnamed = Vec::new();
         let mut named: Vec<(u64, String)> = Vec::new();
+        // The other unique constraints of what NetBox holds (a name, a rack unit, a cable end).
+        let mut unique: HashMap<String, u64> = HashMap::new();
         for obj in existing {
             let Some(id) = obj.get("id").and_then(Value::as_u64) else { continue };
             match key_of_existing(model, &obj, &self.st) {
@@ -138,11 +140,16 @@ impl Pusher<'_> {
                 }
                 None => unnamed.push(id),
             }
+            for (k, _) in unique_keys(model, &|f| normalize(obj.get(f).unwrap_or(&Value::Null))) {
+                unique.entry(k).or_insert(id);
+            }
             self.st.existing.insert((model, id), obj);
         }
         for r in records {
             seen_keys.insert(r.key.clone());
         }
+        // Objects NetBox has under another key that records take over (renamed in place).
+        let mut claimed: HashSet<u64> = HashSet::new();
         // Waves: a record whose parent is of its own model (regions, locations, …) waits
         // until the parent exists.
         let mut pending: Vec<&Record> = records.to_vec();
@@ -165,7 +172,29 @@ impl Pusher<'_> {
                         continue;
                     }
                 };
-                match self.st.id(model, &r.key) {
+                self.complete(model, r, &mut want);
+                let mut renamed = false;
+                let target = match self.st.id(model, &r.key) {
+                    Some(id) => Some(id),
+                    None => match self.taken(model, &want, &unique, &seen_keys, &claimed) {
+                        Taken::Free => None,
+                        Taken::Ours(id) => {
+                            // NetBox holds it under another key: the record takes it over.
+                            claimed.insert(id);
+                            if let Some(old) = self.st.keys.get(&(model, id)).cloned() {
+                                self.st.ids.remove(&(model, old));
+                            }
+                            self.st.register(model, r.key.clone(), id);
+                            renamed = true;
+                            Some(id)
+                        }
+                        Taken::Theirs(id, what) => {
+                            self.conflict(r, id, what);
+                            continue;
+                        }
+                    },
+                };
+                match target {
                     None => {
                         if model.marker() == Marker::Owner
                             && let Some(o) = self.owner
@@ -183,10 +212,18 @@ impl Pusher<'_> {
                         {
                             tags.retain(|t| t.as_u64() != Some(tag));
                         }
-                        // A cable's ends are its name; which end NetBox calls A is not a change.
+                        // A cable's ends are its name; which end NetBox calls A is not a change
+                        // (unless the cable is moved: then its ends are the change).
                         let skip: &[&str] =
-                            if model == Model::Cable { &["a_terminations", "b_terminations"] } else { &[] };
-                        let diff = differences(&want, have, skip);
+                            if model == Model::Cable && !renamed { &["a_terminations", "b_terminations"] } else { &[] };
+                        let mut diff = differences(&want, have, skip);
+                        if model == Model::Cable && renamed {
+                            diff.retain(|(k, _, _)| !k.ends_with("_terminations"));
+                            for k in ["a_terminations", "b_terminations"] {
+                                let h = normalize(have.get(k).unwrap_or(&Value::Null));
+                                diff.push((k.to_string(), h, want.get(k).cloned().unwrap_or(Value::Null)));
+                            }
+                        }
                         let from_template = model == Model::Interface
                             && have
                                 .pointer("/device/id")
@@ -203,8 +240,11 @@ impl Pusher<'_> {
                 }
             }
             let progress = !creates.is_empty() || !updates.is_empty() || !completes.is_empty();
-            self.create(model, creates)?;
+            // Free before take: what moves lets go of what it held, then the updates, then
+            // the creates (which may take what the updates let go of).
+            self.free(model, &updates)?;
             self.update(model, updates)?;
+            self.create(model, creates)?;
             for (r, id, _) in &completes {
                 self.st.created.insert((model, *id));
                 self.note(Action::Create, r, Vec::new());
@@ -225,16 +265,18 @@ impl Pusher<'_> {
             }
             pending = waiting;
         }
-        // Managed objects the inventory no longer has.
+        // Managed objects the inventory no longer has (and no record took over).
         let mut stale: Vec<(Model, u64, String)> = named
             .into_iter()
-            .filter(|(id, key)| self.st.managed.contains(&(model, *id)) && !seen_keys.contains(key))
+            .filter(|(id, key)| {
+                self.st.managed.contains(&(model, *id)) && !seen_keys.contains(key) && !claimed.contains(id)
+            })
             .map(|(id, key)| (model, id, key))
             .collect();
         stale.extend(
             unnamed
                 .into_iter()
-                .filter(|id| self.st.managed.contains(&(model, *id)))
+                .filter(|id| self.st.managed.contains(&(model, *id)) && !claimed.contains(id))
                 .map(|id| (model, id, format!("#{id}"))),
         );
         stale.sort_by_key(|s| s.1);
@@ -242,9 +284,117 @@ impl Pusher<'_> {
         Ok(())
     }
 
+    /// `want` with what leaving a field out means in NetBox (see [`complete`]).
+    fn complete(&self, model: Model, _r: &Record, want: &mut Map<String, Value>) {
+        let cfs = self.custom_fields.get(model.name()).map(Vec::as_slice).unwrap_or_default();
+        complete(model, want, cfs);
+    }
+
+    /// Whether an object NetBox holds under another key already has what `want`
+    /// must have alone (a name, a rack unit, a cable end), and whose it is.
+    fn taken(
+        &self,
+        model: Model,
+        want: &Map<String, Value>,
+        unique: &HashMap<String, u64>,
+        seen_keys: &HashSet<String>,
+        claimed: &HashSet<u64>,
+    ) -> Taken {
+        for (k, what) in unique_keys(model, &|f| want.get(f).cloned().unwrap_or(Value::Null)) {
+            let Some(&id) = unique.get(&k) else { continue };
+            // Another record's object: if it moves, it lets go first (free before take).
+            if claimed.contains(&id) || self.st.key_of(model, id).is_some_and(|key| seen_keys.contains(key)) {
+                continue;
+            }
+            if self.st.managed.contains(&(model, id)) || self.opts.adopt {
+                return Taken::Ours(id);
+            }
+            return Taken::Theirs(id, what);
+        }
+        Taken::Free
+    }
+
+    /// Report that `r` cannot be created: NetBox has `id`, which sot does not manage,
+    /// with the same `what`.
+    fn conflict(&mut self, r: &Record, id: u64, what: &str) {
+        let have = &self.st.existing[&(r.model, id)];
+        let name = ["display", "name", "slug"]
+            .iter()
+            .find_map(|k| have.get(*k).and_then(Value::as_str))
+            .map_or_else(|| format!("#{id}"), |n| format!("`{n}` (#{id})"));
+        let msg = format!(
+            "NetBox already has {} {name} with the same {what}, which sot did not create: \
+             rename one of them, or push with --adopt to take it over",
+            r.model.name()
+        );
+        self.conflicts.insert((r.model, r.key.clone()));
+        self.problem(r, msg);
+    }
+
+    /// Free before take: before `updates` are sent, a device that moves leaves its rack
+    /// unit (so that two devices can swap units), and an address that moves stops being
+    /// its device's primary IP (NetBox refuses to reassign a primary IP).
+    fn free(&mut self, model: Model, updates: &[Update<'_>]) -> Result<(), Error> {
+        let mut patches: Vec<(Model, u64, &'static str)> = Vec::new();
+        match model {
+            Model::Device => {
+                for (_, id, diff) in updates {
+                    let moves = diff.iter().any(|(k, _, _)| matches!(k.as_str(), "rack" | "position" | "face"));
+                    let placed = self.st.existing[&(model, *id)].get("position").is_some_and(|p| !p.is_null());
+                    if moves && placed {
+                        patches.push((Model::Device, *id, "position"));
+                    }
+                }
+            }
+            Model::IpAddress => {
+                for (_, ip, diff) in updates {
+                    if !diff.iter().any(|(k, _, _)| k.starts_with("assigned_object")) {
+                        continue;
+                    }
+                    for ((m, dev), obj) in &self.st.existing {
+                        if *m != Model::Device {
+                            continue;
+                        }
+                        for field in ["primary_ip4", "primary_ip6"] {
+                            if obj.pointer(&format!("/{field}/id")).and_then(Value::as_u64) == Some(*ip) {
+                                patches.push((Model::Device, *dev, field));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => return Ok(()),
+        }
+        patches.sort_unstable_by_key(|p| (p.1, p.2));
+        for (m, id, field) in patches {
+            let was = self.st.existing.get(&(m, id)).and_then(|o| o.get(field)).map(normalize).unwrap_or_default();
+            if !self.opts.dry_run {
+                self.api.update(&format!("{}{id}/", m.endpoint()), &json!({ field: null }))?;
+            }
+            if let Some(obj) = self.st.existing.get_mut(&(m, id)) {
+                obj[field] = Value::Null;
+            }
+            // An object the inventory no longer has keeps nothing: that is a change of its own.
+            let key = self.st.key_of(m, id).map(str::to_string);
+            if let Some(key) = key.filter(|k| !self.wanted.contains(&(m, k.clone()))) {
+                self.out.changes.push(super::Change {
+                    action: Action::Update,
+                    model: m.name(),
+                    key,
+                    fields: vec![(field.to_string(), was.clone(), Value::Null)],
+                    origin: None,
+                    with: None,
+                });
+            }
+            self.freed.push((m, id, field, was));
+        }
+        Ok(())
+    }
+
     /// The second pass: fields that refer to objects created after their owner.
-    pub(super) fn late(&mut self, bundle: &Bundle) -> Result<(), Error> {
-        let mut by_model: Vec<(Model, Vec<Update<'_>>)> = Vec::new();
+    pub(super) fn late<'a>(&mut self, bundle: &'a Bundle) -> Result<(), Error> {
+        type Late<'a> = (&'a Record, u64, Vec<FieldChange>, bool);
+        let mut by_model: Vec<(Model, Vec<Late<'a>>)> = Vec::new();
         for r in bundle.records.iter().filter(|r| !r.late.is_empty()) {
             let Some(id) = self.st.id(r.model, &r.key) else { continue };
             let want = match resolve(&r.late, &self.st) {
@@ -256,22 +406,111 @@ impl Pusher<'_> {
             };
             let null = Value::Null;
             let have = self.st.existing.get(&(r.model, id)).unwrap_or(&null);
-            let diff = differences(&want, have, &[]);
+            let mut diff = differences(&want, have, &[]);
+            // A field let go of before an update (free before take) was what it was: the
+            // change to report is from that.
+            let mut before = have.clone();
+            for (m, i, f, was) in &self.freed {
+                if *m == r.model && *i == id {
+                    before[*f] = was.clone();
+                }
+            }
+            let change = differences(&want, &before, &[]);
             if diff.is_empty() {
+                if !change.is_empty() {
+                    // Already done by letting go (the inventory wants it empty now).
+                    self.note(Action::Update, r, change);
+                }
                 continue;
             }
+            for (k, h, _) in &mut diff {
+                if let Some((.., was)) = self.freed.iter().find(|(m, i, f, _)| *m == r.model && *i == id && f == k) {
+                    *h = was.clone();
+                }
+            }
+            // Only given back what it had: not a change.
+            let restored = change.is_empty();
             match by_model.last_mut() {
-                Some((m, v)) if *m == r.model => v.push((r, id, diff)),
-                _ => by_model.push((r.model, vec![(r, id, diff)])),
+                Some((m, v)) if *m == r.model => v.push((r, id, diff, restored)),
+                _ => by_model.push((r.model, vec![(r, id, diff, restored)])),
             }
         }
         for (model, updates) in by_model {
             // A created object's late fields are part of its creation, not an update.
-            let (fresh, old): (Vec<_>, Vec<_>) =
-                updates.into_iter().partition(|(_, id, _)| self.st.created.contains(&(model, *id)));
-            self.send_updates(model, &fresh, false)?;
-            self.update(model, old)?;
+            let (fresh, old): (Vec<_>, Vec<_>) = updates
+                .into_iter()
+                .partition(|(_, id, _, restored)| *restored || self.st.created.contains(&(model, *id)));
+            let strip = |v: Vec<(&'a Record, u64, Vec<FieldChange>, bool)>| -> Vec<Update<'a>> {
+                v.into_iter().map(|(r, id, d, _)| (r, id, d)).collect()
+            };
+            self.send_updates(model, &strip(fresh), false)?;
+            self.update(model, strip(old))?;
         }
         Ok(())
     }
+}
+
+/// Whether what a record must have alone is free.
+enum Taken {
+    Free,
+    /// Held by an object sot manages that the inventory no longer has under its key
+    /// (or, with `adopt`, by anyone's): the record takes it over in place.
+    Ours(u64),
+    /// Held by an object sot did not create: a conflict, `what` is the constraint.
+    Theirs(u64, &'static str),
+}
+
+/// The unique constraints NetBox has on a `model`'s objects besides the natural key
+/// `sot` names them by, as strings to compare (`get` reads a field as a payload holds
+/// it: ids for references), each with what it is called.
+pub(super) fn unique_keys(model: Model, get: &dyn Fn(&str) -> Value) -> Vec<(String, &'static str)> {
+    let s = |f: &str| match get(f) {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s),
+        v => Some(v.to_string()),
+    };
+    let scoped = |scope: &[&str], f: &str| {
+        let v = s(f)?;
+        let at: Vec<String> = scope.iter().map(|k| s(k).unwrap_or_default()).collect();
+        Some(format!("{f}={}/{v}", at.join("/")))
+    };
+    let mut out: Vec<(Option<String>, &'static str)> = Vec::new();
+    use Model::*;
+    match model {
+        Tag | Tenant | Site | RackRole | Manufacturer | DeviceRole | Platform | IpamRole | Provider | CircuitType
+        | Declared(_) => out.push((scoped(&[], "name"), "name")),
+        TenantGroup | Region | SiteGroup => out.push((scoped(&["parent"], "name"), "name")),
+        Location => out.push((scoped(&["site", "parent"], "name"), "name")),
+        DeviceType => out.push((scoped(&["manufacturer"], "model"), "model")),
+        Vlan if s("group").is_some() => out.push((scoped(&["group"], "name"), "name in its VLAN group")),
+        Device => {
+            if s("rack").is_some() && s("position").is_some() {
+                let pos = get("position").as_f64().map(|p| p.to_string()).unwrap_or_default();
+                out.push((
+                    Some(format!("unit={}/{pos}/{}", s("rack").unwrap_or_default(), s("face").unwrap_or_default())),
+                    "rack unit",
+                ));
+            }
+            out.push((s("asset_tag").map(|a| format!("asset_tag={a}")), "asset tag"));
+        }
+        Cable => {
+            for f in ["a_terminations", "b_terminations"] {
+                if let Value::Array(ts) = get(f) {
+                    for t in ts {
+                        let id = t.get("object_id").map(|i| normalize(i).to_string()).unwrap_or_default();
+                        out.push((
+                            Some(format!(
+                                "end={}:{id}",
+                                t.get("object_type").and_then(Value::as_str).unwrap_or_default()
+                            )),
+                            "cable end",
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    out.into_iter().filter_map(|(k, w)| Some((k?, w))).collect()
 }

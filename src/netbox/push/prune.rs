@@ -1,12 +1,14 @@
 //! Deleting what left the inventory (`--prune`): managed objects only,
 //! children first.
 
+use std::collections::HashSet;
+
 use serde_json::{Value, json};
 
 use super::send::refusal;
-use super::{Action, Change, Problem, Pusher};
+use super::{Action, Cascade, Change, Problem, Pusher};
 use crate::netbox::client::Error;
-use crate::netbox::model::Model;
+use crate::netbox::model::{KeyOf, Model};
 
 impl Pusher<'_> {
     pub(super) fn prune(&mut self) -> Result<(), Error> {
@@ -17,6 +19,42 @@ impl Pusher<'_> {
         }
         // Children first: the reverse of creation order.
         stale.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // What NetBox deletes with each object: never what the inventory still has.
+        let doomed: HashSet<(Model, u64)> = stale.iter().map(|(m, id, _)| (*m, *id)).collect();
+        let mut blocked: HashSet<(Model, u64)> = HashSet::new();
+        let mut cascades: Vec<Cascade> = Vec::new();
+        for (m, id, key) in &stale {
+            let mut with = Vec::new();
+            let mut kept = Vec::new();
+            for (dm, did) in self.dependents(*m, *id) {
+                if doomed.contains(&(dm, did)) {
+                    continue;
+                }
+                let dkey = self.st.key_of(dm, did).map_or_else(|| format!("#{did}"), str::to_string);
+                if self.wanted.contains(&(dm, dkey.clone())) {
+                    kept.push(format!("{} `{dkey}`", dm.name()));
+                } else {
+                    with.push((dm, dkey));
+                }
+            }
+            if !kept.is_empty() {
+                blocked.insert((*m, *id));
+                self.out.problems.push(Problem {
+                    model: m.name(),
+                    key: key.clone(),
+                    message: format!(
+                        "not deleted: NetBox would delete with it {}, which the inventory still has",
+                        kept.join(", ")
+                    ),
+                    origin: None,
+                    cause: None,
+                });
+            } else if !with.is_empty() {
+                cascades.push((*m, *id, with));
+            }
+        }
+        stale.retain(|(m, id, _)| !blocked.contains(&(*m, *id)));
+        self.cascades = cascades;
         let mut i = 0;
         while i < stale.len() {
             let model = stale[i].0;
@@ -45,6 +83,7 @@ impl Pusher<'_> {
                                         key: key.clone(),
                                         message: format!("could not be deleted: {}", refusal(&body)),
                                         origin: None,
+                                        cause: None,
                                     }),
                                     Err(e) => return Err(e),
                                 }
@@ -59,7 +98,7 @@ impl Pusher<'_> {
         Ok(())
     }
 
-    /// Report the deletion of `model` `key`.
+    /// Report the deletion of `model` `key`, and of what NetBox deletes with it.
     pub(super) fn deleted(&mut self, model: Model, key: &str) {
         self.out.changes.push(Change {
             action: Action::Delete,
@@ -67,6 +106,52 @@ impl Pusher<'_> {
             key: key.to_string(),
             fields: Vec::new(),
             origin: None,
+            with: None,
         });
+        let id = self.st.id(model, key);
+        let Some(at) = self.cascades.iter().position(|(m, i, _)| *m == model && Some(*i) == id) else { return };
+        let (_, _, with) = self.cascades.swap_remove(at);
+        for (dm, dkey) in with {
+            self.out.changes.push(Change {
+                action: Action::Delete,
+                model: dm.name(),
+                key: dkey,
+                fields: Vec::new(),
+                origin: None,
+                with: Some(format!("{} {key}", model.name())),
+            });
+        }
+    }
+
+    /// The objects NetBox deletes when it deletes `model` `id` (as far as the push
+    /// has seen them): a device's interfaces, and the addresses assigned to an
+    /// interface.
+    fn dependents(&self, model: Model, id: u64) -> Vec<(Model, u64)> {
+        let of = |m: Model, pick: &dyn Fn(&Value) -> bool| -> Vec<(Model, u64)> {
+            let mut v: Vec<(Model, u64)> = self
+                .st
+                .existing
+                .iter()
+                .filter(|((em, _), o)| *em == m && pick(o))
+                .map(|((em, i), _)| (*em, *i))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let addresses = |iface: u64| {
+            of(Model::IpAddress, &|o| {
+                o.get("assigned_object_type").and_then(Value::as_str) == Some("dcim.interface")
+                    && o.get("assigned_object_id").and_then(Value::as_u64) == Some(iface)
+            })
+        };
+        match model {
+            Model::Device => {
+                let ifaces = of(Model::Interface, &|o| o.pointer("/device/id").and_then(Value::as_u64) == Some(id));
+                let ips: Vec<(Model, u64)> = ifaces.iter().flat_map(|(_, i)| addresses(*i)).collect();
+                ifaces.into_iter().chain(ips).collect()
+            }
+            Model::Interface => addresses(id),
+            _ => Vec::new(),
+        }
     }
 }

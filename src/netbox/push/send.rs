@@ -12,6 +12,20 @@ use crate::netbox::client::Error;
 use crate::netbox::model::Model;
 
 impl Pusher<'_> {
+    /// What NetBox answered an update with (the objects as they now are) replaces what
+    /// the push knew of them.
+    fn refresh(&mut self, model: Model, done: Value) {
+        let objs = match done {
+            Value::Array(a) => a,
+            o => vec![o],
+        };
+        for o in objs {
+            if let Some(id) = o.get("id").and_then(Value::as_u64) {
+                self.st.existing.insert((model, id), o);
+            }
+        }
+    }
+
     pub(super) fn create(&mut self, model: Model, creates: Vec<(&Record, Map<String, Value>)>) -> Result<(), Error> {
         if self.opts.dry_run {
             for (r, _) in creates {
@@ -114,7 +128,8 @@ impl Pusher<'_> {
         for chunk in updates.chunks(self.opts.batch.max(1)) {
             let body = Value::Array(chunk.iter().map(|(_, id, diff)| payload(*id, diff)).collect());
             match self.api.update(model.endpoint(), &body) {
-                Ok(_) => {
+                Ok(done) => {
+                    self.refresh(model, done);
                     if note {
                         for (r, _, diff) in chunk {
                             self.note(Action::Update, r, diff.clone());
@@ -125,8 +140,12 @@ impl Pusher<'_> {
                     for (r, id, diff) in chunk {
                         let one = payload(*id, diff);
                         match self.api.update(&format!("{}{id}/", model.endpoint()), &one) {
-                            Ok(_) if note => self.note(Action::Update, r, diff.clone()),
-                            Ok(_) => {}
+                            Ok(done) => {
+                                self.refresh(model, done);
+                                if note {
+                                    self.note(Action::Update, r, diff.clone());
+                                }
+                            }
                             Err(Error::Status { status: 400, body, .. }) => {
                                 let msg = format!("NetBox refused the update: {}", refusal(&body));
                                 self.refused(r, msg)
