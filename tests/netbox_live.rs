@@ -253,3 +253,169 @@ fn an_inventory_with_errors_is_not_pushed() {
     assert!(stderr.contains("inventory/broken.yaml:3:13"), "{stderr}");
     assert!(stderr.contains("nothing was pushed"), "{stderr}");
 }
+
+/// A small repository for the convergence scenarios: a device type and `inventory`.
+fn small_repo(inventory: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("inventory")).expect("mkdir");
+    std::fs::create_dir_all(p.join("device-types")).expect("mkdir");
+    std::fs::write(p.join("sot.yaml"), "inventory: [inventory]\ndevice_types: [device-types]\n").expect("write");
+    std::fs::write(
+        p.join("device-types/cv-box.yaml"),
+        "manufacturer: CV Acme\nmodel: CV Box\nslug: cv-box\nu_height: 1\nis_full_depth: false\ninterfaces:\n  \
+         - {name: eth0, type: 1000base-t}\n  - {name: eth1, type: 1000base-t}\n  - {name: eth2, type: 1000base-t}\n",
+    )
+    .expect("write");
+    std::fs::write(p.join("inventory/cv.yaml"), inventory).expect("write");
+    dir
+}
+
+const CV_BASE: &str = "\
+custom_fields:
+  - {name: cv_note, type: text, object_types: [dcim.device]}
+manufacturers: [{name: CV Acme, slug: cv-acme}]
+sites: [{name: CV Lab, slug: cv-lab}]
+racks: [{name: CV-R1, site: cv-lab}]
+device_roles: [{name: CV Leaf, slug: cv-leaf}]
+";
+
+/// A device of the scenarios, in rack CV-R1 at `unit`, with more lines.
+fn cv_device(name: &str, unit: u32, more: &str) -> String {
+    format!(
+        "  - name: {name}\n    device_type: cv-box\n    role: cv-leaf\n    site: cv-lab\n    rack: CV-R1\n    \
+         position: {unit}\n    face: front\n{more}"
+    )
+}
+
+fn loopback(address: &str) -> String {
+    format!(
+        "    interfaces:\n      - name: lo0\n        type: virtual\n        ip_addresses: [{{address: {address}}}]\n    \
+         primary_ip4: {address}\n"
+    )
+}
+
+/// Inventory A of the scenarios: cv-d1 at U10 (planned, a custom field, eth0 disabled in
+/// access mode, the primary IP .1), cv-d2 at U11, cv-old at U35, a cable cv-d1:eth1 to cv-d2:eth1.
+fn cv_a() -> String {
+    let d1 = "    status: planned\n    custom_fields: {cv_note: hi}\n    interfaces:\n      \
+              - {name: eth0, enabled: false, mode: access}\n      - name: lo0\n        type: virtual\n        \
+              ip_addresses: [{address: 198.51.100.1/32}]\n    primary_ip4: 198.51.100.1/32\n";
+    let d2 = "    interfaces:\n      - {name: lo0, type: virtual}\n";
+    format!(
+        "{CV_BASE}devices:\n{}{}{}cables:\n  - {{a: 'cv-d1:eth1', b: 'cv-d2:eth1', label: CV-C1}}\n",
+        cv_device("cv-d1", 10, d1),
+        cv_device("cv-d2", 11, d2),
+        cv_device("cv-old", 35, &loopback("198.51.100.35/32"))
+    )
+}
+
+/// Inventory B: cv-d1 and cv-d2 swap units, cv-old is renamed cv-new, the cable's end
+/// moves to cv-d2:eth2, the primary IP .1 moves to cv-d2, and cv-d1 loses its status,
+/// custom field and eth0 settings.
+fn cv_b() -> String {
+    let d1 = "    interfaces:\n      - {name: lo0, type: virtual}\n";
+    format!(
+        "{CV_BASE}devices:\n{}{}{}cables:\n  - {{a: 'cv-d1:eth1', b: 'cv-d2:eth2', label: CV-C1}}\n",
+        cv_device("cv-d1", 11, d1),
+        cv_device("cv-d2", 10, &loopback("198.51.100.1/32")),
+        cv_device("cv-new", 35, &loopback("198.51.100.35/32"))
+    )
+}
+
+#[test]
+fn a_push_converges_in_one_go_when_devices_swap_units_are_renamed_and_addresses_and_cables_move() {
+    let Some(nb) = netbox() else { return };
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // From a clean slate: the scenario's devices and cables of an earlier run are gone.
+    for name in ["cv-d1", "cv-d2", "cv-old", "cv-new"] {
+        if let Some(d) = nb.one(&format!("dcim/devices/?name={name}")) {
+            nb.api("DELETE", &format!("dcim/devices/{}/", d["id"]), None);
+        }
+    }
+    for address in ["198.51.100.1/32", "198.51.100.35/32"] {
+        if let Some(ip) = nb.one(&format!("ipam/ip-addresses/?address={address}")) {
+            nb.api("DELETE", &format!("ipam/ip-addresses/{}/", ip["id"]), None);
+        }
+    }
+    let repo = small_repo(&cv_a());
+    let a = ok(&push(repo.path(), &nb.url, &nb.v1, &[]));
+    assert_eq!(a["problems"], json!([]));
+    let old = nb.one("dcim/devices/?name=cv-old").expect("cv-old");
+    let cable = nb.one("dcim/cables/?label=CV-C1").expect("the cable");
+
+    std::fs::write(repo.path().join("inventory/cv.yaml"), cv_b()).expect("write");
+    // The plan names references by key, never by an id NetBox has not given, and shows no
+    // field that does not change.
+    let dry = ok(&push(repo.path(), &nb.url, &nb.v1, &["--dry-run"]));
+    for c in dry["changes"].as_array().unwrap() {
+        for (field, v) in c["fields"].as_object().unwrap() {
+            assert_ne!(v["netbox"], v["inventory"], "a no-op line: {c}");
+            assert!(!v.to_string().contains("4503599627"), "{field}: a placeholder id: {c}");
+        }
+    }
+    let b = ok(&push(repo.path(), &nb.url, &nb.v1, &[]));
+    assert_eq!(b["problems"], json!([]), "{}", b["problems"]);
+    assert!(!b["changes"].as_array().unwrap().iter().any(|c| c["action"] == "delete"), "{}", b["changes"]);
+
+    // NetBox holds B.
+    let d1 = nb.one("dcim/devices/?name=cv-d1").expect("cv-d1");
+    let d2 = nb.one("dcim/devices/?name=cv-d2").expect("cv-d2");
+    assert_eq!((d1["position"].clone(), d2["position"].clone()), (json!(11.0), json!(10.0)));
+    let new = nb.one("dcim/devices/?name=cv-new").expect("cv-old was renamed");
+    assert_eq!(new["id"], old["id"], "renamed in place");
+    assert!(nb.one("dcim/devices/?name=cv-old").is_none());
+    assert_eq!(new["primary_ip4"]["address"], json!("198.51.100.35/32"));
+    assert_eq!(d2["primary_ip4"]["address"], json!("198.51.100.1/32"));
+    assert_eq!(d1["primary_ip4"], Value::Null);
+    assert_eq!(d1["status"]["value"], json!("active"));
+    assert_eq!(d1["custom_fields"]["cv_note"], Value::Null);
+    let eth0 = nb.one(&format!("dcim/interfaces/?device_id={}&name=eth0", d1["id"])).expect("eth0");
+    assert_eq!((eth0["enabled"].clone(), eth0["mode"].clone()), (json!(true), Value::Null));
+    let moved = nb.one("dcim/cables/?label=CV-C1").expect("the cable");
+    assert_eq!(moved["id"], cable["id"], "the cable's end moved in place");
+    let ends: Vec<String> = ["a_terminations", "b_terminations"]
+        .iter()
+        .flat_map(|k| moved[*k].as_array().unwrap().iter())
+        .map(|t| {
+            format!("{}:{}", t["object"]["device"]["name"].as_str().unwrap(), t["object"]["name"].as_str().unwrap())
+        })
+        .collect();
+    assert!(ends.contains(&"cv-d2:eth2".to_string()) && ends.contains(&"cv-d1:eth1".to_string()), "{ends:?}");
+
+    // A second push changes nothing.
+    let again = ok(&push(repo.path(), &nb.url, &nb.v2, &[]));
+    assert_eq!(again["changes"], json!([]));
+}
+
+#[test]
+fn an_object_of_someone_else_in_the_way_is_shown_before_anything_is_written_and_can_be_adopted() {
+    let Some(nb) = netbox() else { return };
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    for path in ["dcim/sites/?slug=cv-ams", "dcim/regions/?name=Netherlands"] {
+        if let Some(o) = nb.one(path) {
+            let endpoint = path.split('?').next().unwrap();
+            nb.api("DELETE", &format!("{endpoint}{}/", o["id"]), None);
+        }
+    }
+    let theirs = nb.api("POST", "dcim/regions/", Some(json!({"name": "Netherlands", "slug": "nl-theirs"})));
+    let id = theirs["id"].as_u64().unwrap_or_else(|| panic!("{theirs}"));
+    let repo = small_repo(
+        "regions:\n  - {name: Netherlands, slug: netherlands}\nsites:\n  - {name: CV Ams, slug: cv-ams, region: netherlands}\n\
+         manufacturers: [{name: CV Acme, slug: cv-acme}]\n",
+    );
+    let dry = push(repo.path(), &nb.url, &nb.v1, &["--dry-run"]);
+    assert_eq!(dry.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&dry.stderr);
+    assert!(stderr.contains("NetBox already has dcim.region `Netherlands`"), "{stderr}");
+    assert!(stderr.contains("--adopt") && stderr.contains("inventory/cv.yaml:2:"), "{stderr}");
+    assert!(stderr.contains("1 object not sent: depends on dcim.region netherlands"), "{stderr}");
+    assert!(nb.one("dcim/sites/?slug=cv-ams").is_none());
+    let adopted = ok(&push(repo.path(), &nb.url, &nb.v1, &["--adopt"]));
+    assert_eq!(adopted["problems"], json!([]));
+    let region = nb.one("dcim/regions/?name=Netherlands").expect("the region");
+    assert_eq!((region["id"].as_u64(), region["slug"].clone()), (Some(id), json!("netherlands")));
+    assert_eq!(nb.one("dcim/sites/?slug=cv-ams").expect("the site")["region"]["id"].as_u64(), Some(id));
+    let again = ok(&push(repo.path(), &nb.url, &nb.v1, &["--adopt"]));
+    assert_eq!(again["changes"], json!([]));
+}
