@@ -3,23 +3,34 @@
 use super::{Spanned, Text};
 use crate::diagnostic::{Code, Diagnostic};
 
-/// Derive a slug from a name: lowercase; runs of characters other than
-/// `a-z`, `0-9`, `_` and `-` become one `-`; leading and trailing `-` trimmed.
+/// The longest slug NetBox keeps (every `slug` field is 100 characters).
+pub const MAX_LEN: usize = 100;
+
+/// Derive a slug from a name as NetBox's UI does (its `slugify`, checked on NetBox
+/// 4.7.3): characters other than `-`, `.`, ASCII letters, digits, `_` and white space
+/// are dropped (`ospf_cost=500` → `ospf_cost500`); white space and dots at either end
+/// are trimmed; runs of `-`, `.` and white space become one `-`; lowercase; at most
+/// [`MAX_LEN`] characters.
 pub fn slugify(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut pending_dash = false;
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' {
-            if pending_dash && !out.is_empty() {
+    let kept: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') || c.is_whitespace())
+        .collect();
+    let trimmed = kept.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    let mut out = String::with_capacity(trimmed.len());
+    let mut run = false;
+    for c in trimmed.chars() {
+        if c == '-' || c == '.' || c.is_whitespace() {
+            if !run {
                 out.push('-');
             }
-            pending_dash = false;
-            out.push(c);
+            run = true;
         } else {
-            pending_dash = true;
+            out.push(c.to_ascii_lowercase());
+            run = false;
         }
     }
-    out.trim_matches('-').to_string()
+    out.chars().take(MAX_LEN).collect()
 }
 
 /// Is `s` a slug NetBox accepts (`^[-a-zA-Z0-9_]+$`)?
@@ -65,13 +76,20 @@ mod tests {
 
     #[test]
     fn derives_like_netbox() {
+        // Each as NetBox 4.7.3's slugify (project-static/dist/netbox.js) makes it.
         assert_eq!(slugify("London DC1"), "london-dc1");
         assert_eq!(slugify("  Core / Spine  "), "core-spine");
-        assert_eq!(slugify("ospf_cost=500"), "ospf_cost-500");
-        assert_eq!(slugify("route:customer:emea"), "route-customer-emea");
+        assert_eq!(slugify("ospf_cost=500"), "ospf_cost500");
+        assert_eq!(slugify("route:customer:emea"), "routecustomeremea");
         assert_eq!(slugify("Ärzte"), "rzte");
-        assert_eq!(slugify("--a--"), "a");
+        assert_eq!(slugify("--a--"), "-a-");
         assert_eq!(slugify("!!!"), "");
+        assert_eq!(slugify("a.b c"), "a-b-c");
+        assert_eq!(slugify("x_y__z"), "x_y__z");
+        assert_eq!(slugify("Amsterdam DC1 (old)"), "amsterdam-dc1-old");
+        assert_eq!(slugify(".hidden."), "hidden");
+        assert_eq!(slugify("Tab\there"), "tab-here");
+        assert_eq!(slugify(&"x".repeat(150)).len(), MAX_LEN);
     }
 
     #[test]

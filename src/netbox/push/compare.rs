@@ -45,9 +45,58 @@ pub fn same(field: &str, want: &Value, have: &Value) -> bool {
             w.iter().all(|(k, v)| same(k, v, h.get(k).unwrap_or(&Value::Null)))
         }
         (Value::Array(_), Value::Array(_)) => sorted(want) == sorted(&have),
+        (Value::String(a), Value::String(b)) if a != b => datetime(a).is_some_and(|a| Some(a) == datetime(b)),
         (Value::Object(_), Value::Null) if field == "custom_fields" => want.as_object().is_some_and(Map::is_empty),
         _ => *want == have,
     }
+}
+
+/// A date-time in the form NetBox gives it back (`2027-01-01 10:00` is stored and
+/// returned as `2027-01-01T10:00:00`; measured on NetBox 4.7.3): `T` between date and
+/// time, seconds always, a fraction of six digits unless it is zero, a zone as
+/// `+hh:mm` (`Z` as `+00:00`). `None` for a string that is not a date-time.
+pub fn datetime(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let ok_date = b.len() >= 16 && digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10);
+    if !ok_date || !matches!(b[10], b'T' | b' ') || !digits(11..13) || b[13] != b':' || !digits(14..16) {
+        return None;
+    }
+    let mut out = format!("{}T{}", &s[..10], &s[11..16]);
+    let mut rest = &s[16..];
+    match rest.strip_prefix(':') {
+        Some(r) if r.len() >= 2 && r.as_bytes()[..2].iter().all(u8::is_ascii_digit) => {
+            out.push_str(&format!(":{}", &r[..2]));
+            rest = &r[2..];
+        }
+        Some(_) => return None,
+        None => out.push_str(":00"),
+    }
+    if let Some(r) = rest.strip_prefix('.') {
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        let frac: String = r[..n].chars().chain(std::iter::repeat('0')).take(6).collect();
+        if frac != "000000" {
+            out.push('.');
+            out.push_str(&frac);
+        }
+        rest = &r[n..];
+    }
+    match rest {
+        "" => {}
+        "Z" | "z" => out.push_str("+00:00"),
+        z if (z.starts_with('+') || z.starts_with('-')) && matches!(z.len(), 5 | 6) => {
+            let d: String = z[1..].chars().filter(|c| *c != ':').collect();
+            if d.len() != 4 || !d.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            out.push_str(&format!("{}{}:{}", &z[..1], &d[..2], &d[2..]));
+        }
+        _ => return None,
+    }
+    Some(out)
 }
 
 /// The fields of `want` that differ from `have`, as (field, have, want).
@@ -150,6 +199,18 @@ mod tests {
         let have = json!({"name": "r1", "status": {"value": "planned", "label": "Planned"}, "serial": ""});
         let d = differences(&want, &have, &[]);
         assert_eq!(d, vec![("status".to_string(), json!("planned"), json!("active"))]);
+    }
+
+    #[test]
+    fn date_times_compare_in_the_form_netbox_returns_them() {
+        assert!(same("custom_fields", &json!({"at": "2027-01-01 10:00"}), &json!({"at": "2027-01-01T10:00:00"})));
+        assert!(same("at", &json!("2027-01-01 10:00:05.25"), &json!("2027-01-01T10:00:05.250000")));
+        assert!(same("at", &json!("2027-01-01T10:00:00Z"), &json!("2027-01-01T10:00:00+00:00")));
+        assert!(!same("at", &json!("2027-01-01 10:00"), &json!("2027-01-01T10:01:00")));
+        assert!(!same("at", &json!("2027-01-01T10:00:00+02:00"), &json!("2027-01-01T10:00:00")));
+        assert_eq!(datetime("2027-01-01"), None);
+        assert_eq!(datetime("2027-01-01 10:00:0"), None);
+        assert_eq!(datetime("not a date, but long enough"), None);
     }
 
     #[test]

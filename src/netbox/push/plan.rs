@@ -306,7 +306,8 @@ impl Pusher<'_> {
             if claimed.contains(&id) || self.st.key_of(model, id).is_some_and(|key| seen_keys.contains(key)) {
                 continue;
             }
-            if self.st.managed.contains(&(model, id)) || self.opts.adopt {
+            // A tag is shared, never marked: one of the same name is the same tag.
+            if self.st.managed.contains(&(model, id)) || self.opts.adopt || model.marker() == Marker::None {
                 return Taken::Ours(id);
             }
             return Taken::Theirs(id, what);
