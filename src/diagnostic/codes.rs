@@ -129,7 +129,7 @@ codes! {
     }
     InvalidSlug = "E0106" "invalid-slug" Error {
         "A slug holds characters NetBox refuses, or a name gives an empty slug.",
-        "Slugs contain only letters, digits, `-` and `_`. A slug left out is derived from the name (lowercase, other runs of characters become `-`); a name with no letter or digit cannot give one.",
+        "Slugs contain only letters, digits, `-` and `_`. A slug left out is derived from the name as NetBox's slugify does (characters other than letters, digits, `_`, `-`, `.` and spaces dropped; runs of `-`, `.` and spaces become one `-`; lowercase); a name with no letter or digit cannot give one.",
         "sites:\n  - name: London\n    slug: london dc1"
     }
     UnsafeName = "E0107" "unsafe-name" Error {
