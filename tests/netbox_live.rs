@@ -297,12 +297,12 @@ fn loopback(address: &str) -> String {
 }
 
 /// Inventory A of the scenarios: cv-d1 at U10 (planned, a custom field, eth0 disabled in
-/// access mode, the primary IP .1), cv-d2 at U11, cv-old at U35, a cable cv-d1:eth1 to cv-d2:eth1.
+/// access mode, the primary IP .1), cv-d2 at U11 (eth0 with a MAC address), cv-old at U35, a cable cv-d1:eth1 to cv-d2:eth1.
 fn cv_a() -> String {
     let d1 = "    status: planned\n    custom_fields: {cv_note: hi}\n    interfaces:\n      \
               - {name: eth0, enabled: false, mode: access}\n      - name: lo0\n        type: virtual\n        \
               ip_addresses: [{address: 198.51.100.1/32}]\n    primary_ip4: 198.51.100.1/32\n";
-    let d2 = "    interfaces:\n      - {name: lo0, type: virtual}\n";
+    let d2 = "    interfaces:\n      - {name: lo0, type: virtual}\n      - {name: eth0, mac_address: 0011.2233.4455}\n";
     format!(
         "{CV_BASE}devices:\n{}{}{}cables:\n  - {{a: 'cv-d1:eth1', b: 'cv-d2:eth1', label: CV-C1}}\n",
         cv_device("cv-d1", 10, d1),
@@ -312,14 +312,19 @@ fn cv_a() -> String {
 }
 
 /// Inventory B: cv-d1 and cv-d2 swap units, cv-old is renamed cv-new, the cable's end
-/// moves to cv-d2:eth2, the primary IP .1 moves to cv-d2, and cv-d1 loses its status,
-/// custom field and eth0 settings.
+/// moves to cv-d2:eth2, the primary IP .1 moves to cv-d2, cv-d2:eth0's MAC address
+/// changes, and cv-d1 loses its status, custom field and eth0 settings.
 fn cv_b() -> String {
     let d1 = "    interfaces:\n      - {name: lo0, type: virtual}\n";
     format!(
         "{CV_BASE}devices:\n{}{}{}cables:\n  - {{a: 'cv-d1:eth1', b: 'cv-d2:eth2', label: CV-C1}}\n",
         cv_device("cv-d1", 11, d1),
-        cv_device("cv-d2", 10, &loopback("198.51.100.1/32")),
+        cv_device(
+            "cv-d2",
+            10,
+            &loopback("198.51.100.1/32")
+                .replace("    primary_ip4", "      - {name: eth0, mac_address: '00-11-22-33-44-66'}\n    primary_ip4")
+        ),
         cv_device("cv-new", 35, &loopback("198.51.100.35/32"))
     )
 }
@@ -333,6 +338,10 @@ fn a_push_converges_in_one_go_when_devices_swap_units_are_renamed_and_addresses_
         if let Some(d) = nb.one(&format!("dcim/devices/?name={name}")) {
             nb.api("DELETE", &format!("dcim/devices/{}/", d["id"]), None);
         }
+    }
+    // (A cable whose interfaces were deleted stays in NetBox, without ends.)
+    while let Some(c) = nb.one("dcim/cables/?label=CV-C1") {
+        nb.api("DELETE", &format!("dcim/cables/{}/", c["id"]), None);
     }
     for address in ["198.51.100.1/32", "198.51.100.35/32"] {
         if let Some(ip) = nb.one(&format!("ipam/ip-addresses/?address={address}")) {
@@ -383,6 +392,10 @@ fn a_push_converges_in_one_go_when_devices_swap_units_are_renamed_and_addresses_
         })
         .collect();
     assert!(ends.contains(&"cv-d2:eth2".to_string()) && ends.contains(&"cv-d1:eth1".to_string()), "{ends:?}");
+
+    let d2_eth0 = nb.one(&format!("dcim/interfaces/?device_id={}&name=eth0", d2["id"])).expect("eth0");
+    assert_eq!(d2_eth0["primary_mac_address"]["mac_address"], json!("00:11:22:33:44:66"));
+    assert_eq!(nb.count(&format!("dcim/mac-addresses/?assigned_object_id={}", d2_eth0["id"])), 1);
 
     // A second push changes nothing.
     let again = ok(&push(repo.path(), &nb.url, &nb.v2, &[]));

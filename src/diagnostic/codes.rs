@@ -342,6 +342,11 @@ codes! {
         "With `undefined: strict` (the default), a variable or attribute that is not defined fails the render instead of printing nothing. Define it (in a config context, on the device) or guard it with `is defined`.",
         "router bgp {{ bgp.local_as }}   # the device has no `bgp` in its merged context"
     }
+    InvalidMacAddress = "E0620" "invalid-mac-address" Error {
+        "An interface's MAC address is not one NetBox reads.",
+        "NetBox 4.7 keeps a MAC address as six bytes in hex, written `00:11:22:33:44:55`, `00-11-22-33-44-55`, `0011.2233.4455`, `001122334455` (or with one-digit groups, `0:1:2:3:4:5`). Anything else is refused by NetBox when the address is pushed; `sot check` reports it at its line first.",
+        "devices:\n  - name: r1\n    interfaces:\n      - {name: eth0, mac_address: \"zz:11\"}"
+    }
     SecretLiteral = "W0440" "secret-literal" Warning {
         "A value that looks like a secret is written in the inventory.",
         "Keep references to secrets in the inventory, never the secrets: write `secret(\"env:NAME\")` or `secret(\"file:PATH\")` in the template (resolved only by `sot build`), or store a vault path. Keys whose words include password, secret, community, key or token (sot.yaml `secret_keys`) are checked in config contexts, local context data and custom fields; keys naming a path, reference or id are not.",

@@ -755,13 +755,31 @@ impl<'a> Builder<'a> {
                     idx.map(|k| format!("{}:{}", d.name.value, d.interfaces[k as usize].name.value)),
                 )
             };
-            let late = vec![("lag", sibling(i.lag_id)), ("parent", sibling(i.parent_id))];
             let key = format!("{}:{}", d.name.value, i.name.value);
+            let mac = i
+                .mac_address
+                .as_ref()
+                .map(|m| crate::validate::mac::canonical(&m.value).unwrap_or_else(|| m.value.to_string()));
+            let late = vec![
+                ("lag", sibling(i.lag_id)),
+                ("parent", sibling(i.parent_id)),
+                ("primary_mac_address", Val::Ref(Model::MacAddress, mac.as_ref().map(|_| key.clone()))),
+            ];
             let il = json!({"device": lookup, "name": i.name.value});
             // Interfaces from the device type point at the type's file; the device is where they are used.
             let origin = if i.template.is_some() && !i.inline { d.name.span } else { i.name.span };
-            self.push(Model::Interface, key, il, f, origin);
+            self.push(Model::Interface, key.clone(), il.clone(), f, origin);
             self.out.last_mut().expect("just pushed").late = late;
+            // NetBox 4.7 keeps MAC addresses as objects assigned to the interface.
+            if let (Some(mac), Some(span)) = (mac, i.mac_address.as_ref().map(|m| m.span)) {
+                let f = vec![
+                    ("mac_address", Val::Json(json!(mac))),
+                    ("assigned_object", Val::Generic(Some((Model::Interface, key.clone())))),
+                    ("tags", self.tags(&[], true)),
+                ];
+                let lookup = json!({"assigned_object_type": "dcim.interface", "assigned_object_id": il});
+                self.push(Model::MacAddress, key, lookup, f, span);
+            }
         }
     }
 

@@ -98,6 +98,7 @@ models! {
     Cable => "dcim.cable", "dcim/cables/", Tag;
     IpAddress => "ipam.ipaddress", "ipam/ip-addresses/", Tag;
     ConfigContext => "extras.configcontext", "extras/config-contexts/", Owner;
+    MacAddress => "dcim.macaddress", "dcim/mac-addresses/", Tag;
 }
 
 /// The kinds of the registry (`model::kinds`) whose NetBox model is not listed above,
@@ -204,6 +205,13 @@ pub fn key_of_existing(model: Model, obj: &Value, keys: &dyn KeyOf) -> Option<St
         CircuitTermination => {
             let side = obj.get("term_side").and_then(|v| v.as_str().or_else(|| v.get("value")?.as_str()))?;
             format!("{}/{side}", parent("circuit", Circuit)?)
+        }
+        // Named by the interface it is assigned to (an interface has one MAC in the inventory).
+        MacAddress => {
+            if obj.get("assigned_object_type")?.as_str()? != "dcim.interface" {
+                return None;
+            }
+            keys.key_of(Interface, obj.get("assigned_object_id")?.as_u64()?)?.to_string()
         }
         Declared(i) => {
             let kind = declared()[i as usize].0;

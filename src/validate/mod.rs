@@ -12,6 +12,7 @@ mod custom_fields;
 mod file_names;
 mod interfaces;
 mod ipam;
+pub mod mac;
 mod racks;
 mod secrets;
 mod unused_tags;
@@ -39,6 +40,7 @@ pub fn rules(config: &Config) -> Vec<Box<dyn Rule>> {
         Box::new(choices::Choices),
         Box::new(racks::Racks),
         Box::new(interfaces::InterfaceLinks),
+        Box::new(mac::MacAddresses),
         Box::new(cables::Cables),
         Box::new(cable_subnets::CableSubnets),
         Box::new(vlans::Vlans),

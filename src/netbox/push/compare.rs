@@ -45,6 +45,9 @@ pub fn same(field: &str, want: &Value, have: &Value) -> bool {
             w.iter().all(|(k, v)| same(k, v, h.get(k).unwrap_or(&Value::Null)))
         }
         (Value::Array(_), Value::Array(_)) => sorted(want) == sorted(&have),
+        (Value::String(a), Value::String(b)) if a != b && field == "mac_address" => {
+            crate::validate::mac::parse(a).is_some_and(|a| Some(a) == crate::validate::mac::parse(b))
+        }
         (Value::String(a), Value::String(b)) if a != b => datetime(a).is_some_and(|a| Some(a) == datetime(b)),
         (Value::Object(_), Value::Null) if field == "custom_fields" => want.as_object().is_some_and(Map::is_empty),
         _ => *want == have,

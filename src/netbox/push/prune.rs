@@ -138,11 +138,16 @@ impl Pusher<'_> {
             v.sort_unstable();
             v
         };
-        let addresses = |iface: u64| {
-            of(Model::IpAddress, &|o| {
+        let assigned = |m: Model, iface: u64| {
+            of(m, &|o| {
                 o.get("assigned_object_type").and_then(Value::as_str) == Some("dcim.interface")
                     && o.get("assigned_object_id").and_then(Value::as_u64) == Some(iface)
             })
+        };
+        let addresses = |iface: u64| {
+            let mut v = assigned(Model::IpAddress, iface);
+            v.extend(assigned(Model::MacAddress, iface));
+            v
         };
         match model {
             Model::Device => {

@@ -232,3 +232,18 @@ fn an_object_of_someone_else_in_the_way_is_a_conflict_before_anything_is_written
     assert_eq!(region["slug"], json!("netherlands"));
     assert_eq!(nb.objects("dcim/regions/").len(), 1);
 }
+
+#[test]
+fn a_mac_address_is_pushed_as_an_object_made_the_interface_s_primary_and_converges() {
+    let nb = Fake::new();
+    let with = |mac: &str| {
+        format!("devices:\n{}    interfaces:\n      - {{name: eth0, mac_address: \"{mac}\"}}\n", dev("d1", "", ""))
+    };
+    converge(&nb, &with("0011.2233.445c"), &with("00-11-22-33-44-5d"), &Options::default());
+    let macs = nb.objects("dcim/mac-addresses/");
+    assert_eq!(macs.len(), 1, "changed in place: {macs:?}");
+    assert_eq!(macs[0]["mac_address"], json!("00:11:22:33:44:5D"));
+    let eth0 = nb.find("dcim/interfaces/", "name", &json!("eth0")).expect("eth0");
+    assert_eq!(eth0["primary_mac_address"], macs[0]["id"]);
+    assert_eq!(macs[0]["assigned_object_id"], eth0["id"]);
+}
