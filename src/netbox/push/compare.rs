@@ -127,8 +127,8 @@ pub const PAIRS: [(&str, &str); 3] = [
 
 /// What NetBox holds in a field the inventory leaves out, for the fields the
 /// records send only when set (choices, numbers NetBox fills in): sent in their
-/// place, so that removing `status: planned` from git makes NetBox's object active
-/// again. Measured on NetBox 4.7.3. A device's `airflow` is not here: NetBox gives a
+/// place to an object NetBox has, so that removing `status: planned` from git makes
+/// NetBox's object active again (a new object gets them by leaving them out). Measured on NetBox 4.7.3. A device's `airflow` is not here: NetBox gives a
 /// new device its type's, and so does `sot`.
 const DEFAULTS: &[(Model, &[(&str, &str)])] = &[
     (Model::Site, &[("status", r#""active""#), ("time_zone", "null")]),

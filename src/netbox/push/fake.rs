@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::api::NetboxApi;
 use crate::netbox::client::Error;
+use crate::netbox::model::Model;
 
 /// Fields that hold one object's id (shown by NetBox as a nested object).
 const REFS: &[&str] = &[
@@ -230,7 +231,12 @@ impl Inner {
                 },
                 None => {
                     next += 1;
-                    (next - 1, Map::new())
+                    // A new object gets NetBox's defaults for what it leaves out.
+                    let mut fresh = Map::new();
+                    if let Some(m) = Model::all().iter().find(|m| m.endpoint() == endpoint) {
+                        super::compare::complete(*m, &mut fresh, &[]);
+                    }
+                    (next - 1, fresh)
                 }
             };
             for (k, v) in fields {

@@ -172,7 +172,6 @@ impl Pusher<'_> {
                         continue;
                     }
                 };
-                self.complete(model, r, &mut want);
                 let mut renamed = false;
                 let target = match self.st.id(model, &r.key) {
                     Some(id) => Some(id),
@@ -204,6 +203,10 @@ impl Pusher<'_> {
                         creates.push((r, want));
                     }
                     Some(id) => {
+                        // What a field left out means, for an object NetBox has (a new one gets
+                        // NetBox's defaults by leaving them out: an explicit `mode: null` is
+                        // stored as a blank string, which templates print differently).
+                        self.complete(model, r, &mut want);
                         let have = &self.st.existing[&(model, id)];
                         // An object sot did not create stays unmarked: prune must never take it.
                         if model.marker() == Marker::Tag

@@ -23,11 +23,13 @@ impl Pusher<'_> {
         let doomed: HashSet<(Model, u64)> = stale.iter().map(|(m, id, _)| (*m, *id)).collect();
         let mut blocked: HashSet<(Model, u64)> = HashSet::new();
         let mut cascades: Vec<Cascade> = Vec::new();
+        // Each dependent is reported once, with the first object (children first) that takes it.
+        let mut taken: HashSet<(Model, u64)> = HashSet::new();
         for (m, id, key) in &stale {
             let mut with = Vec::new();
             let mut kept = Vec::new();
             for (dm, did) in self.dependents(*m, *id) {
-                if doomed.contains(&(dm, did)) {
+                if doomed.contains(&(dm, did)) || !taken.insert((dm, did)) {
                     continue;
                 }
                 let dkey = self.st.key_of(dm, did).map_or_else(|| format!("#{did}"), str::to_string);

@@ -247,3 +247,25 @@ fn a_mac_address_is_pushed_as_an_object_made_the_interface_s_primary_and_converg
     assert_eq!(eth0["primary_mac_address"], macs[0]["id"]);
     assert_eq!(macs[0]["assigned_object_id"], eth0["id"]);
 }
+
+#[test]
+fn prune_reports_what_netbox_deletes_with_an_object() {
+    let nb = Fake::new();
+    let both = format!("devices:\n{}    interfaces:\n      - {{name: eth0}}\n{}", dev("d1", "", ""), dev("d2", "", ""));
+    run(&nb, &both, &Options::default());
+    let eth0 = nb.find("dcim/interfaces/", "name", &json!("eth0")).expect("eth0");
+    // Someone else's address on sot's interface.
+    nb.insert(
+        "ipam/ip-addresses/",
+        json!({"address": "192.0.2.9/32", "assigned_object_type": "dcim.interface", "assigned_object_id": eth0["id"]}),
+    );
+    let out = run(&nb, &format!("devices:\n{}", dev("d2", "", "")), &Options { prune: true, ..Options::default() });
+    let by_netbox: Vec<(&str, &str, Option<&str>)> = out
+        .changes
+        .iter()
+        .filter(|c| c.with.is_some())
+        .map(|c| (c.model, c.key.as_str(), c.with.as_deref()))
+        .collect();
+    assert_eq!(by_netbox, [("ipam.ipaddress", "global/192.0.2.9/32", Some("dcim.interface d1:eth0"))]);
+    assert!(nb.objects("ipam/ip-addresses/").is_empty(), "NetBox deleted it with the interface");
+}
