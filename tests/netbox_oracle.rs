@@ -7,10 +7,10 @@
 //! The repository is the example with the context-stress fixture
 //! (`tests/fixtures/context-stress`) added: its contexts select only its own devices, so the
 //! example's devices render and merge as in the example alone (checked too). The test pushes
-//! it with `sot netbox push`, creates in NetBox one config template per template file the
-//! devices use (its text as the file's, includes inlined: NetBox resolves includes only from
-//! a synchronised data source; `environment_params` from sot.yaml's `render:`), assigns each
-//! device the template `sot` picks for it, then for every device compares NetBox's
+//! it with `sot netbox push`, which creates in NetBox one config template per template file
+//! the inventory names (includes inlined; `environment_params` from sot.yaml's `render:`) and
+//! assigns devices, roles and platforms as the inventory says; then for every device the test
+//! checks NetBox picks the template `sot` picks, and compares NetBox's
 //! `render-config` with `sot build`'s configuration byte for byte, and NetBox's
 //! `config_context` with `sot show --format json`'s, key order included.
 
@@ -62,25 +62,6 @@ impl NetBox {
     fn first(&self, path: &str) -> Option<Value> {
         self.api("GET", path, None)["results"].as_array().and_then(|r| r.first().cloned())
     }
-}
-
-/// `{% include "NAME" %}` replaced by NAME's text (without its final newline, which
-/// `trim_blocks` would have removed after the tag), recursively.
-fn inline_includes(templates: &Path, name: &str) -> String {
-    let text = std::fs::read_to_string(templates.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let mut out = String::new();
-    let mut rest = text.as_str();
-    while let Some(at) = rest.find("{% include ") {
-        out.push_str(&rest[..at]);
-        let tag_end = rest[at..].find("%}").expect("an include tag ends") + at + 2;
-        let tag = &rest[at..tag_end];
-        let quoted: Vec<&str> = tag.split(['"', '\'']).collect();
-        assert!(quoted.len() == 3, "only includes of a literal name can be inlined: {tag}");
-        out.push_str(inline_includes(templates, quoted[1]).strip_suffix('\n').unwrap_or_default());
-        rest = &rest[tag_end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The template file a template name of the inventory means (`eos` or `eos.j2`).
@@ -143,18 +124,7 @@ fn netbox_renders_and_merges_every_device_as_sot_does() {
 
     let comp = common::compile(repo.path());
     let inv = &comp.world.inventory;
-    let render = &comp.world.config.render;
-    let environment_params = json!({
-        "trim_blocks": render.trim_blocks,
-        "lstrip_blocks": render.lstrip_blocks,
-        "keep_trailing_newline": render.keep_trailing_newline,
-        "undefined": match render.undefined {
-            sot::project::Undefined::Strict => "jinja2.StrictUndefined",
-            sot::project::Undefined::Lenient => "jinja2.Undefined",
-        },
-    });
 
-    let mut template_ids: std::collections::BTreeMap<String, u64> = Default::default();
     let mut failures = Vec::new();
     let (mut rendered, mut contexts) = (0, 0);
     for d in &inv.devices {
@@ -182,24 +152,31 @@ fn netbox_renders_and_merges_every_device_as_sot_does() {
 
         let Some(chosen) = chosen else { continue };
         let file = template_file(&templates, &chosen.value);
-        let template = match template_ids.get(&file) {
-            Some(&t) => t,
-            None => {
-                let body = json!({
-                    "name": format!("sot-oracle-{file}"),
-                    "template_code": inline_includes(&templates, &file),
-                    "environment_params": environment_params,
-                });
-                let t = match nb.first(&format!("extras/config-templates/?name=sot-oracle-{file}")) {
-                    Some(t) => nb.api("PATCH", &format!("extras/config-templates/{}/", t["id"]), Some(body)),
-                    None => nb.api("POST", "extras/config-templates/", Some(body)),
-                };
-                let t = t["id"].as_u64().expect("an id");
-                template_ids.insert(file.clone(), t);
-                t
-            }
-        };
-        nb.api("PATCH", &format!("dcim/devices/{id}/"), Some(json!({"config_template": template})));
+        // The push created the config template from the file and assigned it as the
+        // inventory says (to the device, its role or its platform): NetBox picks it itself.
+        let assigned = nb
+            .first(&format!("extras/config-templates/?name={file}"))
+            .unwrap_or_else(|| panic!("{name}: the push created no config template {file}"));
+        let template_ids: Vec<u64> = ["config_template", "role", "platform"]
+            .iter()
+            .filter_map(|k| match *k {
+                "config_template" => device[*k]["id"].as_u64(),
+                k => nb.api(
+                    "GET",
+                    &format!(
+                        "dcim/{}/{}/",
+                        if k == "role" { "device-roles" } else { "platforms" },
+                        device[k]["id"].as_u64()?
+                    ),
+                    None,
+                )["config_template"]["id"]
+                    .as_u64(),
+            })
+            .collect();
+        if template_ids.first() != assigned["id"].as_u64().as_ref() {
+            failures.push(format!("{name}: NetBox would render {template_ids:?}, not {file} ({})", assigned["id"]));
+            continue;
+        }
         let (status, text) = nb.call("POST", &format!("dcim/devices/{id}/render-config/"), Some(json!({})));
         let ours = std::fs::read_to_string(out.path().join(format!("configs/{name}.cfg")))
             .unwrap_or_else(|e| panic!("{name}: sot build wrote no configuration: {e}"));
@@ -221,14 +198,4 @@ fn netbox_renders_and_merges_every_device_as_sot_does() {
     assert!(failures.is_empty(), "{} differences:\n{}", failures.len(), failures.join("\n"));
     // Every device of both inventories was compared: 14 of the example, 3 of the fixture.
     assert_eq!((rendered, contexts), (17, 17));
-}
-
-#[test]
-fn includes_are_inlined_as_trim_blocks_renders_them() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("partials")).expect("mkdir");
-    std::fs::write(dir.path().join("main.j2"), "a\n{% include \"partials/p.j2\" %}\nb\n").expect("write");
-    std::fs::write(dir.path().join("partials/p.j2"), "{% include 'partials/q.j2' %}\np\n").expect("write");
-    std::fs::write(dir.path().join("partials/q.j2"), "q\n").expect("write");
-    assert_eq!(inline_includes(dir.path(), "main.j2"), "a\nq\np\nb\n");
 }

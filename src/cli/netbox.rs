@@ -91,7 +91,8 @@ fn push(args: PushArgs, color: bool, out: &mut dyn Write) -> Result<u8, Failure>
         eprintln!("error: the inventory has {errors} errors; nothing was pushed");
         return Ok(EXIT_ERRORS);
     }
-    let bundle = sot::netbox::records(&comp.inventory);
+    let mut bundle = sot::netbox::records(&comp.inventory);
+    sot::netbox::push::add_config_templates(&mut bundle, &comp.inventory, &loaded.sources, &loaded.config);
     let mut client = sot::netbox::client::Client::new(&args.url, &args.token, Duration::from_secs(args.timeout), roots);
     client.attempts = args.retries.saturating_add(1);
     let opts = Options { dry_run: args.dry_run, prune: args.prune, adopt: args.adopt, batch: args.batch as usize };

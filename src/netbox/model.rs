@@ -99,6 +99,7 @@ models! {
     IpAddress => "ipam.ipaddress", "ipam/ip-addresses/", Tag;
     ConfigContext => "extras.configcontext", "extras/config-contexts/", Owner;
     MacAddress => "dcim.macaddress", "dcim/mac-addresses/", Tag;
+    ConfigTemplate => "extras.configtemplate", "extras/config-templates/", Tag;
 }
 
 /// The kinds of the registry (`model::kinds`) whose NetBox model is not listed above,
@@ -177,7 +178,7 @@ pub fn key_of_existing(model: Model, obj: &Value, keys: &dyn KeyOf) -> Option<St
     Some(match model {
         Tag | TenantGroup | Tenant | Region | SiteGroup | Site | RackRole | Manufacturer | DeviceType | DeviceRole
         | Platform | IpamRole | VlanGroup | Provider | CircuitType => s(obj, "slug")?.to_string(),
-        ChoiceSet | CustomField | ConfigContext | Vrf => s(obj, "name")?.to_string(),
+        ChoiceSet | CustomField | ConfigContext | Vrf | ConfigTemplate => s(obj, "name")?.to_string(),
         Location => format!("{}/{}", parent("site", Site)?, s(obj, "slug")?),
         Rack => format!("{}/{}", parent("site", Site)?, s(obj, "name")?),
         InterfaceTemplate

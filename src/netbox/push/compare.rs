@@ -1,7 +1,7 @@
 //! Comparing the inventory's payload with what NetBox holds, in NetBox's normal
 //! form: nested objects by id, choices by value, blank and null alike, numbers
-//! by value, tags and other sets in any order, custom fields only those the
-//! inventory sets.
+//! by value, tags and other sets in any order, strings trimmed (NetBox's API trims
+//! them), custom fields only those the inventory sets.
 
 use serde_json::{Map, Value};
 
@@ -45,6 +45,8 @@ pub fn same(field: &str, want: &Value, have: &Value) -> bool {
             w.iter().all(|(k, v)| same(k, v, h.get(k).unwrap_or(&Value::Null)))
         }
         (Value::Array(_), Value::Array(_)) => sorted(want) == sorted(&have),
+        // NetBox's API trims the white space around every string it stores.
+        (Value::String(a), Value::String(b)) if a != b && a.trim() == b.trim() => true,
         (Value::String(a), Value::String(b)) if a != b && field == "mac_address" => {
             crate::validate::mac::parse(a).is_some_and(|a| Some(a) == crate::validate::mac::parse(b))
         }
@@ -202,6 +204,12 @@ mod tests {
         let have = json!({"name": "r1", "status": {"value": "planned", "label": "Planned"}, "serial": ""});
         let d = differences(&want, &have, &[]);
         assert_eq!(d, vec![("status".to_string(), json!("planned"), json!("active"))]);
+    }
+
+    #[test]
+    fn strings_compare_as_netbox_stores_them_trimmed() {
+        assert!(same("template_code", &json!("a\n{% endif %}\n"), &json!("a\n{% endif %}")));
+        assert!(!same("template_code", &json!("a\n b"), &json!("a\nb")));
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod compare;
 mod plan;
 mod prune;
 mod send;
+mod templates;
 
 #[cfg(test)]
 mod fake;
@@ -32,6 +33,7 @@ pub use api::NetboxApi;
 pub use compare::FieldChange;
 pub use plan::{Missing, resolve_with};
 pub use send::refusal;
+pub use templates::add_config_templates;
 
 use super::bundle::{Bundle, MANAGED_TAG, Record, Val, generic_fields};
 use super::client::Error;

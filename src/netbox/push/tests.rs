@@ -260,12 +260,8 @@ fn prune_reports_what_netbox_deletes_with_an_object() {
         json!({"address": "192.0.2.9/32", "assigned_object_type": "dcim.interface", "assigned_object_id": eth0["id"]}),
     );
     let out = run(&nb, &format!("devices:\n{}", dev("d2", "", "")), &Options { prune: true, ..Options::default() });
-    let by_netbox: Vec<(&str, &str, Option<&str>)> = out
-        .changes
-        .iter()
-        .filter(|c| c.with.is_some())
-        .map(|c| (c.model, c.key.as_str(), c.with.as_deref()))
-        .collect();
+    let by_netbox: Vec<(&str, &str, Option<&str>)> =
+        out.changes.iter().filter(|c| c.with.is_some()).map(|c| (c.model, c.key.as_str(), c.with.as_deref())).collect();
     assert_eq!(by_netbox, [("ipam.ipaddress", "global/192.0.2.9/32", Some("dcim.interface d1:eth0"))]);
     assert!(nb.objects("ipam/ip-addresses/").is_empty(), "NetBox deleted it with the interface");
 }
