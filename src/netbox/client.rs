@@ -243,10 +243,11 @@ impl Client {
                 (Method::Patch, b) => {
                     self.agent.patch(&url).header("Authorization", &self.auth).send_json(b.unwrap_or(&Value::Null))
                 }
-                (Method::Delete, Some(b)) => {
+                // One object's DELETE has no body (some endpoints refuse a `null` one).
+                (Method::Delete, Some(b)) if !b.is_null() => {
                     self.agent.delete(&url).header("Authorization", &self.auth).force_send_body().send_json(b)
                 }
-                (Method::Delete, None) => self.agent.delete(&url).header("Authorization", &self.auth).call(),
+                (Method::Delete, _) => self.agent.delete(&url).header("Authorization", &self.auth).call(),
             };
             // Whether trying again is safe: every method but POST is idempotent; a
             // POST is retried only when NetBox cannot have acted on it.

@@ -18,7 +18,10 @@ impl Pusher<'_> {
             return Ok(());
         }
         // Children first: the reverse of creation order.
-        stale.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // (Config templates are created last but are parents of roles, platforms and
+        // devices, which refer to them: they go after those.)
+        let rank = |m: Model| if m == Model::ConfigTemplate { (Model::DeviceRole, 0) } else { (m, 1) };
+        stale.sort_by(|a, b| rank(b.0).cmp(&rank(a.0)).then(a.1.cmp(&b.1)));
         // What NetBox deletes with each object: never what the inventory still has.
         let doomed: HashSet<(Model, u64)> = stale.iter().map(|(m, id, _)| (*m, *id)).collect();
         let mut blocked: HashSet<(Model, u64)> = HashSet::new();
