@@ -237,6 +237,21 @@ codes! {
         "Virtual, bridge, LAG and wireless interfaces have no physical port; NetBox refuses cables on them. Cable the LAG's member interfaces instead.",
         "cables:\n  - {a: r1:Port-Channel1, b: r2:Port-Channel1}"
     }
+    PortPosition = "E0306" "port-position" Error {
+        "A front port maps to a position its rear port does not have.",
+        "A rear port carries `positions` front-port positions (1 unless written); a front port's `rear_port_position` must lie between 1 and that number, and two front ports cannot take the same position of one rear port.",
+        "rear-ports:\n  - {name: R1, type: 8p8c}\nfront-ports:\n  - {name: F1, type: 8p8c, rear_port: R1, rear_port_position: 5}"
+    }
+    ChildDeviceType = "E0307" "child-device-type" Error {
+        "A child device type takes rack units, or a device bay holds a device that is not a child.",
+        "A device type with `subdevice_role: child` sits in a parent's device bay and has `u_height: 0`. A device bay can hold only a device of a child type, on a device whose type is a parent (`subdevice_role: parent`), and a device sits in one bay at most.",
+        "model: Blade 1\nsubdevice_role: child\nu_height: 1"
+    }
+    CableCompatibility = "E0309" "cable-compatibility" Error {
+        "A cable joins terminations NetBox does not allow together.",
+        "A console port is cabled to a console server port (or a front or rear port), a power port to a power outlet or power feed, an outlet to a power port; interfaces, front and rear ports and circuit terminations are cabled among themselves. All terminations of one end of a cable are of one kind and on one device.",
+        "cables:\n  - {a: con1:Port 1, b: pdu1:Power Outlet 1}"
+    }
     VlanRange = "E0320" "vlan-range" Error {
         "A VLAN id is outside 1-4094 or outside its group's range.",
         "VLAN ids run from 1 to 4094. A VLAN in a group must also lie within the group's `min_vid`..`max_vid`, which themselves lie in 1-4094 with min not above max.",

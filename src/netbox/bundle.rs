@@ -650,23 +650,19 @@ impl<'a> Builder<'a> {
                 f.push(("enabled", Val::Json(json!(c.enabled.unwrap_or_else(|| INTERFACE.default("enabled"))))));
             }
             for (k, v) in &c.extra {
-                match *k {
-                    "power_port" => {
-                        let name = v.to_json();
-                        let name = name.as_str().unwrap_or_default();
-                        f.push(("power_port", Val::Ref(Model::PowerPortTemplate, Some(format!("{dt}:{name}")))));
-                    }
-                    "rear_port" | "rear_port_position" => {}
-                    k if k.starts_with('_') => {}
-                    k => f.push((k, Val::Json(v.to_json()))),
+                if !k.starts_with('_') {
+                    f.push((k, Val::Json(v.to_json())));
                 }
+            }
+            port_fields(&mut f, &c.fields, false);
+            if let Some(p) = &c.fields.power_port {
+                f.push(("power_port", Val::Ref(Model::PowerPortTemplate, Some(format!("{dt}:{}", p.value)))));
             }
             if c.kind == ComponentKind::FrontPort {
                 let mut maps: Vec<(i64, String, i64)> = Vec::new();
-                let extra = |k: &str| c.extra.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_json());
-                if let Some(rp) = extra("rear_port").and_then(|v| v.as_str().map(str::to_string)) {
-                    let pos = extra("rear_port_position").and_then(|v| v.as_i64()).unwrap_or(1);
-                    maps.push((1, format!("{dt}:{rp}"), pos));
+                if let Some(rp) = &c.fields.rear_port {
+                    let pos = c.fields.rear_port_position.as_ref().map_or(1, |p| p.value);
+                    maps.push((1, format!("{dt}:{}", rp.value), pos));
                 }
                 for m in x.port_mappings.iter().filter(|m| m.front_port.value == c.name.value) {
                     maps.push((
@@ -907,5 +903,31 @@ pub fn generic_fields(base: &str) -> (&'static str, &'static str) {
         "assigned_object" => ("assigned_object_type", "assigned_object_id"),
         "termination" => ("termination_type", "termination_id"),
         _ => ("object_type", "object_id"),
+    }
+}
+
+/// The kind-specific fields of a component or template, as NetBox's REST API names them
+/// (references to other components apart). `device`: a device's component (serial,
+/// asset tag, mark_connected).
+fn port_fields(f: &mut Vec<(&'static str, Val)>, p: &crate::model::PortFields, device: bool) {
+    for (k, v) in [("positions", &p.positions), ("maximum_draw", &p.maximum_draw), ("allocated_draw", &p.allocated_draw)] {
+        if let Some(v) = v {
+            f.push((k, Val::Json(json!(v.value))));
+        }
+    }
+    for (k, v) in [("color", &p.color), ("feed_leg", &p.feed_leg), ("position", &p.position), ("part_id", &p.part_id)] {
+        if let Some(v) = v {
+            f.push((k, Val::Json(json!(v.value.as_str()))));
+        }
+    }
+    if device {
+        for (k, v) in [("serial", &p.serial), ("asset_tag", &p.asset_tag)] {
+            if let Some(v) = v {
+                f.push((k, Val::Json(json!(v.value.as_str()))));
+            }
+        }
+        if let Some(m) = p.mark_connected {
+            f.push(("mark_connected", Val::Json(json!(m))));
+        }
     }
 }

@@ -1,0 +1,276 @@
+//! Device components other than interfaces: device types' templates checked as NetBox
+//! checks them, and every device given its type's components (refined or extended by
+//! those written inline), with the references between them linked.
+
+use rayon::prelude::*;
+
+use super::index::Index;
+use super::link::all;
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, each_in_parallel};
+use crate::hash::HashMap;
+use crate::model::*;
+
+/// NetBox's refusals of a device type's fields and templates that `lower` cannot see alone:
+/// an outlet naming a missing power port, a front port on a position its rear port lacks,
+/// a child type taking rack units, two types of one manufacturer and model.
+pub fn check_device_types(inv: &Inventory, diags: &mut Vec<Diagnostic>) {
+    let mut models: HashMap<(String, String), &Text> = HashMap::default();
+    for dt in &inv.device_types {
+        if dt.subdevice_role.as_ref().is_some_and(|r| r.value == "child")
+            && let Some(u) = dt.u_height.as_ref().filter(|u| u.value != 0.0)
+        {
+            diags.push(
+                Diagnostic::new(
+                    Code::ChildDeviceType,
+                    u.span,
+                    format!("device type `{}` is a child type and cannot take {} rack unit(s)", dt.slug.value, u.value),
+                )
+                .label("must be 0 for `subdevice_role: child`")
+                .help("a child device sits in a parent's device bay: write `u_height: 0`"),
+            );
+        }
+        // NetBox: (manufacturer, model) is unique, as is (manufacturer, slug).
+        let key = (dt.manufacturer.key.value.to_lowercase(), dt.model.value.to_lowercase());
+        match models.get(&key) {
+            Some(first) => diags.push(
+                Diagnostic::new(
+                    Code::DuplicateObject,
+                    dt.model.span,
+                    format!("manufacturer `{}` already has a device type `{}`", dt.manufacturer.key.value, dt.model.value),
+                )
+                .label("second device type of this manufacturer and model")
+                .related(first.span, "first defined here")
+                .help("NetBox keeps one device type per manufacturer and model: remove one, or tell them apart"),
+            ),
+            None => {
+                models.insert(key, &dt.model);
+            }
+        }
+        check_templates(&dt.slug.value, &dt.components, &dt.port_mappings, diags);
+    }
+}
+
+/// The templates of one device or module type: outlets' power ports and front ports'
+/// positions on their rear ports.
+pub fn check_templates(owner: &str, components: &[Component], mappings: &[PortMapping], diags: &mut Vec<Diagnostic>) {
+    let named = |kind: ComponentKind, name: &str| components.iter().find(|c| c.kind == kind && c.name.value == name);
+    let names = |kind: ComponentKind| components.iter().filter(move |c| c.kind == kind).map(|c| c.name.as_str());
+    let mut taken: HashMap<(&str, i64), &Text> = HashMap::default();
+    for c in components {
+        match c.kind {
+            ComponentKind::PowerOutlet => {
+                if let Some(p) = &c.fields.power_port
+                    && named(ComponentKind::PowerPort, &p.value).is_none()
+                {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::UnknownReference,
+                            p.span,
+                            format!("`{owner}` has no power port `{}`", p.value),
+                        )
+                        .label("unknown power port")
+                        .help_opt(did_you_mean(&p.value, names(ComponentKind::PowerPort))),
+                    );
+                }
+            }
+            ComponentKind::FrontPort => {
+                if let Some(r) = &c.fields.rear_port
+                    && let Some(rear) = named(ComponentKind::RearPort, &r.value)
+                {
+                    let pos = c.fields.rear_port_position.as_ref();
+                    position(diags, pos.map_or(1, |p| p.value), pos.map_or(r.span, |p| p.span), rear, &mut taken);
+                }
+            }
+            _ => {}
+        }
+    }
+    for m in mappings {
+        if let Some(rear) = named(ComponentKind::RearPort, &m.rear_port.value) {
+            let pos = m.rear_port_position.as_ref();
+            let span = pos.map_or(m.rear_port.span, |p| p.span);
+            position(diags, pos.map_or(1, |p| p.value), span, rear, &mut taken);
+        }
+    }
+}
+
+/// A front port takes position `pos` (written at `span`) of `rear`: it must exist and be free.
+fn position<'a>(
+    diags: &mut Vec<Diagnostic>,
+    pos: i64,
+    span: crate::diagnostic::Span,
+    rear: &'a Component,
+    taken: &mut HashMap<(&'a str, i64), &'a Text>,
+) {
+    let positions = rear.fields.positions();
+    if pos > positions {
+        diags.push(
+            Diagnostic::new(
+                Code::PortPosition,
+                span,
+                format!("rear port `{}` has {positions} position(s), not {pos}", rear.name.value),
+            )
+            .label(format!("position {pos} does not exist"))
+            .related(rear.fields.positions.as_ref().map_or(rear.name.span, |p| p.span), "its positions are set here")
+            .help("map the front port to a position the rear port has, or raise its `positions`"),
+        );
+    } else if let Some(first) = taken.get(&(rear.name.as_str(), pos)) {
+        diags.push(
+            Diagnostic::new(
+                Code::PortPosition,
+                span,
+                format!("position {pos} of rear port `{}` is already taken", rear.name.value),
+            )
+            .label("a second front port on this position")
+            .related(first.span, "taken first here"),
+        );
+    } else {
+        taken.insert((rear.name.as_str(), pos), &rear.name);
+    }
+}
+
+/// Give every device its type's components, each refined by the one written under its
+/// name; then its own. Links front ports to rear ports, outlets to power ports, tags,
+/// and device bays to the devices installed in them.
+pub fn materialise_components(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
+    let types = &inv.device_types;
+    each_in_parallel(inv.devices.par_iter_mut(), diags, |dev, diags| {
+        let inline = std::mem::take(&mut dev.components);
+        let mut out: Vec<Port> = Vec::with_capacity(inline.len());
+        let dt = dev.device_type.id.map(|t| &types[t.index()]);
+        let mut by_name: HashMap<(ComponentKind, String), usize> = HashMap::default();
+        for (i, p) in inline.iter().enumerate() {
+            by_name.insert((p.kind, p.name.value.to_string()), i);
+        }
+        let mut slots: Vec<Option<Port>> = inline.into_iter().map(Some).collect();
+        for kind in ComponentKind::PORTS {
+            if let Some(dt) = dt {
+                for (k, c) in dt.components.iter().enumerate().filter(|(_, c)| c.kind == kind) {
+                    let written = if by_name.is_empty() {
+                        None
+                    } else {
+                        by_name.get(&(kind, c.name.value.to_string())).and_then(|&i| slots[i].take())
+                    };
+                    out.push(match written {
+                        Some(mut p) => {
+                            p.fill_from_template(c, k as u32);
+                            p
+                        }
+                        None => Port::from_template(c, k as u32),
+                    });
+                }
+            }
+            for p in slots.iter_mut().filter(|p| p.as_ref().is_some_and(|p| p.kind == kind)) {
+                out.extend(p.take());
+            }
+        }
+        // Links within the device; checked where written inline (a template's are checked
+        // once, on its type).
+        let links: Vec<Option<u32>> = out
+            .iter()
+            .map(|p| {
+                let (kind, r) = match p.kind {
+                    ComponentKind::FrontPort => (ComponentKind::RearPort, p.fields.rear_port.as_ref()),
+                    ComponentKind::PowerOutlet => (ComponentKind::PowerPort, p.fields.power_port.as_ref()),
+                    _ => return None,
+                };
+                let r = r?;
+                let at = out.iter().position(|x| x.kind == kind && x.name.value == r.value).map(|i| i as u32);
+                if at.is_none() && p.inline {
+                    let names = out.iter().filter(|x| x.kind == kind).map(|x| x.name.as_str());
+                    diags.push(
+                        Diagnostic::new(
+                            Code::UnknownReference,
+                            r.span,
+                            format!("device `{}` has no {} `{}`", dev.name.value, kind.info().singular, r.value),
+                        )
+                        .label(format!("unknown {}", kind.info().singular))
+                        .help_opt(did_you_mean(&r.value, names)),
+                    );
+                }
+                at
+            })
+            .collect();
+        for (p, l) in out.iter_mut().zip(links) {
+            p.link = l;
+        }
+        // A front port written inline on a position its rear port lacks.
+        for p in out.iter().filter(|p| p.inline && p.kind == ComponentKind::FrontPort) {
+            if let (Some(rear), Some(pos)) = (p.link.map(|l| &out[l as usize]), &p.fields.rear_port_position)
+                && pos.value > rear.fields.positions()
+            {
+                diags.push(
+                    Diagnostic::new(
+                        Code::PortPosition,
+                        pos.span,
+                        format!(
+                            "rear port `{}` has {} position(s), not {}",
+                            rear.name.value,
+                            rear.fields.positions(),
+                            pos.value
+                        ),
+                    )
+                    .label(format!("position {} does not exist", pos.value)),
+                );
+            }
+        }
+        for p in &mut out {
+            all(diags, &mut p.tags, &ix.tags, "tag");
+        }
+        dev.components = out;
+    });
+    device_bays(inv, ix, diags);
+}
+
+/// Each device bay's installed device: known, of a child type, in one bay only, and the
+/// bay's device of a parent type.
+fn device_bays(inv: &Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
+    let role = |d: &Device| {
+        d.device_type.id.and_then(|t| inv.device_types[t.index()].subdevice_role.as_ref()).map(|r| r.as_str())
+    };
+    let mut placed: HashMap<Id<Device>, &Text> = HashMap::default();
+    for d in &inv.devices {
+        for (_, bay) in d.components_of(ComponentKind::DeviceBay) {
+            let Some(child) = &bay.fields.installed_device else { continue };
+            let Some(&cid) = ix.devices.get(child.as_str()) else {
+                diags.push(super::link::unknown(
+                    child.span,
+                    "device",
+                    &child.value,
+                    ix.devices.keys().map(String::as_str),
+                ));
+                continue;
+            };
+            let c = &inv.devices[cid.index()];
+            let problem = if role(d) != Some("parent") {
+                Some(format!("device `{}` is not of a parent device type", d.name.value))
+            } else if role(c) != Some("child") {
+                Some(format!("device `{}` is not of a child device type", c.name.value))
+            } else if c.name.value == d.name.value {
+                Some(format!("device `{}` cannot sit in its own bay", c.name.value))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                diags.push(
+                    Diagnostic::new(Code::ChildDeviceType, child.span, problem)
+                        .label(format!("installed in device bay `{}`", bay.name.value))
+                        .help("a device bay holds a device whose type has `subdevice_role: child`, in a device whose type has `subdevice_role: parent`"),
+                );
+                continue;
+            }
+            if let Some(first) = placed.get(&cid) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::ChildDeviceType,
+                        child.span,
+                        format!("device `{}` is already installed in another bay", c.name.value),
+                    )
+                    .label("installed a second time")
+                    .related(first.span, "installed first here"),
+                );
+                continue;
+            }
+            placed.insert(cid, child);
+        }
+    }
+}
