@@ -115,6 +115,10 @@ pub fn snapshot_with_duplicates<'a>(
                 let key = format!("{}:{}", d.name.value, i.name.value);
                 v.push(((INTERFACE.netbox, key), (objs.interfaces[n][k], Lazy::Fields(i))));
             }
+            for (k, p) in d.components.iter().enumerate() {
+                let key = format!("{}:{}", d.name.value, p.name.value);
+                v.push(((p.kind.info().netbox, key), (objs.components[n][k], Lazy::Fields(p))));
+            }
             v
         })
         .collect();

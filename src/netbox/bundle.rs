@@ -30,7 +30,7 @@ pub enum Val {
     /// Cable terminations: `[{object_type, object_id}]`.
     Terms(Vec<(Model, String)>),
     /// Front-port template mappings: `[{position, rear_port, rear_port_position}]`.
-    Mappings(Vec<(i64, String, i64)>),
+    Mappings(Model, Vec<(i64, String, i64)>),
 }
 
 /// One NetBox object.
@@ -671,7 +671,7 @@ impl<'a> Builder<'a> {
                         m.rear_port_position.as_ref().map_or(1, |p| p.value),
                     ));
                 }
-                f.push(("rear_ports", Val::Mappings(maps)));
+                f.push(("rear_ports", Val::Mappings(Model::RearPortTemplate, maps)));
             }
             let lookup = json!({"device_type": {"slug": dt}, "name": c.name.value});
             self.push(model, format!("{dt}:{}", c.name.value), lookup, f, c.name.span);
@@ -759,11 +759,71 @@ impl<'a> Builder<'a> {
             self.push(Model::Interface, key, il, f, origin);
             self.out.last_mut().expect("just pushed").late = late;
         }
+        self.port_records(d, &lookup);
+    }
+
+    /// A device's components other than interfaces (NetBox creates those of the type with
+    /// the device; these records set what the inventory says of them, and add its own).
+    fn port_records(&mut self, d: &Device, lookup: &Value) {
+        for p in &d.components {
+            let model = port_model(p.kind);
+            let mut f = vec![
+                ("device", Val::Ref(Model::Device, Some(d.name.value.to_string()))),
+                ("name", s(&p.name)),
+                ("label", text(&p.label)),
+                ("description", text(&p.description)),
+                ("tags", self.tags(&p.tags, true)),
+            ];
+            if let Some(t) = &p.component_type {
+                f.push(("type", s(t)));
+            }
+            port_fields(&mut f, &p.fields, true);
+            let sibling = |m: Model, idx: Option<u32>| {
+                Val::Ref(m, idx.map(|k| format!("{}:{}", d.name.value, d.components[k as usize].name.value)))
+            };
+            match p.kind {
+                ComponentKind::PowerOutlet => f.push(("power_port", sibling(Model::PowerPort, p.link))),
+                ComponentKind::FrontPort => {
+                    let maps = p
+                        .link
+                        .map(|k| {
+                            let pos = p.fields.rear_port_position.as_ref().map_or(1, |x| x.value);
+                            (1, format!("{}:{}", d.name.value, d.components[k as usize].name.value), pos)
+                        })
+                        .into_iter()
+                        .collect();
+                    f.push(("rear_ports", Val::Mappings(Model::RearPort, maps)));
+                }
+                ComponentKind::InventoryItem => {
+                    if let Some(m) = &p.fields.manufacturer {
+                        f.push(("manufacturer", Val::Ref(Model::Manufacturer, Some(m.value.to_string()))));
+                    }
+                }
+                _ => {}
+            }
+            let late = match (p.kind, &p.fields.installed_device) {
+                (ComponentKind::DeviceBay, Some(child)) => {
+                    vec![("installed_device", Val::Ref(Model::Device, Some(child.value.to_string())))]
+                }
+                _ => Vec::new(),
+            };
+            let key = format!("{}:{}", d.name.value, p.name.value);
+            let pl = json!({"device": lookup, "name": p.name.value});
+            let origin = if p.template.is_some() && !p.inline { d.name.span } else { p.name.span };
+            self.push(model, key, pl, f, origin);
+            self.out.last_mut().expect("just pushed").late = late;
+        }
     }
 
     fn cable_end(&self, e: &CableEnd) -> Option<(Model, String)> {
         match e {
             CableEnd::Interface(r) => Some((Model::Interface, self.interface_key(r.id?))),
+            CableEnd::Port(p) => {
+                let id = p.id?;
+                let d = &self.inv.devices[id.device.index()];
+                let x = &d.components[id.index as usize];
+                Some((port_model(x.kind), format!("{}:{}", d.name.value, x.name.value)))
+            }
             CableEnd::Circuit { side, id, .. } => {
                 let c = &self.inv.circuits[id.as_ref()?.index()];
                 Some((Model::CircuitTermination, format!("{}/{}", self.circuit_key(c), side.value.as_str())))
@@ -774,9 +834,13 @@ impl<'a> Builder<'a> {
     fn cable_record(&mut self, c: &Cable) {
         let (Some(a), Some(b)) = (self.cable_end(&c.a), self.cable_end(&c.b)) else { return };
         let key = cable_key(&cable_end_key(a.0, &a.1), &cable_end_key(b.0, &b.1));
+        let mut a_terms = vec![a];
+        a_terms.extend(c.a_rest.iter().filter_map(|e| self.cable_end(e)));
+        let mut b_terms = vec![b];
+        b_terms.extend(c.b_rest.iter().filter_map(|e| self.cable_end(e)));
         let mut f = vec![
-            ("a_terminations", Val::Terms(vec![a])),
-            ("b_terminations", Val::Terms(vec![b])),
+            ("a_terminations", Val::Terms(a_terms)),
+            ("b_terminations", Val::Terms(b_terms)),
             ("label", text(&c.label)),
             ("color", text(&c.color)),
             ("length", float(&c.length)),
@@ -860,11 +924,9 @@ pub fn render(v: &Val, index: &HashMap<(Model, &str), &Record>) -> Value {
         Val::Terms(ts) => {
             Value::Array(ts.iter().map(|(m, k)| json!({"object_type": m.name(), "object_id": lookup(*m, k)})).collect())
         }
-        Val::Mappings(ms) => Value::Array(
+        Val::Mappings(m, ms) => Value::Array(
             ms.iter()
-                .map(|(p, rp, rpp)| {
-                    json!({"position": p, "rear_port": lookup(Model::RearPortTemplate, rp), "rear_port_position": rpp})
-                })
+                .map(|(p, rp, rpp)| json!({"position": p, "rear_port": lookup(*m, rp), "rear_port_position": rpp}))
                 .collect(),
         ),
     }
@@ -910,7 +972,9 @@ pub fn generic_fields(base: &str) -> (&'static str, &'static str) {
 /// (references to other components apart). `device`: a device's component (serial,
 /// asset tag, mark_connected).
 fn port_fields(f: &mut Vec<(&'static str, Val)>, p: &crate::model::PortFields, device: bool) {
-    for (k, v) in [("positions", &p.positions), ("maximum_draw", &p.maximum_draw), ("allocated_draw", &p.allocated_draw)] {
+    for (k, v) in
+        [("positions", &p.positions), ("maximum_draw", &p.maximum_draw), ("allocated_draw", &p.allocated_draw)]
+    {
         if let Some(v) = v {
             f.push((k, Val::Json(json!(v.value))));
         }
@@ -929,5 +993,21 @@ fn port_fields(f: &mut Vec<(&'static str, Val)>, p: &crate::model::PortFields, d
         if let Some(m) = p.mark_connected {
             f.push(("mark_connected", Val::Json(json!(m))));
         }
+    }
+}
+
+/// NetBox's model of a device's component of `kind` (interfaces apart).
+fn port_model(kind: ComponentKind) -> Model {
+    match kind {
+        ComponentKind::Interface => Model::Interface,
+        ComponentKind::ConsolePort => Model::ConsolePort,
+        ComponentKind::ConsoleServerPort => Model::ConsoleServerPort,
+        ComponentKind::PowerPort => Model::PowerPort,
+        ComponentKind::PowerOutlet => Model::PowerOutlet,
+        ComponentKind::FrontPort => Model::FrontPort,
+        ComponentKind::RearPort => Model::RearPort,
+        ComponentKind::ModuleBay => Model::ModuleBay,
+        ComponentKind::DeviceBay => Model::DeviceBay,
+        ComponentKind::InventoryItem => Model::InventoryItem,
     }
 }

@@ -91,6 +91,15 @@ models! {
     Prefix => "ipam.prefix", "ipam/prefixes/", Tag;
     Device => "dcim.device", "dcim/devices/", Tag;
     Interface => "dcim.interface", "dcim/interfaces/", Tag;
+    ConsolePort => "dcim.consoleport", "dcim/console-ports/", Tag;
+    ConsoleServerPort => "dcim.consoleserverport", "dcim/console-server-ports/", Tag;
+    PowerPort => "dcim.powerport", "dcim/power-ports/", Tag;
+    PowerOutlet => "dcim.poweroutlet", "dcim/power-outlets/", Tag;
+    RearPort => "dcim.rearport", "dcim/rear-ports/", Tag;
+    FrontPort => "dcim.frontport", "dcim/front-ports/", Tag;
+    ModuleBay => "dcim.modulebay", "dcim/module-bays/", Tag;
+    DeviceBay => "dcim.devicebay", "dcim/device-bays/", Tag;
+    InventoryItem => "dcim.inventoryitem", "dcim/inventory-items/", Tag;
     Provider => "circuits.provider", "circuits/providers/", Tag;
     CircuitType => "circuits.circuittype", "circuits/circuit-types/", Tag;
     Circuit => "circuits.circuit", "circuits/circuits/", Tag;
@@ -189,7 +198,8 @@ pub fn key_of_existing(model: Model, obj: &Value, keys: &dyn KeyOf) -> Option<St
             format!("{}:{}", parent("device_type", DeviceType)?, s(obj, "name")?)
         }
         Device => s(obj, "name")?.to_string(),
-        Interface => format!("{}:{}", parent("device", Device)?, s(obj, "name")?),
+        Interface | ConsolePort | ConsoleServerPort | PowerPort | PowerOutlet | RearPort | FrontPort | ModuleBay
+        | DeviceBay | InventoryItem => format!("{}:{}", parent("device", Device)?, s(obj, "name")?),
         Vlan => {
             let vid = obj.get("vid")?.as_u64()?;
             match (nested_id(obj, "group"), nested_id(obj, "site")) {

@@ -36,7 +36,10 @@ pub fn check_device_types(inv: &Inventory, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::DuplicateObject,
                     dt.model.span,
-                    format!("manufacturer `{}` already has a device type `{}`", dt.manufacturer.key.value, dt.model.value),
+                    format!(
+                        "manufacturer `{}` already has a device type `{}`",
+                        dt.manufacturer.key.value, dt.model.value
+                    ),
                 )
                 .label("second device type of this manufacturer and model")
                 .related(first.span, "first defined here")
@@ -271,6 +274,120 @@ fn device_bays(inv: &Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
                 continue;
             }
             placed.insert(cid, child);
+        }
+    }
+}
+
+/// What a cable end was found to be.
+enum Found {
+    Interface(Option<InterfaceId>),
+    Port(Option<PortId>, Option<ComponentKind>),
+    Circuit,
+}
+
+/// Link every cable end: an interface, another component of a device, or a circuit
+/// termination. `device:name` names an interface; failing that, the cablable component
+/// of that name (a front port before a rear port of the same name, as a patch panel's
+/// numbered ports are written). Each end is looked up with the inventory borrowed, then
+/// its id written (no copy of the end).
+pub fn link_cable_ends(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
+    for c in 0..inv.cables.len() {
+        let found: Vec<Found> = {
+            let cable = &inv.cables[c];
+            let ends: Vec<&CableEnd> = cable.ends(false).chain(cable.ends(true)).collect();
+            ends.into_iter().map(|e| find_end(diags, e, inv, ix)).collect()
+        };
+        for (e, f) in inv.cables[c].all_ends_mut().zip(found) {
+            match (f, &mut *e) {
+                (Found::Interface(id), CableEnd::Interface(r)) => r.id = id,
+                (Found::Port(id, kind), CableEnd::Interface(r)) => {
+                    let p = PortRef { device: r.device.clone(), name: r.interface.clone(), kind, span: r.span, id };
+                    *e = CableEnd::Port(p);
+                }
+                (Found::Port(id, kind), CableEnd::Port(p)) => {
+                    p.id = id;
+                    p.kind = kind.or(p.kind);
+                }
+                (Found::Circuit, CableEnd::Circuit { circuit, provider, span, id, .. }) => {
+                    *id = super::link::link_circuit(diags, circuit, provider.as_ref(), *span, ix);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn find_end(diags: &mut Vec<Diagnostic>, e: &CableEnd, inv: &Inventory, ix: &Index) -> Found {
+    let (device, name, kind) = match e {
+        CableEnd::Circuit { .. } => return Found::Circuit,
+        CableEnd::Port(p) => (&p.device, &p.name, p.kind),
+        CableEnd::Interface(r) => {
+            // An interface first, as before components could be cabled.
+            let Some(&dev) = ix.devices.get(r.device.value.as_str()) else {
+                return Found::Interface(super::devices::find_interface(diags, r, inv, ix));
+            };
+            let d = &inv.devices[dev.index()];
+            if d.interface(&r.interface.value).is_some() {
+                return Found::Interface(super::devices::find_interface(diags, r, inv, ix));
+            }
+            let named: Vec<(u32, &Port)> = d
+                .components
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.kind.cablable() && p.name.value == r.interface.value)
+                .map(|(i, p)| (i as u32, p))
+                .collect();
+            let front = named.iter().find(|(_, p)| p.kind == ComponentKind::FrontPort);
+            return match (named.as_slice(), front) {
+                ([], _) => Found::Interface(super::devices::find_interface(diags, r, inv, ix)),
+                ([(i, p)], _) => Found::Port(Some(PortId { device: dev, index: *i }), Some(p.kind)),
+                (_, Some((i, _)))
+                    if named.len() == 2 && named.iter().any(|(_, p)| p.kind == ComponentKind::RearPort) =>
+                {
+                    Found::Port(Some(PortId { device: dev, index: *i }), Some(ComponentKind::FrontPort))
+                }
+                _ => {
+                    let kinds: Vec<&str> = named.iter().map(|(_, p)| p.kind.info().singular).collect();
+                    diags.push(
+                        Diagnostic::new(
+                            Code::AmbiguousReference,
+                            r.interface.span,
+                            format!(
+                                "device `{}` has several ports named `{}` ({})",
+                                r.device.value,
+                                r.interface.value,
+                                kinds.join(", ")
+                            ),
+                        )
+                        .label("which one?")
+                        .help("name the kind: `{device: D, console_port: N}` (or `power_port`, `front_port`...)"),
+                    );
+                    Found::Port(None, None)
+                }
+            };
+        }
+    };
+    let Some(&dev) = ix.devices.get(device.value.as_str()) else {
+        diags.push(super::link::unknown(device.span, "device", &device.value, ix.devices.keys().map(String::as_str)));
+        return Found::Port(None, kind);
+    };
+    let d = &inv.devices[dev.index()];
+    let kind = kind.unwrap_or(ComponentKind::FrontPort);
+    match d.component(kind, &name.value) {
+        Some(i) => Found::Port(Some(PortId { device: dev, index: i }), Some(kind)),
+        None => {
+            let what = kind.info().singular;
+            diags.push(
+                Diagnostic::new(
+                    Code::UnknownReference,
+                    name.span,
+                    format!("device `{}` has no {what} `{}`", device.value, name.value),
+                )
+                .label(format!("unknown {what}"))
+                .related(d.name.span, "the device is declared here")
+                .help_opt(did_you_mean(&name.value, d.components_of(kind).map(|(_, p)| p.name.as_str()))),
+            );
+            Found::Port(None, Some(kind))
         }
     }
 }
