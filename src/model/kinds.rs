@@ -637,6 +637,12 @@ kinds! {
         key: name, Global, at: name, refs: [],
         tags: none, custom_fields: none,
     }
+    module_types: ModuleType => dcim::lower_module_type {
+        "module type", "module types", "dcim.moduletype",
+        key: model, Global, at: model, refs: [manufacturer],
+        tags: none, custom_fields: none,
+        defaults: [part_number = "", description = "", comments = ""],
+    }
 }
 
 /// The NetBox object types a custom field may name in `object_types`, sorted.

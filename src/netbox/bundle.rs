@@ -209,6 +209,7 @@ impl<'a> Builder<'a> {
         self.extras_records();
         self.tenancy_records();
         self.dcim_records();
+        self.module_type_records();
         self.ipam_records();
         for d in &inv.devices {
             self.device_records(d);
@@ -710,7 +711,8 @@ impl<'a> Builder<'a> {
         let lookup = json!({"name": d.name.value, "site": {"slug": site}});
         self.push(Model::Device, d.name.value.to_string(), lookup.clone(), f, d.name.span);
         self.out.last_mut().expect("just pushed").late = late;
-        for i in &d.interfaces {
+        // An interface neither from the type nor written inline is a module's: NetBox makes it.
+        for i in d.interfaces.iter().filter(|i| i.template.is_some() || i.inline) {
             let mut f = vec![
                 ("device", Val::Ref(Model::Device, Some(d.name.value.to_string()))),
                 ("name", s(&i.name)),
@@ -762,10 +764,45 @@ impl<'a> Builder<'a> {
         self.port_records(d, &lookup);
     }
 
+    /// Module types (their component templates are not written: see docs/netbox.md).
+    fn module_type_records(&mut self) {
+        for m in &self.inv.module_types {
+            let mut f = vec![
+                ("manufacturer", Val::Ref(Model::Manufacturer, Some(self.manufacturer(&m.manufacturer)))),
+                ("model", s(&m.model)),
+                ("part_number", text(&m.part_number)),
+                ("description", text(&m.description)),
+                ("comments", text(&m.comments)),
+            ];
+            if m.weight.is_some() {
+                f.push(("weight", float(&m.weight)));
+            }
+            for (k, v) in [("airflow", &m.airflow), ("weight_unit", &m.weight_unit)] {
+                if let Some(t) = v {
+                    f.push((k, s(t)));
+                }
+            }
+            let key = m.model.value.to_string();
+            self.push(Model::ModuleType, key, json!({"model": m.model.value}), f, m.model.span);
+        }
+    }
+
     /// A device's components other than interfaces (NetBox creates those of the type with
-    /// the device; these records set what the inventory says of them, and add its own).
+    /// the device, and those of a module with the module; these records set what the
+    /// inventory says of the device's, and add its own), and its modules.
     fn port_records(&mut self, d: &Device, lookup: &Value) {
-        for p in &d.components {
+        for p in d.components.iter().filter(|p| p.kind == ComponentKind::ModuleBay && !p.from_module) {
+            let Some(m) = &p.fields.module else { continue };
+            let bay = format!("{}:{}", d.name.value, p.name.value);
+            let f = vec![
+                ("device", Val::Ref(Model::Device, Some(d.name.value.to_string()))),
+                ("module_bay", Val::Ref(Model::ModuleBay, Some(bay.clone()))),
+                ("module_type", Val::Ref(Model::ModuleType, Some(m.value.to_string()))),
+                ("tags", self.tags(&[], true)),
+            ];
+            self.push(Model::Module, bay, json!({"device": lookup, "module_bay": {"name": p.name.value}}), f, m.span);
+        }
+        for p in d.components.iter().filter(|p| !p.from_module) {
             let model = port_model(p.kind);
             let mut f = vec![
                 ("device", Val::Ref(Model::Device, Some(d.name.value.to_string()))),
@@ -793,11 +830,6 @@ impl<'a> Builder<'a> {
                         .into_iter()
                         .collect();
                     f.push(("rear_ports", Val::Mappings(Model::RearPort, maps)));
-                }
-                ComponentKind::InventoryItem => {
-                    if let Some(m) = &p.fields.manufacturer {
-                        f.push(("manufacturer", Val::Ref(Model::Manufacturer, Some(m.value.to_string()))));
-                    }
                 }
                 _ => {}
             }

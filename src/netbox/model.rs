@@ -82,6 +82,7 @@ models! {
     PowerOutletTemplate => "dcim.poweroutlettemplate", "dcim/power-outlet-templates/", Parent;
     RearPortTemplate => "dcim.rearporttemplate", "dcim/rear-port-templates/", Parent;
     FrontPortTemplate => "dcim.frontporttemplate", "dcim/front-port-templates/", Parent;
+    ModuleType => "dcim.moduletype", "dcim/module-types/", Tag;
     DeviceRole => "dcim.devicerole", "dcim/device-roles/", Tag;
     Platform => "dcim.platform", "dcim/platforms/", Tag;
     Vrf => "ipam.vrf", "ipam/vrfs/", Tag;
@@ -100,6 +101,7 @@ models! {
     ModuleBay => "dcim.modulebay", "dcim/module-bays/", Tag;
     DeviceBay => "dcim.devicebay", "dcim/device-bays/", Tag;
     InventoryItem => "dcim.inventoryitem", "dcim/inventory-items/", Tag;
+    Module => "dcim.module", "dcim/modules/", Tag;
     Provider => "circuits.provider", "circuits/providers/", Tag;
     CircuitType => "circuits.circuittype", "circuits/circuit-types/", Tag;
     Circuit => "circuits.circuit", "circuits/circuits/", Tag;
@@ -186,6 +188,8 @@ pub fn key_of_existing(model: Model, obj: &Value, keys: &dyn KeyOf) -> Option<St
         Tag | TenantGroup | Tenant | Region | SiteGroup | Site | RackRole | Manufacturer | DeviceType | DeviceRole
         | Platform | IpamRole | VlanGroup | Provider | CircuitType => s(obj, "slug")?.to_string(),
         ChoiceSet | CustomField | ConfigContext | Vrf => s(obj, "name")?.to_string(),
+        ModuleType => s(obj, "model")?.to_string(),
+        Module => parent("module_bay", ModuleBay)?.to_string(),
         Location => format!("{}/{}", parent("site", Site)?, s(obj, "slug")?),
         Rack => format!("{}/{}", parent("site", Site)?, s(obj, "name")?),
         InterfaceTemplate

@@ -131,6 +131,156 @@ fn position<'a>(
     }
 }
 
+/// Install the modules written on devices' module bays (`module_bays: [{name, module}]`):
+/// each adds its module type's components to the device, `{module}` in their names
+/// replaced by the bays' positions, before the device's interfaces and components are
+/// materialised (an interface or component written under a module's name refines it).
+/// A module's own module bays take modules too, to any depth.
+pub fn install_modules(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
+    let (types, modules) = (&inv.device_types, &inv.module_types);
+    each_in_parallel(inv.devices.par_iter_mut(), diags, |dev, diags| {
+        if !dev.components.iter().any(|p| p.kind == ComponentKind::ModuleBay && p.fields.module.is_some()) {
+            return;
+        }
+        // Bays known so far: name -> positions from the outermost bay in.
+        let mut bays: HashMap<String, Vec<String>> = HashMap::default();
+        let position = |name: &str, pos: Option<&Text>| pos.map_or(name.to_string(), |p| p.value.to_string());
+        if let Some(dt) = dev.device_type.id.map(|t| &types[t.index()]) {
+            for c in dt.components.iter().filter(|c| c.kind == ComponentKind::ModuleBay) {
+                bays.insert(c.name.value.to_string(), vec![position(&c.name.value, c.fields.position.as_ref())]);
+            }
+        }
+        for p in dev.components.iter().filter(|p| p.kind == ComponentKind::ModuleBay) {
+            let pos = position(&p.name.value, p.fields.position.as_ref());
+            match bays.get_mut(p.name.as_str()) {
+                // A position written on the device replaces the type's.
+                Some(chain) if p.fields.position.is_some() => *chain = vec![pos],
+                Some(_) => {}
+                // A bay of the device's own, unless a module brings it (then it is known later).
+                None if p.fields.position.is_some() || p.fields.module.is_none() => {
+                    bays.insert(p.name.value.to_string(), vec![pos]);
+                }
+                None => {}
+            }
+        }
+        let wanted: Vec<usize> = (0..dev.components.len())
+            .filter(|&i| {
+                dev.components[i].kind == ComponentKind::ModuleBay && dev.components[i].fields.module.is_some()
+            })
+            .collect();
+        let mut done = vec![false; wanted.len()];
+        let mut new_ports: Vec<Port> = Vec::new();
+        let mut new_ifaces: Vec<Interface> = Vec::new();
+        loop {
+            let mut progress = false;
+            for (w, &i) in wanted.iter().enumerate() {
+                let bay = &dev.components[i];
+                let Some(chain) = bays.get(bay.name.as_str()).cloned() else { continue };
+                if done[w] {
+                    continue;
+                }
+                done[w] = true;
+                progress = true;
+                let m = bay.fields.module.as_ref().expect("wanted bays hold a module");
+                let Some(&mt) = ix.module_types.get(m.as_str()) else {
+                    diags.push(super::link::unknown(
+                        m.span,
+                        "module type",
+                        &m.value,
+                        ix.module_types.keys().map(String::as_str),
+                    ));
+                    continue;
+                };
+                let mt = &modules[mt.index()];
+                let chain_refs: Vec<&str> = chain.iter().map(String::as_str).collect();
+                for c in &mt.components {
+                    let Some(name) = dcim_module_name(&c.name.value, &chain_refs) else {
+                        diags.push(
+                            Diagnostic::new(
+                                Code::ModuleBay,
+                                m.span,
+                                format!(
+                                    "module type `{}` names `{}` with more `{{module}}` than bay `{}` has positions above it ({})",
+                                    mt.model.value,
+                                    c.name.value,
+                                    bay.name.value,
+                                    chain.len()
+                                ),
+                            )
+                            .label("installed here")
+                            .related(c.name.span, "the name"),
+                        );
+                        continue;
+                    };
+                    let name = Text::new(name.as_str().into(), bay.name.span);
+                    if c.kind == ComponentKind::Interface {
+                        let mut iface = Interface::from_template(c, 0);
+                        iface.name = name;
+                        iface.template = None;
+                        iface.inline = false;
+                        new_ifaces.push(iface);
+                    } else {
+                        if c.kind == ComponentKind::ModuleBay {
+                            let pos = c.fields.position.as_ref().and_then(|p| dcim_module_name(&p.value, &chain_refs));
+                            let mut nested = chain.clone();
+                            nested.push(pos.unwrap_or_else(|| name.value.to_string()));
+                            bays.insert(name.value.to_string(), nested);
+                        }
+                        new_ports.push(Port::from_module(c, name));
+                    }
+                }
+            }
+            if !progress {
+                break;
+            }
+        }
+        for (w, &i) in wanted.iter().enumerate() {
+            if !done[w] {
+                let bay = &dev.components[i];
+                diags.push(
+                    Diagnostic::new(
+                        Code::ModuleBay,
+                        bay.name.span,
+                        format!("device `{}` has no module bay `{}`", dev.name.value, bay.name.value),
+                    )
+                    .label("unknown module bay")
+                    .help_opt(did_you_mean(&bay.name.value, bays.keys().map(String::as_str)))
+                    .help("a module sits in a bay of the device type, or in one a module installed before brings"),
+                );
+            }
+        }
+        // What the device writes under a module's name refines the module's.
+        for mut p in new_ports {
+            match dev.components.iter_mut().find(|x| x.kind == p.kind && x.name.value == p.name.value) {
+                Some(x) => {
+                    x.fields.fill_from_port(&p.fields);
+                    if x.component_type.is_none() {
+                        x.component_type = p.component_type.take();
+                    }
+                    x.from_module = true;
+                }
+                None => dev.components.push(p),
+            }
+        }
+        for i in new_ifaces {
+            match dev.interfaces.iter_mut().find(|x| x.name.value == i.name.value) {
+                Some(x) => {
+                    if x.interface_type.is_none() {
+                        x.interface_type = i.interface_type;
+                    }
+                    x.mgmt_only = x.mgmt_only.or(i.mgmt_only);
+                    x.enabled = x.enabled.or(i.enabled);
+                }
+                None => dev.interfaces.push(i),
+            }
+        }
+    });
+}
+
+fn dcim_module_name(template: &str, positions: &[&str]) -> Option<String> {
+    crate::model::module_name(template, positions)
+}
+
 /// Give every device its type's components, each refined by the one written under its
 /// name; then its own. Links front ports to rear ports, outlets to power ports, tags,
 /// and device bays to the devices installed in them.

@@ -8,6 +8,7 @@ use crate::model::*;
 use rayon::prelude::*;
 
 pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnostic>) {
+    super::components::install_modules(inv, ix, diags);
     ix.type_interfaces = materialise_interfaces(inv, diags);
     super::components::check_device_types(inv, diags);
     super::components::materialise_components(inv, ix, diags);

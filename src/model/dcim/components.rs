@@ -122,6 +122,11 @@ impl PortFields {
         or(&mut self.part_id, &t.part_id);
     }
 
+    /// Each field this one leaves unset, taken from a module's component.
+    pub fn fill_from_port(&mut self, t: &PortFields) {
+        self.fill_from(t);
+    }
+
     /// A rear port's positions (NetBox's default is 1).
     pub fn positions(&self) -> i64 {
         self.positions.as_ref().map_or(1, |p| p.value)
@@ -201,6 +206,9 @@ pub struct Port {
     /// outlet's power port), by position in `Device::components` (after resolve).
     #[serde(skip)]
     pub link: Option<u32>,
+    /// Made by a module installed in one of the device's module bays.
+    #[serde(skip)]
+    pub from_module: bool,
 }
 
 impl Port {
@@ -217,8 +225,18 @@ impl Port {
             template: None,
             inline: false,
             link: None,
+            from_module: false,
         };
         p.fill_from_template(c, index);
+        p
+    }
+
+    /// A component made by a module from its type's template `c`, named `name`.
+    pub fn from_module(c: &Component, name: Text) -> Port {
+        let mut p = Port::from_template(c, 0);
+        p.name = name;
+        p.template = None;
+        p.from_module = true;
         p
     }
 
@@ -266,6 +284,7 @@ fn port_body(o: &mut Obj<'_, '_>, kind: ComponentKind) -> Option<Port> {
         template: None,
         inline: true,
         link: None,
+        from_module: false,
     })
 }
 

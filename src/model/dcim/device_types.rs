@@ -183,26 +183,7 @@ pub fn lower_device_type(o: &mut Obj<'_, '_>) -> Option<DeviceType> {
     let exclude_from_utilization = o.bool("exclude_from_utilization");
     let description = o.str("description");
     let comments = o.str("comments");
-    let mut components = Vec::new();
-    for kind in ComponentKind::ALL {
-        for item in o.list(kind.key()) {
-            if let Some(c) = lower_component(item, kind, o.diags) {
-                components.push(c);
-            }
-        }
-    }
-    let mut port_mappings = Vec::new();
-    for item in o.list("port-mappings") {
-        let Some(mut m) = Obj::new(item, "port mapping", o.diags) else { continue };
-        let front_port = m.req_str("front_port");
-        let rear_port = m.req_str("rear_port");
-        let front_port_position = m.int("front_port_position", 1, 1024);
-        let rear_port_position = m.int("rear_port_position", 1, 1024);
-        m.finish();
-        if let (Some(front_port), Some(rear_port)) = (front_port, rear_port) {
-            port_mappings.push(PortMapping { front_port, rear_port, front_port_position, rear_port_position });
-        }
-    }
+    let (components, port_mappings) = lower_templates(o);
     let model = model?;
     let slug = slug::slug_or_derive(Some(slug?), &model, o.diags)?;
     Some(DeviceType {
@@ -225,6 +206,31 @@ pub fn lower_device_type(o: &mut Obj<'_, '_>) -> Option<DeviceType> {
         components,
         port_mappings,
     })
+}
+
+/// The component templates of a device or module type, and its port mappings.
+pub(super) fn lower_templates(o: &mut Obj<'_, '_>) -> (Vec<Component>, Vec<PortMapping>) {
+    let mut components = Vec::new();
+    for kind in ComponentKind::ALL {
+        for item in o.list(kind.key()) {
+            if let Some(c) = lower_component(item, kind, o.diags) {
+                components.push(c);
+            }
+        }
+    }
+    let mut port_mappings = Vec::new();
+    for item in o.list("port-mappings") {
+        let Some(mut m) = Obj::new(item, "port mapping", o.diags) else { continue };
+        let front_port = m.req_str("front_port");
+        let rear_port = m.req_str("rear_port");
+        let front_port_position = m.int("front_port_position", 1, 1024);
+        let rear_port_position = m.int("rear_port_position", 1, 1024);
+        m.finish();
+        if let (Some(front_port), Some(rear_port)) = (front_port, rear_port) {
+            port_mappings.push(PortMapping { front_port, rear_port, front_port_position, rear_port_position });
+        }
+    }
+    (components, port_mappings)
 }
 
 pub(super) fn lower_component(item: &Node, kind: ComponentKind, diags: &mut Vec<Diagnostic>) -> Option<Component> {

@@ -11,6 +11,7 @@ mod cables;
 mod components;
 mod device_types;
 mod devices;
+mod modules;
 mod racks;
 mod sites;
 
@@ -18,6 +19,7 @@ pub use cables::*;
 pub use components::*;
 pub use device_types::*;
 pub use devices::*;
+pub use modules::*;
 pub use racks::*;
 pub use sites::*;
 
