@@ -220,11 +220,17 @@ manufacturers: [{name: Acme}]
         [
             // u_height missing: reported, and the rest of the file still checked.
             "E0103 device-types/acme/pdu.yaml:1:1",
-            "E0103 device-types/acme/pdu.yaml:5:5",
-            "E0110 device-types/acme/pdu.yaml:7:62",
-            "E0201 device-types/acme/pdu-copy.yaml:2:8",
-            "E0202 device-types/acme/pdu.yaml:9:59",
-            "E0306 device-types/acme/pdu.yaml:13:60",
+            // The interface template without a type.
+            "E0103 device-types/acme/pdu.yaml:6:6",
+            // maximum_draw: 0.
+            "E0105 device-types/acme/pdu.yaml:8:52",
+            // The same manufacturer and model twice (reported at the later file).
+            "E0201 device-types/acme/pdu.yaml:2:8",
+            // The outlet's power port PS9.
+            "E0202 device-types/acme/pdu.yaml:10:49",
+            // rear_port_position 5 on a one-position rear port.
+            "E0306 device-types/acme/pdu.yaml:14:63",
+            // A child type one unit high.
             "E0307 device-types/acme/blade.yaml:4:11",
         ]
     );
@@ -247,14 +253,68 @@ fn wrong_cable_ends_are_reported_with_their_location() {
     assert_eq!(
         common::check(fx.root()),
         [
+            // An empty list; a mapping naming two ports.
+            "E0105 inventory/a.yaml:30:9",
             "E0105 inventory/a.yaml:31:9",
-            "E0105 inventory/a.yaml:32:6",
-            "E0202 inventory/a.yaml:28:17",
-            "E0202 inventory/a.yaml:29:35",
-            "E0309 inventory/a.yaml:30:26",
-            "E0310 inventory/a.yaml:35:9",
-            "E0312 inventory/a.yaml:33:9",
+            // No interface eth9 on sw1; no rear port 99 on pp1.
+            "E0202 inventory/a.yaml:27:9",
+            "E0202 inventory/a.yaml:28:34",
+            // A console server port to a power outlet.
+            "E0309 inventory/a.yaml:29:27",
+            // pp2's front port 03 cabled twice.
+            "E0310 inventory/a.yaml:34:9",
+            // A virtual interface.
+            "E0312 inventory/a.yaml:32:9",
             FX2S_WARNING,
         ]
     );
+}
+
+#[test]
+fn modules_add_their_type_components_named_for_their_bay() {
+    let fx = repo(
+        "  - {manufacturer: Acme, model: Chassis, slug: chassis, u_height: 4, is_full_depth: true, module-bays: [{name: FPC0, position: '0'}, {name: FPC1, position: '1'}, {name: PIC, position: '2'}]}
+manufacturers_extra: []
+",
+    );
+    // The library's module types, read from module-types/ unchanged.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/devicetype-library/module-types");
+    common::copy_dir(&src, &fx.root().join("module-types"));
+    let inv = fx.root().join("inventory/a.yaml");
+    let text = std::fs::read_to_string(&inv).unwrap().replace("manufacturers_extra: []\n", "");
+    let text = text.replace("manufacturers: [{name: Panduit}", "manufacturers: [{name: Juniper}, {name: Panduit}");
+    std::fs::write(
+        &inv,
+        format!(
+            "{text}devices:
+  - name: mx1
+    site: l1
+    role: leaf
+    device_type: chassis
+    module_bays:
+      - {{name: FPC1, module: EX9200-40XS}}
+      - {{name: PIC, module: EX4400-EM-4S}}
+    interfaces:
+      - {{name: xe-1/0/3, description: uplink}}
+  - {{name: mx2, site: l1, role: leaf, device_type: chassis, module_bays: [{{name: FPC7, module: EX9200-40XS}}, {{name: FPC0, module: EX9200-41XS}}]}}
+"
+        ),
+    )
+    .unwrap();
+    let comp = common::compile(fx.root());
+    let (_, mx1) = device(&comp, "mx1");
+    // 40 interfaces named for bay FPC1's position, 4 from the module without `{module}`.
+    assert_eq!(mx1.interfaces.len(), 44);
+    assert!(mx1.interface("xe-1/1/19").is_some() && mx1.interface("xe-0/2/3").is_some());
+    let uplink = &mx1.interfaces[mx1.interface("xe-1/0/3").unwrap() as usize];
+    assert_eq!(uplink.description.as_ref().unwrap().as_str(), "uplink");
+    assert_eq!(uplink.interface_type.as_ref().unwrap().as_str(), "10gbase-x-sfpp", "the module's type is kept");
+    // The module is a NetBox record in its bay; its interfaces are NetBox's to make.
+    let b = bundle::records(&comp.inventory);
+    assert!(b.of(Model::Module).any(|r| r.key == "mx1:FPC1"));
+    assert!(b.of(Model::ModuleType).any(|r| r.key == "EX9200-40XS"));
+    assert!(!b.of(Model::Interface).any(|r| r.key == "mx1:xe-1/1/19"));
+    // A bay the device lacks and a module type nobody defines, at their lines.
+    let found: Vec<String> = common::check(fx.root()).into_iter().filter(|d| !d.starts_with("W0009")).collect();
+    assert_eq!(found, ["E0202 inventory/a.yaml:18:131", "E0313 inventory/a.yaml:18:82"]);
 }
