@@ -318,3 +318,31 @@ manufacturers_extra: []
     let found: Vec<String> = common::check(fx.root()).into_iter().filter(|d| !d.starts_with("W0009")).collect();
     assert_eq!(found, ["E0202 inventory/a.yaml:18:131", "E0313 inventory/a.yaml:18:82"]);
 }
+
+#[test]
+fn component_types_and_tags_are_checked_on_the_device() {
+    let fx = repo(
+        "tags: [{name: Spare}, {name: Unused}]
+devices:
+  - name: sw1
+    site: l1
+    role: leaf
+    device_type: sw
+    power_ports:
+      - {name: PSU2, type: iec-60320-c15x, tags: [spare]}
+      - {name: PSU1, tags: [sapre]}
+",
+    );
+    assert_eq!(
+        common::check(fx.root()),
+        [
+            // An unknown tag.
+            "E0202 inventory/a.yaml:15:29",
+            // A type NetBox does not offer, on the device's own port.
+            "E0301 inventory/a.yaml:14:28",
+            FX2S_WARNING,
+            // `spare` is used by a component, `unused` by nothing.
+            "W0201 inventory/a.yaml:7:30",
+        ]
+    );
+}

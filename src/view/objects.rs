@@ -441,7 +441,7 @@ impl Object for DeviceView {
             | "module_bays"
             | "device_bays"
             | "inventory_items" => {
-                let Some(kind) = ComponentKind::PORTS.into_iter().find(|k| k.device_key() == key) else { return None };
+                let kind = ComponentKind::PORTS.into_iter().find(|k| k.device_key() == key)?;
                 ports(w, self.id, kind)
             }
             // The device whose bay holds this one (NetBox's `parent_device`).
