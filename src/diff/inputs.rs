@@ -324,6 +324,27 @@ fn local(world: &World, s: &Shared, objs: &ObjectDigests, i: usize, context: u64
             }
         }
     }
+    // The device's other components: each cabled one's cable, and the devices its cable and
+    // its path lead to (a template reads `port.link_peers` and `connected_endpoints`).
+    // Ports are told from interfaces in the edges by counting down from u32::MAX.
+    for k in 0..d.components.len() {
+        let t = crate::view::Term::Port(PortId { device: Id::new(i), index: k as u32 });
+        let Some((cable, peers)) = world.link_peers(t) else { continue };
+        e.u64(k as u64);
+        e.u64(s.cables[cable.index()]);
+        for far in peers.into_iter().chain(world.connected(t)) {
+            match far {
+                crate::view::Term::Interface(x) => edges.push((u32::MAX - k as u32, x)),
+                crate::view::Term::Port(p) => {
+                    edges.push((u32::MAX - k as u32, InterfaceId { device: p.device, index: u32::MAX - p.index }))
+                }
+                crate::view::Term::Circuit(c, side) => {
+                    e.u64(s.circuits[c.index()]);
+                    e.u64(side as u64);
+                }
+            }
+        }
+    }
     (e.finish(), edges)
 }
 
