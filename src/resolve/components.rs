@@ -442,11 +442,8 @@ enum Found {
 /// its id written (no copy of the end).
 pub fn link_cable_ends(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
     for c in 0..inv.cables.len() {
-        let found: Vec<Found> = {
-            let cable = &inv.cables[c];
-            let ends: Vec<&CableEnd> = cable.ends(false).chain(cable.ends(true)).collect();
-            ends.into_iter().map(|e| find_end(diags, e, inv, ix)).collect()
-        };
+        let cable = &inv.cables[c];
+        let found: Vec<Found> = cable.all_ends().map(|(_, e)| find_end(diags, e, inv, ix)).collect();
         for (e, f) in inv.cables[c].all_ends_mut().zip(found) {
             match (f, &mut *e) {
                 (Found::Interface(id), CableEnd::Interface(r)) => r.id = id,
@@ -472,14 +469,16 @@ fn find_end(diags: &mut Vec<Diagnostic>, e: &CableEnd, inv: &Inventory, ix: &Ind
         CableEnd::Circuit { .. } => return Found::Circuit,
         CableEnd::Port(p) => (&p.device, &p.name, p.kind),
         CableEnd::Interface(r) => {
-            // An interface first, as before components could be cabled.
-            let Some(&dev) = ix.devices.get(r.device.value.as_str()) else {
-                return Found::Interface(super::devices::find_interface(diags, r, inv, ix));
+            // An interface first, as before components could be cabled; what its lookup
+            // reports stands only if no other component has the name either.
+            let mut not_found = Vec::new();
+            let found = super::devices::find_interface(&mut not_found, r, inv, ix);
+            let dev = ix.devices.get(r.device.value.as_str()).copied();
+            let (Some(dev), None) = (dev, found) else {
+                diags.append(&mut not_found);
+                return Found::Interface(found);
             };
             let d = &inv.devices[dev.index()];
-            if d.interface(&r.interface.value).is_some() {
-                return Found::Interface(super::devices::find_interface(diags, r, inv, ix));
-            }
             let named: Vec<(u32, &Port)> = d
                 .components
                 .iter()
@@ -489,7 +488,10 @@ fn find_end(diags: &mut Vec<Diagnostic>, e: &CableEnd, inv: &Inventory, ix: &Ind
                 .collect();
             let front = named.iter().find(|(_, p)| p.kind == ComponentKind::FrontPort);
             return match (named.as_slice(), front) {
-                ([], _) => Found::Interface(super::devices::find_interface(diags, r, inv, ix)),
+                ([], _) => {
+                    diags.append(&mut not_found);
+                    Found::Interface(None)
+                }
                 ([(i, p)], _) => Found::Port(Some(PortId { device: dev, index: *i }), Some(p.kind)),
                 (_, Some((i, _)))
                     if named.len() == 2 && named.iter().any(|(_, p)| p.kind == ComponentKind::RearPort) =>
