@@ -87,6 +87,17 @@ pub fn device_json(w: &World, id: Id<Device>) -> Value {
                     },
                 ),
                 ("peer", peer),
+                // Through patch panels: where the connection ends.
+                (
+                    "connected",
+                    match w.peer(InterfaceId { device: id, index: n as u32 }) {
+                        Some(crate::view::Peer::Port { .. }) => {
+                            let t = crate::view::Term::Interface(InterfaceId { device: id, index: n as u32 });
+                            json!(w.connected(t).into_iter().map(|t| term_name(inv, t)).collect::<Vec<_>>())
+                        }
+                        _ => Value::Null,
+                    },
+                ),
             ] {
                 if !val.is_null() {
                     m.insert(key.into(), val);
