@@ -151,7 +151,9 @@ type Lowered = (Inventory, Vec<Diagnostic>);
 
 /// The files that are parsed: data files and device types.
 fn data_files(sources: &SourceSet) -> impl Iterator<Item = (crate::source::FileId, &crate::source::SourceFile)> {
-    sources.iter().filter(|(_, f)| f.parse && matches!(f.kind, FileKind::Inventory | FileKind::DeviceType))
+    sources
+        .iter()
+        .filter(|(_, f)| f.parse && matches!(f.kind, FileKind::Inventory | FileKind::DeviceType | FileKind::ModuleType))
 }
 
 /// Parse one file and lower it; `times` copies of the result.
@@ -171,6 +173,11 @@ fn parse_and_lower(
             FileKind::DeviceType => {
                 if let Some(dt) = model::lower_device_type_file(&root, &mut diags) {
                     inv.device_types.push(dt);
+                }
+            }
+            FileKind::ModuleType => {
+                if let Some(mt) = model::lower_module_type_file(&root, &mut diags) {
+                    inv.module_types.push(mt);
                 }
             }
             FileKind::Project | FileKind::Schema | FileKind::Template => {}

@@ -26,6 +26,11 @@ fn node_of_end(inv: &Inventory, e: &CableEnd) -> Option<(String, String, Option<
             let d = &inv.devices[id.device.index()];
             Some((d.name.value.to_string(), d.interfaces[id.index as usize].name.value.to_string(), d.site.id))
         }
+        CableEnd::Port(p) => {
+            let id = p.id?;
+            let d = &inv.devices[id.device.index()];
+            Some((d.name.value.to_string(), d.components[id.index as usize].name.value.to_string(), d.site.id))
+        }
         CableEnd::Circuit { id, side, .. } => {
             let c = &inv.circuits[id.as_ref()?.index()];
             Some((format!("circuit {}", c.cid.value), format!("term {}", side.value.as_str()), None))

@@ -203,6 +203,8 @@ fn load(tree: &dyn Tree, root: PathBuf, ids: Option<IdRegistry>) -> Result<Loade
     let dt_dirs: Vec<String> = config.device_types.iter().map(|t| t.value.to_string()).collect();
     add_dirs(&inv_dirs, FileKind::Inventory, &["yaml", "yml"], &mut sources);
     add_dirs(&dt_dirs, FileKind::DeviceType, &["yaml", "yml"], &mut sources);
+    let mt_dirs: Vec<String> = config.module_types.iter().map(|t| t.value.to_string()).collect();
+    add_dirs(&mt_dirs, FileKind::ModuleType, &["yaml", "yml"], &mut sources);
     let strip = |dir: &str, paths: Vec<String>| -> Vec<String> {
         let prefix = format!("{}/", dir.trim_end_matches('/'));
         paths.into_iter().map(|p| p.strip_prefix(&prefix).unwrap_or(&p).to_string()).collect()

@@ -67,6 +67,7 @@ pub struct WeightBand {
 pub struct Config {
     pub inventory: Vec<Text>,
     pub device_types: Vec<Text>,
+    pub module_types: Vec<Text>,
     pub templates: Text,
     pub schemas: Text,
     pub output: Text,
@@ -91,6 +92,7 @@ impl Default for Config {
         Config {
             inventory: vec![t("inventory")],
             device_types: vec![t("device-types")],
+            module_types: vec![t("module-types")],
             templates: t("templates"),
             schemas: t("schemas"),
             output: t("build"),
@@ -115,6 +117,9 @@ pub fn read_config(root: &Node, diags: &mut Vec<Diagnostic>) -> Config {
     }
     if let Some(v) = paths(&mut o, "device_types") {
         cfg.device_types = v;
+    }
+    if let Some(v) = paths(&mut o, "module_types") {
+        cfg.module_types = v;
     }
     for (key, slot) in [("templates", &mut cfg.templates), ("schemas", &mut cfg.schemas), ("output", &mut cfg.output)] {
         if let Some(p) = o.str(key)

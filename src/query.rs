@@ -33,6 +33,10 @@ pub fn default_fields(kind: &str) -> &'static str {
     match kind {
         "devices" => "name,site.slug,role.slug,platform.slug,status",
         "interfaces" => "device.name,name,type,description",
+        "console_ports" | "console_server_ports" | "power_ports" | "power_outlets" | "front_ports" | "rear_ports" => {
+            "device.name,name,type,description"
+        }
+        "module_bays" | "device_bays" | "inventory_items" => "device.name,name,description",
         "prefixes" => "prefix,vrf.name,site.slug,status",
         "ip_addresses" => "address,vrf.name,device,interface",
         "vlans" => "vid,name,site.slug,group.slug",

@@ -43,6 +43,11 @@ pub fn device_json(w: &World, id: Id<Device>) -> Value {
                 Some(crate::view::Peer::Circuit { circuit, side, .. }) => {
                     json!({"circuit": inv.circuits[circuit.index()].cid.value, "term": side.as_str()})
                 }
+                Some(crate::view::Peer::Port { other, .. }) => {
+                    let od = &inv.devices[other.device.index()];
+                    let p = &od.components[other.index as usize];
+                    json!({"device": od.name.value, p.kind.info().variable(): p.name.value})
+                }
                 None => Value::Null,
             };
             let vlan = |v: &VlanRef| json!(v.vid.value);
@@ -82,6 +87,17 @@ pub fn device_json(w: &World, id: Id<Device>) -> Value {
                     },
                 ),
                 ("peer", peer),
+                // Through patch panels: where the connection ends.
+                (
+                    "connected",
+                    match w.peer(InterfaceId { device: id, index: n as u32 }) {
+                        Some(crate::view::Peer::Port { .. }) => {
+                            let t = crate::view::Term::Interface(InterfaceId { device: id, index: n as u32 });
+                            json!(w.connected(t).into_iter().map(|t| term_name(inv, t)).collect::<Vec<_>>())
+                        }
+                        _ => Value::Null,
+                    },
+                ),
             ] {
                 if !val.is_null() {
                     m.insert(key.into(), val);
@@ -92,7 +108,7 @@ pub fn device_json(w: &World, id: Id<Device>) -> Value {
         .collect();
     let matcher = &w.matcher;
     let merged = Contexts::new(inv, matcher).merged(d).to_json();
-    json!({
+    let mut out = json!({
         "name": d.name.value,
         "device_type": d.device_type.key.value,
         "role": d.role.key.value,
@@ -111,7 +127,53 @@ pub fn device_json(w: &World, id: Id<Device>) -> Value {
         "custom_fields": Value::Object(d.custom_fields.iter().map(|c| (c.name.value.to_string(), c.value.to_json())).collect()),
         "config_context": merged,
         "interfaces": interfaces,
-    })
+    });
+    // Its other components, kind by kind (only the kinds it has), each with its cable's
+    // other end and, through patch panels, where the connection ends.
+    for kind in ComponentKind::PORTS {
+        let list: Vec<Value> = d
+            .components_of(kind)
+            .map(|(i, p)| {
+                let mut m = match serde_json::to_value(p) {
+                    Ok(Value::Object(m)) => m,
+                    _ => serde_json::Map::new(),
+                };
+                m.remove("kind");
+                m.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+                let term = crate::view::Term::Port(PortId { device: id, index: i });
+                let name = |t: crate::view::Term| term_name(inv, t);
+                if let Some((_, peers)) = w.link_peers(term) {
+                    m.insert("peer".into(), json!(peers.into_iter().map(name).collect::<Vec<_>>()));
+                    let ends = w.connected(term);
+                    if !ends.is_empty() {
+                        m.insert("connected".into(), json!(ends.into_iter().map(name).collect::<Vec<_>>()));
+                    }
+                }
+                Value::Object(m)
+            })
+            .collect();
+        if !list.is_empty() {
+            out[kind.device_key()] = Value::Array(list);
+        }
+    }
+    out
+}
+
+/// A termination as `device:name` (or `circuit CID term A`).
+pub fn term_name(inv: &Inventory, t: crate::view::Term) -> String {
+    match t {
+        crate::view::Term::Interface(i) => {
+            let d = &inv.devices[i.device.index()];
+            format!("{}:{}", d.name.value, d.interfaces[i.index as usize].name.value)
+        }
+        crate::view::Term::Port(p) => {
+            let d = &inv.devices[p.device.index()];
+            format!("{}:{}", d.name.value, d.components[p.index as usize].name.value)
+        }
+        crate::view::Term::Circuit(c, side) => {
+            format!("circuit {} term {}", inv.circuits[c.index()].cid.value, side.as_str())
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -20,6 +20,8 @@ pub enum FileKind {
     Inventory,
     /// A device type in devicetype-library format under one of the `device_types` paths.
     DeviceType,
+    /// A module type in devicetype-library format under one of the `module_types` paths.
+    ModuleType,
     /// A JSON Schema under the `schemas` directory.
     Schema,
     /// A Jinja template under the `templates` directory.

@@ -222,6 +222,21 @@ codes! {
         "A LAG member's `lag` must be an interface of type `lag` on the same device, and not itself; a `parent` must be another interface of the same device.",
         "interfaces:\n  - {name: Ethernet1, lag: Ethernet2}\n  - {name: Ethernet2, type: 10gbase-x-sfpp}"
     }
+    PortPosition = "E0306" "port-position" Error {
+        "A front port maps to a position its rear port does not have.",
+        "A rear port carries `positions` front-port positions (1 unless written); a front port's `rear_port_position` must lie between 1 and that number, and two front ports cannot take the same position of one rear port.",
+        "rear-ports:\n  - {name: R1, type: 8p8c}\nfront-ports:\n  - {name: F1, type: 8p8c, rear_port: R1, rear_port_position: 5}"
+    }
+    ChildDeviceType = "E0307" "child-device-type" Error {
+        "A child device type takes rack units, or a device bay holds a device that is not a child.",
+        "A device type with `subdevice_role: child` sits in a parent's device bay and has `u_height: 0`. A device bay can hold only a device of a child type, on a device whose type is a parent (`subdevice_role: parent`), and a device sits in one bay at most.",
+        "model: Blade 1\nsubdevice_role: child\nu_height: 1"
+    }
+    CableCompatibility = "E0309" "cable-compatibility" Error {
+        "A cable joins terminations NetBox does not allow together.",
+        "A console port is cabled to a console server port (or a front or rear port), a power port to a power outlet or power feed, an outlet to a power port; interfaces, front and rear ports and circuit terminations are cabled among themselves. All terminations of one end of a cable are of one kind and on one device.",
+        "cables:\n  - {a: con1:Port 1, b: pdu1:Power Outlet 1}"
+    }
     CableEndInUse = "E0310" "cable-end-in-use" Error {
         "An interface or circuit end carries more than one connection.",
         "An interface or a circuit termination takes one cable; a circuit termination written on `device:interface` is that interface's one connection. The later connection is reported with the one that already uses the end.",
@@ -236,6 +251,11 @@ codes! {
         "A cable ends on an interface that cannot take one.",
         "Virtual, bridge, LAG and wireless interfaces have no physical port; NetBox refuses cables on them. Cable the LAG's member interfaces instead.",
         "cables:\n  - {a: r1:Port-Channel1, b: r2:Port-Channel1}"
+    }
+    ModuleBay = "E0313" "module-bay" Error {
+        "A module is installed in a bay that cannot take it, or its names cannot be made.",
+        "A module sits in a module bay of its device (the type's, one written on the device, or one a module installed before brings), one module to a bay; it names a module type from `module-types/`. Each `{module}` in the names of the module type's components is replaced by the position of a bay on the way to the module: one token takes the bay's own position, several take the positions from the outermost bay in.",
+        "devices:\n  - name: r1\n    module_bays:\n      - {name: FPC9, module: EX9200-40XS}   # the device has no bay FPC9"
     }
     VlanRange = "E0320" "vlan-range" Error {
         "A VLAN id is outside 1-4094 or outside its group's range.",

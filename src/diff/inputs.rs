@@ -36,6 +36,8 @@ pub struct ObjectDigests {
     pub devices: Vec<u64>,
     /// By device, by interface.
     pub interfaces: Vec<Vec<u64>>,
+    /// By device, by component other than an interface.
+    pub components: Vec<Vec<u64>>,
     pub ip_addresses: Vec<u64>,
     pub cables: Vec<u64>,
 }
@@ -47,6 +49,7 @@ impl ObjectDigests {
         ObjectDigests {
             devices,
             interfaces,
+            components: inv.devices.par_iter().map(|d| d.components.iter().map(digest).collect()).collect(),
             ip_addresses: inv.ip_addresses.par_iter().map(digest).collect(),
             cables: inv.cables.par_iter().map(digest).collect(),
         }
@@ -280,6 +283,7 @@ fn local(world: &World, s: &Shared, objs: &ObjectDigests, i: usize, context: u64
     }
     let tags = |refs: &[Ref<Tag>]| refs.iter().filter_map(|r| r.id).map(|t| s.tags[t.index()]).collect::<Vec<_>>();
     e.list(tags(&d.tags).into_iter());
+    e.list(objs.components[i].iter().copied());
     e.u64(d.interfaces.len() as u64);
     let mut edges = Vec::new();
     for (k, iface) in d.interfaces.iter().enumerate() {
@@ -306,6 +310,38 @@ fn local(world: &World, s: &Shared, objs: &ObjectDigests, i: usize, context: u64
                 e.u64(pick(&s.cables, cable));
                 e.u64(s.circuits[circuit.index()]);
                 e.u64(side as u64);
+            }
+            Some(Peer::Port { cable, other }) => {
+                // The port, and the interfaces its path leads to (through patch panels).
+                e.u64(3);
+                e.u64(s.cables[cable.index()]);
+                e.u64(objs.components[other.device.index()][other.index as usize]);
+                for t in world.connected(crate::view::Term::Interface(id)) {
+                    if let crate::view::Term::Interface(far) = t {
+                        edges.push((k as u32, far));
+                    }
+                }
+            }
+        }
+    }
+    // The device's other components: each cabled one's cable, and the devices its cable and
+    // its path lead to (a template reads `port.link_peers` and `connected_endpoints`).
+    // Ports are told from interfaces in the edges by counting down from u32::MAX.
+    for k in 0..d.components.len() {
+        let t = crate::view::Term::Port(PortId { device: Id::new(i), index: k as u32 });
+        let Some((cable, peers)) = world.link_peers(t) else { continue };
+        e.u64(k as u64);
+        e.u64(s.cables[cable.index()]);
+        for far in peers.into_iter().chain(world.connected(t)) {
+            match far {
+                crate::view::Term::Interface(x) => edges.push((u32::MAX - k as u32, x)),
+                crate::view::Term::Port(p) => {
+                    edges.push((u32::MAX - k as u32, InterfaceId { device: p.device, index: u32::MAX - p.index }))
+                }
+                crate::view::Term::Circuit(c, side) => {
+                    e.u64(s.circuits[c.index()]);
+                    e.u64(side as u64);
+                }
             }
         }
     }
@@ -451,6 +487,7 @@ fn world_digest(inv: &Inventory, objs: &ObjectDigests, locals: &[u64], edges: &[
     );
     feed(&mut h, &objs.devices);
     feed(&mut h, &objs.interfaces);
+    feed(&mut h, &objs.components);
     feed(&mut h, &objs.cables);
     feed(&mut h, &objs.ip_addresses);
     let assigned: Vec<Option<(usize, u32)>> =

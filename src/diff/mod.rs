@@ -254,6 +254,7 @@ const CREATION_ORDER: &[&str] = &[
     "dcim.rack",
     "dcim.manufacturer",
     "dcim.devicetype",
+    "dcim.moduletype",
     "dcim.devicerole",
     "dcim.platform",
     "ipam.vrf",
@@ -264,6 +265,15 @@ const CREATION_ORDER: &[&str] = &[
     "extras.configcontext",
     "dcim.device",
     "dcim.interface",
+    "dcim.consoleport",
+    "dcim.consoleserverport",
+    "dcim.powerport",
+    "dcim.poweroutlet",
+    "dcim.rearport",
+    "dcim.frontport",
+    "dcim.modulebay",
+    "dcim.devicebay",
+    "dcim.inventoryitem",
     "ipam.ipaddress",
     "circuits.provider",
     "circuits.circuittype",
@@ -699,19 +709,27 @@ fn compare(base: &Compared<'_>, head: &Compared<'_>) -> DiffReport {
     }
 }
 
-/// Mark each interface created or deleted with its device's type (and not written in the
-/// inventory) with the type's slug.
+/// Mark each interface or other component created or deleted with its device's type (and
+/// not written in the inventory) with the type's slug.
 fn mark_from_type(
     events: &mut [Event],
     base: (&Compared<'_>, &HashMap<&str, usize>),
     head: (&Compared<'_>, &HashMap<&str, usize>),
 ) {
-    for e in events.iter_mut().filter(|e| e.model == "dcim.interface" && e.event != "updated") {
+    let component = |m: &str| crate::model::COMPONENT_KINDS.iter().any(|k| k.netbox == m);
+    for e in events.iter_mut().filter(|e| (e.model == "dcim.interface" || component(e.model)) && e.event != "updated") {
         let (side, names) = if e.event == "created" { head } else { base };
         let Some((device, interface)) = e.key.split_once(':') else { continue };
         let Some(&i) = names.get(device) else { continue };
         let d = &side.world.inventory.devices[i];
-        if d.interfaces.iter().any(|x| x.name.value == interface && x.template.is_some() && !x.inline) {
+        let from_type = if e.model == "dcim.interface" {
+            d.interfaces.iter().any(|x| x.name.value == interface && x.template.is_some() && !x.inline)
+        } else {
+            d.components.iter().any(|x| {
+                x.kind.info().netbox == e.model && x.name.value == interface && x.template.is_some() && !x.inline
+            })
+        };
+        if from_type {
             e.from_type = Some(d.device_type.key.value.to_string());
         }
     }

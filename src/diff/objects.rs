@@ -115,6 +115,10 @@ pub fn snapshot_with_duplicates<'a>(
                 let key = format!("{}:{}", d.name.value, i.name.value);
                 v.push(((INTERFACE.netbox, key), (objs.interfaces[n][k], Lazy::Fields(i))));
             }
+            for (k, p) in d.components.iter().enumerate() {
+                let key = format!("{}:{}", d.name.value, p.name.value);
+                v.push(((p.kind.info().netbox, key), (objs.components[n][k], Lazy::Fields(p))));
+            }
             v
         })
         .collect();
@@ -205,13 +209,21 @@ pub fn device_changes<'a>(
     fn interfaces<'a>(d: &'a Device, digests: &[u64]) -> HashMap<&'a str, (u64, &'a Interface)> {
         d.interfaces.iter().zip(digests).map(|(i, g)| (i.name.as_str(), (*g, i))).collect()
     }
-    let one_side = |d: &'a Device, digests: &[u64], device: u64, before: bool| -> Vec<Change<'a>> {
+    // Its other components by model and name.
+    fn ports<'a>(d: &'a Device, digests: &[u64]) -> HashMap<(&'static str, &'a str), (u64, &'a Port)> {
+        d.components.iter().zip(digests).map(|(p, g)| ((p.kind.info().netbox, p.name.as_str()), (*g, p))).collect()
+    }
+    let one_side = |d: &'a Device, objs: &ObjectDigests, n: usize, before: bool| -> Vec<Change<'a>> {
         let side = |x: (u64, Lazy<'a>)| if before { (Some(x), None) } else { (None, Some(x)) };
-        let (b, h) = side((device, Lazy::Fields(d)));
+        let (b, h) = side((objs.devices[n], Lazy::Fields(d)));
         let mut out = vec![("dcim.device", d.name.value.to_string(), b, h)];
-        for (name, (g, i)) in interfaces(d, digests) {
+        for (name, (g, i)) in interfaces(d, &objs.interfaces[n]) {
             let (b, h) = side((g, Lazy::Fields(i)));
             out.push(("dcim.interface", format!("{}:{}", d.name.value, name), b, h));
+        }
+        for ((model, name), (g, p)) in ports(d, &objs.components[n]) {
+            let (b, h) = side((g, Lazy::Fields(p)));
+            out.push((model, format!("{}:{}", d.name.value, name), b, h));
         }
         out
     };
@@ -221,7 +233,7 @@ pub fn device_changes<'a>(
         .enumerate()
         .flat_map_iter(|(i, d)| {
             let Some(&j) = nh.get(d.name.as_str()) else {
-                return one_side(d, &bo.interfaces[i], bo.devices[i], true);
+                return one_side(d, bo, i, true);
             };
             let e = &head.devices[j];
             let mut out = Vec::new();
@@ -252,6 +264,18 @@ pub fn device_changes<'a>(
                     out.push(("dcim.interface", format!("{}:{name}", e.name.value), None, Some((h, Lazy::Fields(y)))));
                 }
             }
+            if bo.components[i] != ho.components[j] {
+                let (pb, ph) = (ports(d, &bo.components[i]), ports(e, &ho.components[j]));
+                for (&(model, name), &(g, x)) in &pb {
+                    let after = ph.get(&(model, name)).map(|&(h, y)| (h, Lazy::Fields(y)));
+                    if after.as_ref().is_none_or(|a| a.0 != g) {
+                        out.push((model, format!("{}:{name}", d.name.value), Some((g, Lazy::Fields(x))), after));
+                    }
+                }
+                for (&(model, name), &(h, y)) in ph.iter().filter(|(k, _)| !pb.contains_key(*k)) {
+                    out.push((model, format!("{}:{name}", e.name.value), None, Some((h, Lazy::Fields(y)))));
+                }
+            }
             out
         })
         .collect();
@@ -260,7 +284,7 @@ pub fn device_changes<'a>(
             .par_iter()
             .enumerate()
             .filter(|(_, d)| !nb.contains_key(d.name.as_str()))
-            .flat_map_iter(|(j, d)| one_side(d, &ho.interfaces[j], ho.devices[j], false)),
+            .flat_map_iter(|(j, d)| one_side(d, ho, j, false)),
     );
     Some(out)
 }

@@ -46,25 +46,31 @@ struct ObjectLine {
 /// interfaces a device got from (or lost with) its type summarised in one line per device
 /// ("58 interfaces from TYPE").
 fn object_lines(r: &DiffReport) -> Vec<ObjectLine> {
-    // (event, device) → (how many, the type)
-    let mut from_type: HashMap<(&str, &str), (usize, &str)> = HashMap::new();
+    // (event, device, model) → (how many, the type)
+    let mut from_type: HashMap<(&str, &str, &str), (usize, &str)> = HashMap::new();
     for e in &r.events {
         if let (Some(t), Some((device, _))) = (&e.from_type, e.key.split_once(':')) {
-            from_type.entry((e.event, device)).or_insert((0, t)).0 += 1;
+            from_type.entry((e.event, device, e.model)).or_insert((0, t)).0 += 1;
         }
     }
     let mut out = Vec::new();
-    let summary = |event: &str, device: &str, n: usize, t: &str| ObjectLine {
-        text: format!("{} dcim.interface {device}:* ({} from {t})", sign(event), count(n, "interface", "interfaces")),
-        sign: Some(sign(event)),
+    let summary = |event: &str, device: &str, model: &str, n: usize, t: &str| {
+        let (one, many) = crate::model::COMPONENT_KINDS
+            .iter()
+            .find(|k| k.netbox == model)
+            .map_or(("interface", "interfaces"), |k| (k.singular, k.plural));
+        ObjectLine {
+            text: format!("{} {model} {device}:* ({} from {t})", sign(event), count(n, one, many)),
+            sign: Some(sign(event)),
+        }
     };
-    let mut done: std::collections::HashSet<(&str, &str)> = Default::default();
+    let mut done: std::collections::HashSet<(&str, &str, &str)> = Default::default();
     for e in &r.events {
         if e.from_type.is_some() {
             let device = e.key.split_once(':').map_or("", |x| x.0);
-            if done.insert((e.event, device)) {
-                let (n, t) = from_type[&(e.event, device)];
-                out.push(summary(e.event, device, n, t));
+            if done.insert((e.event, device, e.model)) {
+                let (n, t) = from_type[&(e.event, device, e.model)];
+                out.push(summary(e.event, device, e.model, n, t));
             }
             continue;
         }

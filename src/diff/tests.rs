@@ -303,3 +303,49 @@ fn nested_values_change_by_path() {
     let text = report::text(&r.report, false);
     assert!(text.contains("5 devices (+0 -0 each): a1, a2, a3, b1, b2"), "{text}");
 }
+
+#[test]
+fn a_change_seen_through_a_patch_panel_is_reported() {
+    // a2:e2 is cabled to a panel's front port; a3:e2 to the far panel's. a2's template
+    // reads its link peer (the front port) and its description.
+    let with_panels = |t: &str| {
+        t.replace(
+            "device_types: [",
+            "device_types: [{manufacturer: M, model: P, slug: p, u_height: 1, is_full_depth: false, rear-ports: [{name: '1', type: lc}], front-ports: [{name: '1', type: lc, rear_port: '1'}]}, ",
+        )
+    };
+    let cabled = |t: &str| {
+        t.replace(
+            "cables:\n",
+            "  - {name: p1, site: lon1, role: r, device_type: p}\n  - {name: p2, site: lon1, role: r, device_type: p, front_ports: [{name: '1', description: far}]}\ncables:\n  - {a: \"a2:e2\", b: \"p1:1\"}\n  - {a: {device: p1, rear_port: '1'}, b: {device: p2, rear_port: '1'}}\n  - {a: \"p2:1\", b: \"a3:e2\"}\n",
+        )
+    };
+    let base = edited(&edited(&base(), "inventory/dcim.yaml", with_panels), "inventory/devices.yaml", cabled);
+    // Panels render what their front ports lead to.
+    let base = edited(&base, "templates/t.j2", |t| {
+        format!(
+            "{t}{{% for p in device.front_ports %}}{{{{ p.link_peers[0].device.serial }}}} {{{{ p.connected_endpoints[0].device.serial }}}}{{% endfor %}}\n"
+        )
+    });
+    // The near panel's front port gets a description: a2 renders it.
+    let head = edited(&base, "inventory/devices.yaml", |t| {
+        t.replace("device_type: p}\n", "device_type: p, front_ports: [{name: '1', description: near}]}\n")
+    });
+    let r = compare_with(&base, &head);
+    assert_eq!(devices(&r), ["a2"]);
+    let events: Vec<(&str, &str, &str)> = r.report.events.iter().map(|e| (e.event, e.model, e.key.as_str())).collect();
+    assert_eq!(events, [("updated", "dcim.frontport", "p1:1")]);
+    // The far panel's port changes: a3, cabled to it, renders it; a2 does not.
+    let head = edited(&base, "inventory/devices.yaml", |t| t.replace("description: far", "description: farther"));
+    let r = compare_with(&base, &head);
+    assert_eq!(devices(&r), ["a3"]);
+    // a3's serial: a3 prints it, p2 (a front port cabled to it) reads it.
+    let head = edited(&base, "inventory/devices.yaml", |t| {
+        t.replace(
+            "{name: a3, site: lon1, role: r, device_type: t}",
+            "{name: a3, site: lon1, role: r, device_type: t, serial: X3}",
+        )
+    });
+    let r = compare_with(&base, &head);
+    assert_eq!(devices(&r), ["a3", "p2"]);
+}

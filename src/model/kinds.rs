@@ -235,6 +235,43 @@ pub static INTERFACE: KindInfo = KindInfo {
     defaults: &[("enabled", "true"), ("mgmt_only", "false")],
 };
 
+/// The other components of devices (console, power, front and rear ports, bays,
+/// inventory items): kinds held inside devices, as interfaces are (in
+/// `Device::components`), in NetBox's order. [`ComponentKind::info`] gives a kind's entry.
+pub static COMPONENT_KINDS: [KindInfo; 9] = {
+    const fn component(
+        collection: &'static str,
+        singular: &'static str,
+        plural: &'static str,
+        netbox: &'static str,
+    ) -> KindInfo {
+        KindInfo {
+            collection,
+            singular,
+            plural,
+            netbox,
+            key: "name",
+            scope: Scope::Device,
+            tags: true,
+            custom_fields: false,
+            at: "name",
+            refs: &[],
+            defaults: &[("label", "\"\""), ("description", "\"\""), ("mark_connected", "false")],
+        }
+    }
+    [
+        component("console_ports", "console port", "console ports", "dcim.consoleport"),
+        component("console_server_ports", "console server port", "console server ports", "dcim.consoleserverport"),
+        component("power_ports", "power port", "power ports", "dcim.powerport"),
+        component("power_outlets", "power outlet", "power outlets", "dcim.poweroutlet"),
+        component("front_ports", "front port", "front ports", "dcim.frontport"),
+        component("rear_ports", "rear port", "rear ports", "dcim.rearport"),
+        component("module_bays", "module bay", "module bays", "dcim.modulebay"),
+        component("device_bays", "device bay", "device bays", "dcim.devicebay"),
+        component("inventory_items", "inventory item", "inventory items", "dcim.inventoryitem"),
+    ]
+};
+
 fn none<T>() -> &'static [T] {
     &[]
 }
@@ -334,7 +371,8 @@ macro_rules! kinds {
         impl Inventory {
             /// How many objects the inventory holds (interfaces included).
             pub fn object_count(&self) -> usize {
-                0 $( + self.$field.len() )* + self.devices.iter().map(|d| d.interfaces.len()).sum::<usize>()
+                0 $( + self.$field.len() )*
+                    + self.devices.iter().map(|d| d.interfaces.len() + d.components.len()).sum::<usize>()
             }
 
             /// Append `others`' objects after this inventory's, in their order (file order
@@ -599,6 +637,12 @@ kinds! {
         key: name, Global, at: name, refs: [],
         tags: none, custom_fields: none,
     }
+    module_types: ModuleType => dcim::lower_module_type {
+        "module type", "module types", "dcim.moduletype",
+        key: model, Global, at: model, refs: [manufacturer],
+        tags: none, custom_fields: none,
+        defaults: [part_number = "", description = "", comments = ""],
+    }
 }
 
 /// The NetBox object types a custom field may name in `object_types`, sorted.
@@ -612,9 +656,10 @@ pub fn object_types() -> &'static [&'static str] {
     &TYPES
 }
 
-/// The registry's entry of a collection (`interfaces` included).
+/// The registry's entry of a collection (`interfaces` and the other components of
+/// devices included).
 pub fn kind(collection: &str) -> Option<&'static KindInfo> {
-    KINDS.iter().copied().chain([&INTERFACE]).find(|k| k.collection == collection)
+    KINDS.iter().copied().chain([&INTERFACE]).chain(COMPONENT_KINDS.iter()).find(|k| k.collection == collection)
 }
 
 #[cfg(test)]

@@ -143,10 +143,22 @@ pub fn lower_device_type_file(root: &Node, diags: &mut Vec<Diagnostic>) -> Optio
         return None;
     }
     let mut obj = Obj::new(root, "device type", diags)?.with_limits(limit::of(DeviceType::INFO.netbox));
+    // A type missing a field it can do without here (`u_height`, `is_full_depth`: reported)
+    // is kept, so that its components and the devices of the type are still checked.
     let dt = dcim::lower_device_type(&mut obj);
-    let incomplete = obj.incomplete;
     obj.finish();
-    dt.filter(|_| !incomplete)
+    dt
+}
+
+/// Lower one module-type file (devicetype-library `module-types/` format).
+pub fn lower_module_type_file(root: &Node, diags: &mut Vec<Diagnostic>) -> Option<ModuleType> {
+    if root.value == crate::yaml::Value::Null {
+        return None;
+    }
+    let mut obj = Obj::new(root, "module type", diags)?.with_limits(limit::of(ModuleType::INFO.netbox));
+    let mt = dcim::lower_module_type(&mut obj);
+    obj.finish();
+    mt
 }
 
 fn unknown_collection(span: Span, name: &str) -> Diagnostic {

@@ -30,7 +30,7 @@ pub enum Val {
     /// Cable terminations: `[{object_type, object_id}]`.
     Terms(Vec<(Model, String)>),
     /// Front-port template mappings: `[{position, rear_port, rear_port_position}]`.
-    Mappings(Vec<(i64, String, i64)>),
+    Mappings(Model, Vec<(i64, String, i64)>),
 }
 
 /// One NetBox object.
@@ -209,6 +209,7 @@ impl<'a> Builder<'a> {
         self.extras_records();
         self.tenancy_records();
         self.dcim_records();
+        self.module_type_records();
         self.ipam_records();
         for d in &inv.devices {
             self.device_records(d);
@@ -650,23 +651,19 @@ impl<'a> Builder<'a> {
                 f.push(("enabled", Val::Json(json!(c.enabled.unwrap_or_else(|| INTERFACE.default("enabled"))))));
             }
             for (k, v) in &c.extra {
-                match *k {
-                    "power_port" => {
-                        let name = v.to_json();
-                        let name = name.as_str().unwrap_or_default();
-                        f.push(("power_port", Val::Ref(Model::PowerPortTemplate, Some(format!("{dt}:{name}")))));
-                    }
-                    "rear_port" | "rear_port_position" => {}
-                    k if k.starts_with('_') => {}
-                    k => f.push((k, Val::Json(v.to_json()))),
+                if !k.starts_with('_') {
+                    f.push((k, Val::Json(v.to_json())));
                 }
+            }
+            port_fields(&mut f, &c.fields, false);
+            if let Some(p) = &c.fields.power_port {
+                f.push(("power_port", Val::Ref(Model::PowerPortTemplate, Some(format!("{dt}:{}", p.value)))));
             }
             if c.kind == ComponentKind::FrontPort {
                 let mut maps: Vec<(i64, String, i64)> = Vec::new();
-                let extra = |k: &str| c.extra.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_json());
-                if let Some(rp) = extra("rear_port").and_then(|v| v.as_str().map(str::to_string)) {
-                    let pos = extra("rear_port_position").and_then(|v| v.as_i64()).unwrap_or(1);
-                    maps.push((1, format!("{dt}:{rp}"), pos));
+                if let Some(rp) = &c.fields.rear_port {
+                    let pos = c.fields.rear_port_position.as_ref().map_or(1, |p| p.value);
+                    maps.push((1, format!("{dt}:{}", rp.value), pos));
                 }
                 for m in x.port_mappings.iter().filter(|m| m.front_port.value == c.name.value) {
                     maps.push((
@@ -675,7 +672,7 @@ impl<'a> Builder<'a> {
                         m.rear_port_position.as_ref().map_or(1, |p| p.value),
                     ));
                 }
-                f.push(("rear_ports", Val::Mappings(maps)));
+                f.push(("rear_ports", Val::Mappings(Model::RearPortTemplate, maps)));
             }
             let lookup = json!({"device_type": {"slug": dt}, "name": c.name.value});
             self.push(model, format!("{dt}:{}", c.name.value), lookup, f, c.name.span);
@@ -714,7 +711,8 @@ impl<'a> Builder<'a> {
         let lookup = json!({"name": d.name.value, "site": {"slug": site}});
         self.push(Model::Device, d.name.value.to_string(), lookup.clone(), f, d.name.span);
         self.out.last_mut().expect("just pushed").late = late;
-        for i in &d.interfaces {
+        // An interface neither from the type nor written inline is a module's: NetBox makes it.
+        for i in d.interfaces.iter().filter(|i| i.template.is_some() || i.inline) {
             let mut f = vec![
                 ("device", Val::Ref(Model::Device, Some(d.name.value.to_string()))),
                 ("name", s(&i.name)),
@@ -781,11 +779,101 @@ impl<'a> Builder<'a> {
                 self.push(Model::MacAddress, key, lookup, f, span);
             }
         }
+        self.port_records(d, &lookup);
+    }
+
+    /// Module types (their component templates are not written: see docs/netbox.md).
+    fn module_type_records(&mut self) {
+        for m in &self.inv.module_types {
+            let mut f = vec![
+                ("manufacturer", Val::Ref(Model::Manufacturer, Some(self.manufacturer(&m.manufacturer)))),
+                ("model", s(&m.model)),
+                ("part_number", text(&m.part_number)),
+                ("description", text(&m.description)),
+                ("comments", text(&m.comments)),
+            ];
+            if m.weight.is_some() {
+                f.push(("weight", float(&m.weight)));
+            }
+            for (k, v) in [("airflow", &m.airflow), ("weight_unit", &m.weight_unit)] {
+                if let Some(t) = v {
+                    f.push((k, s(t)));
+                }
+            }
+            let key = m.model.value.to_string();
+            self.push(Model::ModuleType, key, json!({"model": m.model.value}), f, m.model.span);
+        }
+    }
+
+    /// A device's components other than interfaces (NetBox creates those of the type with
+    /// the device, and those of a module with the module; these records set what the
+    /// inventory says of the device's, and add its own), and its modules.
+    fn port_records(&mut self, d: &Device, lookup: &Value) {
+        for p in d.components.iter().filter(|p| p.kind == ComponentKind::ModuleBay && !p.from_module) {
+            let Some(m) = &p.fields.module else { continue };
+            let bay = format!("{}:{}", d.name.value, p.name.value);
+            let f = vec![
+                ("device", Val::Ref(Model::Device, Some(d.name.value.to_string()))),
+                ("module_bay", Val::Ref(Model::ModuleBay, Some(bay.clone()))),
+                ("module_type", Val::Ref(Model::ModuleType, Some(m.value.to_string()))),
+                ("tags", self.tags(&[], true)),
+            ];
+            self.push(Model::Module, bay, json!({"device": lookup, "module_bay": {"name": p.name.value}}), f, m.span);
+        }
+        for p in d.components.iter().filter(|p| !p.from_module) {
+            let model = port_model(p.kind);
+            let mut f = vec![
+                ("device", Val::Ref(Model::Device, Some(d.name.value.to_string()))),
+                ("name", s(&p.name)),
+                ("label", text(&p.label)),
+                ("description", text(&p.description)),
+                ("tags", self.tags(&p.tags, true)),
+            ];
+            if let Some(t) = &p.component_type {
+                f.push(("type", s(t)));
+            }
+            port_fields(&mut f, &p.fields, true);
+            let sibling = |m: Model, idx: Option<u32>| {
+                Val::Ref(m, idx.map(|k| format!("{}:{}", d.name.value, d.components[k as usize].name.value)))
+            };
+            match p.kind {
+                ComponentKind::PowerOutlet => f.push(("power_port", sibling(Model::PowerPort, p.link))),
+                ComponentKind::FrontPort => {
+                    let maps = p
+                        .link
+                        .map(|k| {
+                            let pos = p.fields.rear_port_position.as_ref().map_or(1, |x| x.value);
+                            (1, format!("{}:{}", d.name.value, d.components[k as usize].name.value), pos)
+                        })
+                        .into_iter()
+                        .collect();
+                    f.push(("rear_ports", Val::Mappings(Model::RearPort, maps)));
+                }
+                _ => {}
+            }
+            let late = match (p.kind, &p.fields.installed_device) {
+                (ComponentKind::DeviceBay, Some(child)) => {
+                    vec![("installed_device", Val::Ref(Model::Device, Some(child.value.to_string())))]
+                }
+                _ => Vec::new(),
+            };
+            let key = format!("{}:{}", d.name.value, p.name.value);
+            let pl = json!({"device": lookup, "name": p.name.value});
+            let origin = if p.template.is_some() && !p.inline { d.name.span } else { p.name.span };
+            self.push(model, key, pl, f, origin);
+            self.out.last_mut().expect("just pushed").late = late;
+        }
     }
 
     fn cable_end(&self, e: &CableEnd) -> Option<(Model, String)> {
         match e {
             CableEnd::Interface(r) => Some((Model::Interface, self.interface_key(r.id?))),
+            CableEnd::Port(p) => {
+                let id = p.id?;
+                let d = &self.inv.devices[id.device.index()];
+                let x = &d.components[id.index as usize];
+                Some((port_model(x.kind), format!("{}:{}", d.name.value, x.name.value)))
+            }
             CableEnd::Circuit { side, id, .. } => {
                 let c = &self.inv.circuits[id.as_ref()?.index()];
                 Some((Model::CircuitTermination, format!("{}/{}", self.circuit_key(c), side.value.as_str())))
@@ -796,9 +884,13 @@ impl<'a> Builder<'a> {
     fn cable_record(&mut self, c: &Cable) {
         let (Some(a), Some(b)) = (self.cable_end(&c.a), self.cable_end(&c.b)) else { return };
         let key = cable_key(&cable_end_key(a.0, &a.1), &cable_end_key(b.0, &b.1));
+        let mut a_terms = vec![a];
+        a_terms.extend(c.a_rest.iter().filter_map(|e| self.cable_end(e)));
+        let mut b_terms = vec![b];
+        b_terms.extend(c.b_rest.iter().filter_map(|e| self.cable_end(e)));
         let mut f = vec![
-            ("a_terminations", Val::Terms(vec![a])),
-            ("b_terminations", Val::Terms(vec![b])),
+            ("a_terminations", Val::Terms(a_terms)),
+            ("b_terminations", Val::Terms(b_terms)),
             ("label", text(&c.label)),
             ("color", text(&c.color)),
             ("length", float(&c.length)),
@@ -882,11 +974,9 @@ pub fn render(v: &Val, index: &HashMap<(Model, &str), &Record>) -> Value {
         Val::Terms(ts) => {
             Value::Array(ts.iter().map(|(m, k)| json!({"object_type": m.name(), "object_id": lookup(*m, k)})).collect())
         }
-        Val::Mappings(ms) => Value::Array(
+        Val::Mappings(m, ms) => Value::Array(
             ms.iter()
-                .map(|(p, rp, rpp)| {
-                    json!({"position": p, "rear_port": lookup(Model::RearPortTemplate, rp), "rear_port_position": rpp})
-                })
+                .map(|(p, rp, rpp)| json!({"position": p, "rear_port": lookup(*m, rp), "rear_port_position": rpp}))
                 .collect(),
         ),
     }
@@ -925,5 +1015,49 @@ pub fn generic_fields(base: &str) -> (&'static str, &'static str) {
         "assigned_object" => ("assigned_object_type", "assigned_object_id"),
         "termination" => ("termination_type", "termination_id"),
         _ => ("object_type", "object_id"),
+    }
+}
+
+/// The kind-specific fields of a component or template, as NetBox's REST API names them
+/// (references to other components apart). `device`: a device's component (serial,
+/// asset tag, mark_connected).
+fn port_fields(f: &mut Vec<(&'static str, Val)>, p: &crate::model::PortFields, device: bool) {
+    for (k, v) in
+        [("positions", &p.positions), ("maximum_draw", &p.maximum_draw), ("allocated_draw", &p.allocated_draw)]
+    {
+        if let Some(v) = v {
+            f.push((k, Val::Json(json!(v.value))));
+        }
+    }
+    for (k, v) in [("color", &p.color), ("feed_leg", &p.feed_leg), ("position", &p.position), ("part_id", &p.part_id)] {
+        if let Some(v) = v {
+            f.push((k, Val::Json(json!(v.value.as_str()))));
+        }
+    }
+    if device {
+        for (k, v) in [("serial", &p.serial), ("asset_tag", &p.asset_tag)] {
+            if let Some(v) = v {
+                f.push((k, Val::Json(json!(v.value.as_str()))));
+            }
+        }
+        if let Some(m) = p.mark_connected {
+            f.push(("mark_connected", Val::Json(json!(m))));
+        }
+    }
+}
+
+/// NetBox's model of a device's component of `kind` (interfaces apart).
+fn port_model(kind: ComponentKind) -> Model {
+    match kind {
+        ComponentKind::Interface => Model::Interface,
+        ComponentKind::ConsolePort => Model::ConsolePort,
+        ComponentKind::ConsoleServerPort => Model::ConsoleServerPort,
+        ComponentKind::PowerPort => Model::PowerPort,
+        ComponentKind::PowerOutlet => Model::PowerOutlet,
+        ComponentKind::FrontPort => Model::FrontPort,
+        ComponentKind::RearPort => Model::RearPort,
+        ComponentKind::ModuleBay => Model::ModuleBay,
+        ComponentKind::DeviceBay => Model::DeviceBay,
+        ComponentKind::InventoryItem => Model::InventoryItem,
     }
 }

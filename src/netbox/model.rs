@@ -82,6 +82,7 @@ models! {
     PowerOutletTemplate => "dcim.poweroutlettemplate", "dcim/power-outlet-templates/", Parent;
     RearPortTemplate => "dcim.rearporttemplate", "dcim/rear-port-templates/", Parent;
     FrontPortTemplate => "dcim.frontporttemplate", "dcim/front-port-templates/", Parent;
+    ModuleType => "dcim.moduletype", "dcim/module-types/", Tag;
     DeviceRole => "dcim.devicerole", "dcim/device-roles/", Tag;
     Platform => "dcim.platform", "dcim/platforms/", Tag;
     Vrf => "ipam.vrf", "ipam/vrfs/", Tag;
@@ -91,6 +92,16 @@ models! {
     Prefix => "ipam.prefix", "ipam/prefixes/", Tag;
     Device => "dcim.device", "dcim/devices/", Tag;
     Interface => "dcim.interface", "dcim/interfaces/", Tag;
+    ConsolePort => "dcim.consoleport", "dcim/console-ports/", Tag;
+    ConsoleServerPort => "dcim.consoleserverport", "dcim/console-server-ports/", Tag;
+    PowerPort => "dcim.powerport", "dcim/power-ports/", Tag;
+    PowerOutlet => "dcim.poweroutlet", "dcim/power-outlets/", Tag;
+    RearPort => "dcim.rearport", "dcim/rear-ports/", Tag;
+    FrontPort => "dcim.frontport", "dcim/front-ports/", Tag;
+    ModuleBay => "dcim.modulebay", "dcim/module-bays/", Tag;
+    DeviceBay => "dcim.devicebay", "dcim/device-bays/", Tag;
+    InventoryItem => "dcim.inventoryitem", "dcim/inventory-items/", Tag;
+    Module => "dcim.module", "dcim/modules/", Tag;
     Provider => "circuits.provider", "circuits/providers/", Tag;
     CircuitType => "circuits.circuittype", "circuits/circuit-types/", Tag;
     Circuit => "circuits.circuit", "circuits/circuits/", Tag;
@@ -179,6 +190,8 @@ pub fn key_of_existing(model: Model, obj: &Value, keys: &dyn KeyOf) -> Option<St
         Tag | TenantGroup | Tenant | Region | SiteGroup | Site | RackRole | Manufacturer | DeviceType | DeviceRole
         | Platform | IpamRole | VlanGroup | Provider | CircuitType => s(obj, "slug")?.to_string(),
         ChoiceSet | CustomField | ConfigContext | Vrf | ConfigTemplate => s(obj, "name")?.to_string(),
+        ModuleType => s(obj, "model")?.to_string(),
+        Module => parent("module_bay", ModuleBay)?.to_string(),
         Location => format!("{}/{}", parent("site", Site)?, s(obj, "slug")?),
         Rack => format!("{}/{}", parent("site", Site)?, s(obj, "name")?),
         InterfaceTemplate
@@ -191,7 +204,8 @@ pub fn key_of_existing(model: Model, obj: &Value, keys: &dyn KeyOf) -> Option<St
             format!("{}:{}", parent("device_type", DeviceType)?, s(obj, "name")?)
         }
         Device => s(obj, "name")?.to_string(),
-        Interface => format!("{}:{}", parent("device", Device)?, s(obj, "name")?),
+        Interface | ConsolePort | ConsoleServerPort | PowerPort | PowerOutlet | RearPort | FrontPort | ModuleBay
+        | DeviceBay | InventoryItem => format!("{}:{}", parent("device", Device)?, s(obj, "name")?),
         Vlan => {
             let vid = obj.get("vid")?.as_u64()?;
             match (nested_id(obj, "group"), nested_id(obj, "site")) {

@@ -8,7 +8,10 @@ use crate::model::*;
 use rayon::prelude::*;
 
 pub fn link_devices(inv: &mut Inventory, ix: &mut Index, diags: &mut Vec<Diagnostic>) {
+    super::components::install_modules(inv, ix, diags);
     ix.type_interfaces = materialise_interfaces(inv, diags);
+    super::components::check_device_types(inv, diags);
+    super::components::materialise_components(inv, ix, diags);
     let ix_ro: &Index = ix;
     let sites = &inv.sites;
     // Devices are independent here: link their interfaces in parallel, in device order.
@@ -145,10 +148,8 @@ fn materialise_interfaces(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) -> V
             }
         };
         for c in dt.components.iter().filter(|c| c.kind == ComponentKind::FrontPort) {
-            if let Some((_, n)) = c.extra.iter().find(|(k, _)| *k == "rear_port")
-                && let Some(t) = crate::model::decode::scalar_text(n)
-            {
-                rear(&Text::new(t.into(), n.span), diags);
+            if let Some(r) = &c.fields.rear_port {
+                rear(r, diags);
             }
         }
         for m in &dt.port_mappings {

@@ -350,26 +350,10 @@ pub fn link_scoped(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>)
         }
         inv.circuits[c].terminations = terms;
     }
-    // An interface end is looked up with the inventory borrowed, then its id written (no
-    // copy of the end); a circuit end needs only the index.
-    for c in 0..inv.cables.len() {
-        for b in [false, true] {
-            let found = match if b { &inv.cables[c].b } else { &inv.cables[c].a } {
-                CableEnd::Interface(r) => super::devices::find_interface(diags, r, inv, ix),
-                CableEnd::Circuit { .. } => None,
-            };
-            let cable = &mut inv.cables[c];
-            match if b { &mut cable.b } else { &mut cable.a } {
-                CableEnd::Interface(r) => r.id = found,
-                CableEnd::Circuit { circuit, provider, span, id, .. } => {
-                    *id = link_circuit(diags, circuit, provider.as_ref(), *span, ix);
-                }
-            }
-        }
-    }
+    super::components::link_cable_ends(inv, ix, diags);
 }
 
-fn link_circuit(
+pub(super) fn link_circuit(
     diags: &mut Vec<Diagnostic>,
     cid: &Text,
     provider: Option<&Text>,

@@ -8,6 +8,7 @@
 //! parent-chain cycles, tag name clashes, unknown template and schema files,
 //! and custom fields not defined for an object's type.
 
+mod components;
 mod cycles;
 mod devices;
 mod index;

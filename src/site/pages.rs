@@ -669,6 +669,14 @@ pub fn device(ctx: &Ctx<'_>, i: usize) -> Artifact {
                     &ctx.href(1, &ctx.names.circuits[circuit.index()]),
                     &format!("circuit {} (term {})", inv.circuits[circuit.index()].cid.value, side.as_str()),
                 ),
+                Some(Peer::Port { other, .. }) => {
+                    let o = other.device.index();
+                    let od = &inv.devices[o];
+                    a(
+                        &ctx.href(1, &ctx.names.devices[o]),
+                        &format!("{} {}", od.name.value, od.components[other.index as usize].name.value),
+                    )
+                }
                 None => String::new(),
             };
             let mut vlans = Vec::new();
@@ -887,6 +895,11 @@ fn cable_ends(inv: &Inventory, c: &Cable) -> Option<(End, End)> {
             }
             CableEnd::Circuit { id, side, .. } => {
                 Some(End::Circuit(id.as_ref()?.index(), format!("term {}", side.value.as_str())))
+            }
+            CableEnd::Port(p) => {
+                let id = p.id?;
+                let d = &inv.devices[id.device.index()];
+                Some(End::Device(id.device.index(), d.components[id.index as usize].name.value.to_string()))
             }
         }
     };

@@ -58,17 +58,13 @@ impl Rule for Choices {
             check(out, dt.airflow.as_ref(), DEVICE_TYPE_AIRFLOW, "airflow");
             check(out, dt.weight_unit.as_ref(), WEIGHT_UNIT, "weight unit");
             check(out, dt.subdevice_role.as_ref(), SUBDEVICE_ROLE, "subdevice role");
-            for c in &dt.components {
-                let types: &[&str] = match c.kind {
-                    ComponentKind::Interface => INTERFACE_TYPE,
-                    ComponentKind::ConsolePort => CONSOLE_PORT_TYPE,
-                    ComponentKind::ConsoleServerPort => CONSOLE_SERVER_PORT_TYPE,
-                    ComponentKind::PowerPort => POWER_PORT_TYPE,
-                    ComponentKind::PowerOutlet => POWER_OUTLET_TYPE,
-                    ComponentKind::FrontPort => FRONT_PORT_TYPE,
-                    ComponentKind::RearPort => REAR_PORT_TYPE,
-                    ComponentKind::ModuleBay | ComponentKind::DeviceBay | ComponentKind::InventoryItem => &[],
-                };
+        }
+        // Module types' templates are checked as device types' are.
+        let templates =
+            inv.device_types.iter().map(|t| &t.components).chain(inv.module_types.iter().map(|t| &t.components));
+        for components in templates {
+            for c in components {
+                let types = component_types(c.kind);
                 if !types.is_empty() {
                     check(out, c.component_type.as_ref(), types, &format!("{} type", c.kind.what()));
                 }
@@ -83,6 +79,7 @@ impl Rule for Choices {
                     let text = scalar_text(node).map(|s| Text::new(s.into(), node.span));
                     check(out, text.as_ref(), allowed, &key.replace('_', " "));
                 }
+                check(out, c.fields.feed_leg.as_ref(), FEED_LEG, "feed leg");
             }
         }
         for d in &inv.devices {
@@ -96,6 +93,14 @@ impl Rule for Choices {
                     report(out, t, INTERFACE_TYPE, "interface type");
                 }
                 check(out, i.mode.as_ref(), INTERFACE_MODE, "interface mode");
+            }
+            // The device's own (a refined one's type may be its template's, checked above).
+            for p in d.components.iter().filter(|p| p.inline && p.template.is_none()) {
+                let types = component_types(p.kind);
+                if !types.is_empty() {
+                    check(out, p.component_type.as_ref(), types, &format!("{} type", p.kind.what()));
+                }
+                check(out, p.fields.feed_leg.as_ref(), FEED_LEG, "feed leg");
             }
         }
         for c in &inv.cables {
@@ -119,5 +124,19 @@ impl Rule for Choices {
         for f in &inv.custom_fields {
             check(out, Some(&f.field_type), CUSTOM_FIELD_TYPE, "custom field type");
         }
+    }
+}
+
+/// NetBox's types of a component of `kind` (none for bays and inventory items).
+fn component_types(kind: ComponentKind) -> &'static [&'static str] {
+    match kind {
+        ComponentKind::Interface => INTERFACE_TYPE,
+        ComponentKind::ConsolePort => CONSOLE_PORT_TYPE,
+        ComponentKind::ConsoleServerPort => CONSOLE_SERVER_PORT_TYPE,
+        ComponentKind::PowerPort => POWER_PORT_TYPE,
+        ComponentKind::PowerOutlet => POWER_OUTLET_TYPE,
+        ComponentKind::FrontPort => FRONT_PORT_TYPE,
+        ComponentKind::RearPort => REAR_PORT_TYPE,
+        ComponentKind::ModuleBay | ComponentKind::DeviceBay | ComponentKind::InventoryItem => &[],
     }
 }

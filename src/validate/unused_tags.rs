@@ -30,7 +30,7 @@ impl Rule for UnusedTags {
     }
 }
 
-/// The tags every kind's objects carry (a device's interfaces with it).
+/// The tags every kind's objects carry (a device's interfaces and other components with it).
 struct Marks<'a> {
     inv: &'a Inventory,
     used: Vec<bool>,
@@ -56,6 +56,9 @@ impl KindVisitor for Marks<'_> {
             self.mark(x.tags());
         }
         for d in if K::INFO.collection == "devices" { &inv.devices[..] } else { &[] } {
+            for p in &d.components {
+                self.mark(&p.tags);
+            }
             for i in &d.interfaces {
                 self.mark(&i.tags);
             }

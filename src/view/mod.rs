@@ -25,11 +25,43 @@ use crate::model::*;
 use crate::project::Config;
 use crate::resolve::Index;
 
-/// What the far end of an interface's connection is.
+/// What the far end of an interface's connection is (the cable's other end, NetBox's
+/// `link_peers`; through patch panels, [`World::connected`] goes further).
 #[derive(Debug, Clone, Copy)]
 pub enum Peer {
-    Interface { cable: Id<Cable>, other: InterfaceId },
-    Circuit { cable: Option<Id<Cable>>, circuit: Id<Circuit>, side: TermSide },
+    Interface {
+        cable: Id<Cable>,
+        other: InterfaceId,
+    },
+    Circuit {
+        cable: Option<Id<Cable>>,
+        circuit: Id<Circuit>,
+        side: TermSide,
+    },
+    /// Another component of a device (a patch panel's front port, say).
+    Port {
+        cable: Id<Cable>,
+        other: PortId,
+    },
+}
+
+/// Something a cable can end on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Term {
+    Interface(InterfaceId),
+    Port(PortId),
+    Circuit(Id<Circuit>, TermSide),
+}
+
+impl Term {
+    /// The termination a linked cable end is (none if it did not resolve).
+    pub fn of(e: &CableEnd) -> Option<Term> {
+        match e {
+            CableEnd::Interface(r) => r.id.map(Term::Interface),
+            CableEnd::Port(p) => p.id.map(Term::Port),
+            CableEnd::Circuit { id, side, .. } => id.map(|c| Term::Circuit(c, side.value)),
+        }
+    }
 }
 
 /// A compiled inventory, shared by every view.
@@ -44,6 +76,10 @@ pub struct World {
     /// devices share a few hundred lists, so each is merged once.
     by_contexts: Mutex<HashMap<Vec<Id<ConfigContext>>, Value>>,
     peers: HashMap<InterfaceId, Peer>,
+    /// Every cabled termination: its cable, and whether it is on the cable's B end.
+    cabled: HashMap<Term, (Id<Cable>, bool)>,
+    /// Child devices: the device bay holding each.
+    bays: HashMap<Id<Device>, PortId>,
     shared: OnceLock<Shared>,
     /// Custom fields by NetBox object type, in definition order.
     cf_by_type: HashMap<String, Vec<Id<CustomField>>>,
@@ -75,22 +111,25 @@ impl World {
         let inventory_len = inventory.devices.len();
         let merged = (0..inventory.devices.len()).map(|_| OnceLock::new()).collect();
         let mut peers = HashMap::with_capacity(2 * inventory.cables.len());
+        let mut cabled = HashMap::with_capacity(2 * inventory.cables.len());
         for (i, c) in inventory.cables.iter().enumerate() {
             let cable = Id::new(i);
-            match (&c.a, &c.b) {
-                (CableEnd::Interface(a), CableEnd::Interface(b)) => {
-                    if let (Some(a), Some(b)) = (a.id, b.id) {
-                        peers.insert(a, Peer::Interface { cable, other: b });
-                        peers.insert(b, Peer::Interface { cable, other: a });
-                    }
+            for (b, e) in c.all_ends() {
+                if let Some(t) = Term::of(e) {
+                    cabled.entry(t).or_insert((cable, b));
                 }
-                (CableEnd::Interface(x), CableEnd::Circuit { id: Some(circuit), side, .. })
-                | (CableEnd::Circuit { id: Some(circuit), side, .. }, CableEnd::Interface(x)) => {
-                    if let Some(x) = x.id {
-                        peers.insert(x, Peer::Circuit { cable: Some(cable), circuit: *circuit, side: side.value });
-                    }
-                }
-                _ => {}
+            }
+            // An interface's peer: the first termination of the cable's other end.
+            for (b, e) in c.all_ends() {
+                let (Some(Term::Interface(x)), Some(y)) = (Term::of(e), Term::of(if b { &c.a } else { &c.b })) else {
+                    continue;
+                };
+                let peer = match y {
+                    Term::Interface(other) => Peer::Interface { cable, other },
+                    Term::Port(other) => Peer::Port { cable, other },
+                    Term::Circuit(circuit, side) => Peer::Circuit { cable: Some(cable), circuit, side },
+                };
+                peers.insert(x, peer);
             }
         }
         for (ci, c) in inventory.circuits.iter().enumerate() {
@@ -99,6 +138,14 @@ impl World {
                     && let Some(id) = r.id
                 {
                     peers.entry(id).or_insert(Peer::Circuit { cable: None, circuit: Id::new(ci), side: t.side.value });
+                }
+            }
+        }
+        let mut bays = HashMap::new();
+        for (d, dev) in inventory.devices.iter().enumerate() {
+            for (i, bay) in dev.components_of(ComponentKind::DeviceBay) {
+                if let Some(&child) = bay.fields.installed_device.as_ref().and_then(|n| index.devices.get(n.as_str())) {
+                    bays.entry(child).or_insert(PortId { device: Id::new(d), index: i });
                 }
             }
         }
@@ -116,6 +163,8 @@ impl World {
             merged,
             by_contexts: Mutex::new(HashMap::new()),
             peers,
+            cabled,
+            bays,
             shared: OnceLock::new(),
             cf_by_type,
             interface_order: (0..inventory_len).map(|_| OnceLock::new()).collect(),
@@ -165,6 +214,63 @@ impl World {
 
     pub fn peer(&self, i: InterfaceId) -> Option<Peer> {
         self.peers.get(&i).copied()
+    }
+
+    /// The device bay a child device is installed in.
+    pub fn parent_bay(&self, d: Id<Device>) -> Option<PortId> {
+        self.bays.get(&d).copied()
+    }
+
+    /// The cable on a termination, and the terminations of the cable's other end
+    /// (NetBox's `cable` and `link_peers`).
+    pub fn link_peers(&self, t: Term) -> Option<(Id<Cable>, Vec<Term>)> {
+        let &(cable, b) = self.cabled.get(&t)?;
+        let c = &self.inventory.cables[cable.index()];
+        Some((cable, c.ends(!b).filter_map(Term::of).collect()))
+    }
+
+    /// Where a termination's connection ends (NetBox's `connected_endpoints`): the cable's
+    /// other end, followed through patch panels (a front port to its rear port, the rear
+    /// port's cable to the far rear port, and on to the front port on the same position).
+    /// Empty when the path stops at a port with nothing beyond, or loops.
+    pub fn connected(&self, t: Term) -> Vec<Term> {
+        let inv = &self.inventory;
+        let port = |p: PortId| &inv.devices[p.device.index()].components[p.index as usize];
+        let Some((_, mut far)) = self.link_peers(t) else { return Vec::new() };
+        // Positions taken on the rear ports passed, innermost last.
+        let mut positions: Vec<i64> = Vec::new();
+        for _ in 0..64 {
+            let Some(&Term::Port(p)) = far.first() else { return far };
+            let x = port(p);
+            let next = match x.kind {
+                ComponentKind::FrontPort => {
+                    let Some(rear) = x.link else { return Vec::new() };
+                    positions.push(x.fields.rear_port_position.as_ref().map_or(1, |p| p.value));
+                    PortId { device: p.device, index: rear }
+                }
+                ComponentKind::RearPort => {
+                    let pos = match positions.pop() {
+                        Some(pos) => pos,
+                        None if x.fields.positions() == 1 => 1,
+                        None => return Vec::new(),
+                    };
+                    let d = &inv.devices[p.device.index()];
+                    let front = d.components.iter().position(|f| {
+                        f.kind == ComponentKind::FrontPort
+                            && f.link == Some(p.index)
+                            && f.fields.rear_port_position.as_ref().map_or(1, |q| q.value) == pos
+                    });
+                    let Some(front) = front else { return Vec::new() };
+                    PortId { device: p.device, index: front as u32 }
+                }
+                _ => return far,
+            };
+            match self.link_peers(Term::Port(next)) {
+                Some((_, f)) => far = f,
+                None => return Vec::new(),
+            }
+        }
+        Vec::new()
     }
 
     fn shared(self: &Arc<Self>) -> &Shared {

@@ -8,7 +8,7 @@ use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use super::address::Address;
 use super::related::{Related, inet_cmp, model};
 use super::tags::{TagList, TagValue};
-use super::{Peer, World, blank, key, text};
+use super::{Peer, Term, World, blank, key, text};
 use crate::model::*;
 
 fn none() -> Value {
@@ -373,6 +373,16 @@ const DEVICE_FIELDS: &[&str] = &[
     "config_context",
     "local_context_data",
     "interfaces",
+    "console_ports",
+    "console_server_ports",
+    "power_ports",
+    "power_outlets",
+    "front_ports",
+    "rear_ports",
+    "module_bays",
+    "device_bays",
+    "inventory_items",
+    "parent_device",
 ];
 
 impl Object for DeviceView {
@@ -422,6 +432,20 @@ impl Object for DeviceView {
                 .local_context_data
                 .as_ref()
                 .map_or_else(none, |n| Value::from(minijinja::value::Serde(crate::context::merge::node_jsonb(n)))),
+            "console_ports"
+            | "console_server_ports"
+            | "power_ports"
+            | "power_outlets"
+            | "front_ports"
+            | "rear_ports"
+            | "module_bays"
+            | "device_bays"
+            | "inventory_items" => {
+                let kind = ComponentKind::PORTS.into_iter().find(|k| k.device_key() == key)?;
+                ports(w, self.id, kind)
+            }
+            // The device whose bay holds this one (NetBox's `parent_device`).
+            "parent_device" => w.parent_bay(self.id).map_or_else(none, |bay| device_ref(w, bay.device)),
             "interfaces" => Related::value(
                 w.interface_order(self.id)
                     .iter()
@@ -494,6 +518,8 @@ const INTERFACE_FIELDS: &[&str] = &[
     "ip_addresses",
     "cable",
     "link_peer",
+    "link_peers",
+    "connected_endpoints",
 ];
 
 impl Object for InterfaceView {
@@ -546,16 +572,19 @@ impl Object for InterfaceView {
                 Related::value(ips.into_iter().map(|ip| ip_value(w, ip)).collect())
             }
             "cable" => match w.peer(self.id) {
-                Some(Peer::Interface { cable, .. }) | Some(Peer::Circuit { cable: Some(cable), .. }) => {
-                    cable_value(w, cable)
-                }
+                Some(Peer::Interface { cable, .. })
+                | Some(Peer::Circuit { cable: Some(cable), .. })
+                | Some(Peer::Port { cable, .. }) => cable_value(w, cable),
                 _ => none(),
             },
             "link_peer" | "peer" => match w.peer(self.id) {
                 Some(Peer::Interface { other, .. }) => interface_ref(w, other),
                 Some(Peer::Circuit { circuit, side, .. }) => termination_value(w, circuit, side),
+                Some(Peer::Port { other, .. }) => port_ref(w, other),
                 None => none(),
             },
+            "link_peers" => terms(w, w.link_peers(Term::Interface(self.id)).map(|(_, t)| t).unwrap_or_default()),
+            "connected_endpoints" => terms(w, w.connected(Term::Interface(self.id))),
             _ => return None,
         })
     }
@@ -796,6 +825,13 @@ pub(super) fn collection(w: &Arc<World>, name: &str) -> Vec<Value> {
             })
             .map(|id| Value::from_object(InterfaceView { world: Arc::clone(w), id }))
             .collect(),
+        name if let Some(kind) = ComponentKind::PORTS.into_iter().find(|k| k.device_key() == name) => inv
+            .devices
+            .iter()
+            .enumerate()
+            .flat_map(|(d, dev)| dev.components_of(kind).map(move |(i, _)| PortId { device: Id::new(d), index: i }))
+            .map(|id| Value::from_object(PortView { world: Arc::clone(w), id }))
+            .collect(),
         "prefixes" => inv.prefixes.iter().map(|p| prefix_value(w, p)).collect(),
         "ip_addresses" => (0..inv.ip_addresses.len()).map(|i| ip_value(w, Id::new(i))).collect(),
         "circuits" => inv.circuits.iter().map(|c| circuit_value(w, c)).collect(),
@@ -847,6 +883,15 @@ pub static QUERYABLE: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLo
 const VIEWED: &[&str] = &[
     "devices",
     "interfaces",
+    "console_ports",
+    "console_server_ports",
+    "power_ports",
+    "power_outlets",
+    "front_ports",
+    "rear_ports",
+    "module_bays",
+    "device_bays",
+    "inventory_items",
     "prefixes",
     "ip_addresses",
     "circuits",
@@ -894,5 +939,166 @@ impl Object for InventoryView {
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(&QUERYABLE)
+    }
+}
+
+/// A device's components of `kind`, in NetBox's order (natural order of names).
+fn ports(w: &Arc<World>, d: Id<Device>, kind: ComponentKind) -> Value {
+    let dev = &w.inventory.devices[d.index()];
+    let mut ids: Vec<(u32, &Port)> = dev.components_of(kind).collect();
+    ids.sort_by(|a, b| crate::natural::cmp(&a.1.name.value, &b.1.name.value));
+    Related::value(
+        ids.into_iter()
+            .map(|(i, _)| Value::from_object(PortView { world: Arc::clone(w), id: PortId { device: d, index: i } }))
+            .collect(),
+    )
+}
+
+/// Terminations as views (interfaces and ports as references, circuit terminations).
+fn terms(w: &Arc<World>, ts: Vec<Term>) -> Value {
+    Value::from(
+        ts.into_iter()
+            .map(|t| match t {
+                Term::Interface(i) => interface_ref(w, i),
+                Term::Port(p) => port_ref(w, p),
+                Term::Circuit(c, side) => termination_value(w, c, side),
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// A component of a device other than an interface (console, power, front and rear
+/// ports, bays, inventory items), read lazily. Fields are NetBox's for the kind.
+#[derive(Debug)]
+pub struct PortView {
+    pub world: Arc<World>,
+    pub id: PortId,
+}
+
+const PORT_FIELDS: &[&str] = &["name", "device", "type", "label", "description", "tags"];
+
+impl PortView {
+    fn port(&self) -> &Port {
+        &self.world.inventory.devices[self.id.device.index()].components[self.id.index as usize]
+    }
+
+    /// The fields of this kind of component (beyond [`PORT_FIELDS`]).
+    fn kind_fields(&self) -> &'static [&'static str] {
+        match self.port().kind {
+            ComponentKind::RearPort => {
+                &["positions", "color", "mark_connected", "cable", "link_peers", "connected_endpoints"]
+            }
+            ComponentKind::FrontPort => &[
+                "rear_port",
+                "rear_port_position",
+                "color",
+                "mark_connected",
+                "cable",
+                "link_peers",
+                "connected_endpoints",
+            ],
+            ComponentKind::PowerPort => {
+                &["maximum_draw", "allocated_draw", "mark_connected", "cable", "link_peers", "connected_endpoints"]
+            }
+            ComponentKind::PowerOutlet => {
+                &["power_port", "feed_leg", "mark_connected", "cable", "link_peers", "connected_endpoints"]
+            }
+            ComponentKind::ConsolePort | ComponentKind::ConsoleServerPort | ComponentKind::Interface => {
+                &["mark_connected", "cable", "link_peers", "connected_endpoints"]
+            }
+            ComponentKind::ModuleBay => &["position"],
+            ComponentKind::DeviceBay => &["installed_device"],
+            ComponentKind::InventoryItem => &["manufacturer", "part_id", "serial", "asset_tag"],
+        }
+    }
+}
+
+impl Object for PortView {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        let w = &self.world;
+        let p = self.port();
+        let f = &p.fields;
+        let sibling =
+            |idx: Option<u32>| idx.map_or_else(none, |index| port_ref(w, PortId { device: self.id.device, index }));
+        if !PORT_FIELDS.contains(&key) && !self.kind_fields().contains(&key) {
+            return None;
+        }
+        Some(match key {
+            "name" => Value::from(p.name.as_str()),
+            "device" => device_ref(w, self.id.device),
+            "type" => text(&p.component_type),
+            "label" => blank(&p.label),
+            "description" => blank(&p.description),
+            "tags" => tags(w, &p.tags),
+            "positions" => Value::from(f.positions()),
+            "rear_port" => sibling(p.link),
+            "rear_port_position" => Value::from(f.rear_port_position.as_ref().map_or(1, |x| x.value)),
+            "power_port" => sibling(p.link),
+            "feed_leg" => text(&f.feed_leg),
+            "maximum_draw" => num(&f.maximum_draw),
+            "allocated_draw" => num(&f.allocated_draw),
+            "color" => blank(&f.color),
+            "position" => text(&f.position),
+            "manufacturer" => text(&f.manufacturer),
+            "part_id" => blank(&f.part_id),
+            "serial" => blank(&f.serial),
+            "asset_tag" => text(&f.asset_tag),
+            "mark_connected" => Value::from(f.mark_connected.unwrap_or(false)),
+            "installed_device" => match f.installed_device.as_ref().and_then(|n| w.index.devices.get(n.as_str())) {
+                Some(&d) => device_ref(w, d),
+                None => none(),
+            },
+            "cable" => w.link_peers(Term::Port(self.id)).map_or_else(none, |(c, _)| cable_value(w, c)),
+            "link_peers" => terms(w, w.link_peers(Term::Port(self.id)).map(|(_, t)| t).unwrap_or_default()),
+            "connected_endpoints" => terms(w, w.connected(Term::Port(self.id))),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(PORT_FIELDS.iter().chain(self.kind_fields()).map(|k| Value::from(*k)).collect())
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.port().name.value)
+    }
+}
+
+/// A component reached from another object (a front port's `rear_port`, a cable's
+/// peer): reads as the component, lists and serialises as `{device, name}`.
+#[derive(Debug)]
+pub struct PortRef(Arc<PortView>);
+
+fn port_ref(w: &Arc<World>, id: PortId) -> Value {
+    Value::from_object(PortRef(Arc::new(PortView { world: Arc::clone(w), id })))
+}
+
+impl Object for PortRef {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get_value(key)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        self.0.get_value_by_str(key)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(INTERFACE_KEY)
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.render(f)
     }
 }

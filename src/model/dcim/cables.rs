@@ -5,24 +5,56 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::decode::{scalar_text, wrong_type};
 use crate::model::read::*;
 
-/// One end of a cable.
+/// A component of a device other than an interface: `(device, position in the device's
+/// components)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PortId {
+    pub device: Id<Device>,
+    pub index: u32,
+}
+
+/// A cable end on a component other than an interface: `{device: D, front_port: N}`
+/// (`kind` given), or `D:N` naming no interface of `D` (resolve finds the component).
+#[derive(Debug, Clone)]
+pub struct PortRef {
+    pub device: Text,
+    pub name: Text,
+    pub kind: Option<ComponentKind>,
+    pub span: Span,
+    pub id: Option<PortId>,
+}
+
+/// One termination of a cable.
 #[derive(Debug, Clone)]
 pub enum CableEnd {
     Interface(InterfaceRef),
     Circuit { circuit: Text, provider: Option<Text>, side: Spanned<TermSide>, span: Span, id: Option<Id<Circuit>> },
+    Port(PortRef),
 }
+
+/// The keys a cable end names a component of a device with (besides `interface`).
+pub const PORT_END_KEYS: [(&str, ComponentKind); 6] = [
+    ("console_port", ComponentKind::ConsolePort),
+    ("console_server_port", ComponentKind::ConsoleServerPort),
+    ("power_port", ComponentKind::PowerPort),
+    ("power_outlet", ComponentKind::PowerOutlet),
+    ("front_port", ComponentKind::FrontPort),
+    ("rear_port", ComponentKind::RearPort),
+];
 
 impl CableEnd {
     pub fn span(&self) -> Span {
         match self {
             CableEnd::Interface(r) => r.span,
             CableEnd::Circuit { span, .. } => *span,
+            CableEnd::Port(p) => p.span,
         }
     }
 
     pub fn display(&self) -> String {
         match self {
             CableEnd::Interface(r) => r.display(),
+            CableEnd::Port(p) => format!("{}:{}", p.device.value, p.name.value),
             CableEnd::Circuit { circuit, side, .. } => {
                 format!("circuit {} term {}", circuit.value, side.value.as_str())
             }
@@ -32,8 +64,14 @@ impl CableEnd {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Cable {
+    /// The first termination of each end; further ones (NetBox's A and B lists) in
+    /// `a_rest` and `b_rest`.
     pub a: CableEnd,
     pub b: CableEnd,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub a_rest: Vec<CableEnd>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub b_rest: Vec<CableEnd>,
     pub cable_type: Option<Text>,
     pub status: Option<Text>,
     pub label: Option<Text>,
@@ -46,9 +84,55 @@ pub struct Cable {
     pub span: Span,
 }
 
+impl Cable {
+    /// Every termination of end A (`false`) or B (`true`).
+    pub fn ends(&self, b: bool) -> impl Iterator<Item = &CableEnd> {
+        let (first, rest) = if b { (&self.b, &self.b_rest) } else { (&self.a, &self.a_rest) };
+        std::iter::once(first).chain(rest)
+    }
+
+    /// Every termination, with the end it is on (`false`: A).
+    pub fn all_ends(&self) -> impl Iterator<Item = (bool, &CableEnd)> {
+        self.ends(false).map(|e| (false, e)).chain(self.ends(true).map(|e| (true, e)))
+    }
+
+    /// Every termination, to link it.
+    pub fn all_ends_mut(&mut self) -> impl Iterator<Item = &mut CableEnd> {
+        std::iter::once(&mut self.a).chain(&mut self.a_rest).chain(std::iter::once(&mut self.b)).chain(&mut self.b_rest)
+    }
+}
+
+/// One end of a cable: a termination, or a list of them (NetBox's A or B list).
+fn read_cable_ends(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<(CableEnd, Vec<CableEnd>)> {
+    let Some(items) = n.as_seq() else {
+        return read_cable_end(n, diags).map(|e| (e, Vec::new()));
+    };
+    let mut ends = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for item in items {
+        match read_cable_end(item, diags) {
+            Some(e) => ends.push(e),
+            None => ok = false,
+        }
+    }
+    if items.is_empty() {
+        diags.push(
+            Diagnostic::new(Code::InvalidValue, n.span, "a cable end lists no termination")
+                .label("empty list")
+                .help("write one termination, or a list of terminations of one device"),
+        );
+        return None;
+    }
+    if !ok {
+        return None;
+    }
+    let first = ends.remove(0);
+    Some((first, ends))
+}
+
 pub fn lower_cable(o: &mut Obj<'_, '_>) -> Option<Cable> {
-    let a = o.required("a").and_then(|n| read_cable_end(n, o.diags));
-    let b = o.required("b").and_then(|n| read_cable_end(n, o.diags));
+    let a = o.required("a").and_then(|n| read_cable_ends(n, o.diags));
+    let b = o.required("b").and_then(|n| read_cable_ends(n, o.diags));
     let cable_type = o.str("type");
     let status = o.str("status");
     let label = o.str("label");
@@ -57,9 +141,12 @@ pub fn lower_cable(o: &mut Obj<'_, '_>) -> Option<Cable> {
     let length_unit = o.str("length_unit");
     let description = o.str("description");
     let tags = tags(o);
+    let ((a, a_rest), (b, b_rest)) = (a?, b?);
     Some(Cable {
-        a: a?,
-        b: b?,
+        a,
+        b,
+        a_rest,
+        b_rest,
         cable_type,
         status,
         label,
@@ -80,7 +167,7 @@ pub(super) fn read_cable_end(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Ca
                 diags.push(
                     Diagnostic::new(Code::InvalidValue, n.span, format!("cable end `{s}` is not `device:interface`"))
                         .label("expected `device:interface`")
-                        .help("write the end as `device:interface`, `{device: D, interface: I}` or `{circuit: CID, term: A}`"),
+                        .help("write the end as `device:interface`, `{device: D, interface: I}`, `{device: D, front_port: P}` (or another port) or `{circuit: CID, term: A}`"),
                 );
                 None
             }
@@ -93,15 +180,24 @@ pub(super) fn read_cable_end(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Ca
     let mut m = Obj::new(n, "cable end", diags)?;
     let device = m.str("device");
     let interface = m.str("interface");
+    let mut port = None;
+    for (key, kind) in PORT_END_KEYS {
+        if let Some(name) = m.str(key) {
+            port = Some((port.is_some(), name, kind));
+        }
+    }
     let circuit = m.str("circuit");
     let provider = m.str("provider");
     let term = m.str("term");
     let span = m.span();
-    let out = match (device, interface, circuit) {
-        (Some(device), Some(interface), None) => {
+    let out = match (device, interface, port, circuit) {
+        (Some(device), Some(interface), None, None) => {
             Some(CableEnd::Interface(InterfaceRef { device, interface, span, id: None }))
         }
-        (None, None, Some(circuit)) => {
+        (Some(device), None, Some((false, name, kind)), None) => {
+            Some(CableEnd::Port(PortRef { device, name, kind: Some(kind), span, id: None }))
+        }
+        (None, None, None, Some(circuit)) => {
             let side = term.as_ref().and_then(|t| TermSide::parse(&t.value).map(|s| Spanned::new(s, t.span)));
             if side.is_none() {
                 let at = term.as_ref().map_or(span, |t| t.span);
@@ -114,8 +210,12 @@ pub(super) fn read_cable_end(n: &Node, diags: &mut Vec<Diagnostic>) -> Option<Ca
         }
         _ => {
             m.diags.push(
-                Diagnostic::new(Code::InvalidValue, span, "a cable end is `{device, interface}` or `{circuit, term}`")
-                    .label("neither an interface nor a circuit end"),
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    span,
+                    "a cable end is `{device, interface}`, `{device, front_port}` (or `rear_port`, `console_port`, `console_server_port`, `power_port`, `power_outlet`) or `{circuit, term}`",
+                )
+                .label("not one termination"),
             );
             None
         }

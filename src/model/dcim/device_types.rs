@@ -95,17 +95,14 @@ impl ComponentKind {
         }
     }
 
-    /// Fields besides `name`, `label`, `type` and `description` that the kind accepts.
+    /// Fields besides `name`, `label`, `type`, `description` and the kind's
+    /// [`PortFields`] that a template of the kind accepts, kept as written.
     pub(super) fn extra_fields(self) -> &'static [&'static str] {
         match self {
             ComponentKind::Interface => &["enabled", "mgmt_only", "bridge", "poe_mode", "poe_type", "rf_role"],
-            ComponentKind::ConsolePort | ComponentKind::RearPort => &["_is_power_source", "color", "positions"],
-            ComponentKind::ConsoleServerPort | ComponentKind::DeviceBay => &[],
-            ComponentKind::PowerPort => &["maximum_draw", "allocated_draw"],
-            ComponentKind::PowerOutlet => &["power_port", "feed_leg"],
-            ComponentKind::FrontPort => &["color", "positions", "rear_port", "rear_port_position"],
-            ComponentKind::ModuleBay => &["position"],
-            ComponentKind::InventoryItem => &["manufacturer", "part_id"],
+            ComponentKind::ConsolePort | ComponentKind::RearPort => &["_is_power_source"],
+            ComponentKind::FrontPort => &["positions"],
+            _ => &[],
         }
     }
 }
@@ -120,6 +117,8 @@ pub struct Component {
     pub description: Option<Text>,
     pub mgmt_only: bool,
     pub enabled: Option<bool>,
+    /// The fields of the kind (`rear_port`, `power_port`, `positions`...).
+    pub fields: PortFields,
     /// Other fields of the kind, kept as written.
     pub extra: Vec<(&'static str, Node<'static>)>,
 }
@@ -184,26 +183,7 @@ pub fn lower_device_type(o: &mut Obj<'_, '_>) -> Option<DeviceType> {
     let exclude_from_utilization = o.bool("exclude_from_utilization");
     let description = o.str("description");
     let comments = o.str("comments");
-    let mut components = Vec::new();
-    for kind in ComponentKind::ALL {
-        for item in o.list(kind.key()) {
-            if let Some(c) = lower_component(item, kind, o.diags) {
-                components.push(c);
-            }
-        }
-    }
-    let mut port_mappings = Vec::new();
-    for item in o.list("port-mappings") {
-        let Some(mut m) = Obj::new(item, "port mapping", o.diags) else { continue };
-        let front_port = m.req_str("front_port");
-        let rear_port = m.req_str("rear_port");
-        let front_port_position = m.int("front_port_position", 1, 1024);
-        let rear_port_position = m.int("rear_port_position", 1, 1024);
-        m.finish();
-        if let (Some(front_port), Some(rear_port)) = (front_port, rear_port) {
-            port_mappings.push(PortMapping { front_port, rear_port, front_port_position, rear_port_position });
-        }
-    }
+    let (components, port_mappings) = lower_templates(o);
     let model = model?;
     let slug = slug::slug_or_derive(Some(slug?), &model, o.diags)?;
     Some(DeviceType {
@@ -228,14 +208,42 @@ pub fn lower_device_type(o: &mut Obj<'_, '_>) -> Option<DeviceType> {
     })
 }
 
+/// The component templates of a device or module type, and its port mappings.
+pub(super) fn lower_templates(o: &mut Obj<'_, '_>) -> (Vec<Component>, Vec<PortMapping>) {
+    let mut components = Vec::new();
+    for kind in ComponentKind::ALL {
+        for item in o.list(kind.key()) {
+            if let Some(c) = lower_component(item, kind, o.diags) {
+                components.push(c);
+            }
+        }
+    }
+    let mut port_mappings = Vec::new();
+    for item in o.list("port-mappings") {
+        let Some(mut m) = Obj::new(item, "port mapping", o.diags) else { continue };
+        let front_port = m.req_str("front_port");
+        let rear_port = m.req_str("rear_port");
+        let front_port_position = m.int("front_port_position", 1, 1024);
+        let rear_port_position = m.int("rear_port_position", 1, 1024);
+        m.finish();
+        if let (Some(front_port), Some(rear_port)) = (front_port, rear_port) {
+            port_mappings.push(PortMapping { front_port, rear_port, front_port_position, rear_port_position });
+        }
+    }
+    (components, port_mappings)
+}
+
 pub(super) fn lower_component(item: &Node, kind: ComponentKind, diags: &mut Vec<Diagnostic>) -> Option<Component> {
     let mut c = Obj::new(item, kind.what(), diags)?.with_limits(super::limit::of(kind.netbox_model()));
     let name = c.req_str("name");
-    let component_type = c.str("type");
+    // NetBox refuses an interface template without a type; the template is kept, so
+    // that the rest of the file is still checked.
+    let component_type = if kind == ComponentKind::Interface { c.req_str("type") } else { c.str("type") };
     let label = c.str("label");
     let description = c.str("description");
     let mut mgmt_only = false;
     let mut enabled = None;
+    let fields = super::components::port_fields(&mut c, kind, false);
     let mut extra = Vec::new();
     for &field in kind.extra_fields() {
         match field {
@@ -249,5 +257,5 @@ pub(super) fn lower_component(item: &Node, kind: ComponentKind, diags: &mut Vec<
         }
     }
     c.finish();
-    Some(Component { kind, name: name?, component_type, label, description, mgmt_only, enabled, extra })
+    Some(Component { kind, name: name?, component_type, label, description, mgmt_only, enabled, fields, extra })
 }

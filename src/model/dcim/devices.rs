@@ -295,9 +295,10 @@ pub fn describe_interface() -> Vec<decode::FieldSpec> {
 pub fn describe_component(kind: ComponentKind) -> Vec<decode::FieldSpec> {
     decode::describe(|c| {
         let _ = c.req_str("name");
-        let _ = c.str("type");
+        let _ = if kind == ComponentKind::Interface { c.req_str("type") } else { c.str("type") };
         let _ = c.str("label");
         let _ = c.str("description");
+        let _ = super::components::port_fields(c, kind, false);
         for &field in kind.extra_fields() {
             match field {
                 "mgmt_only" | "enabled" | "_is_power_source" => {
@@ -393,11 +394,25 @@ pub struct Device {
     /// The device's interfaces: its type's, refined or extended by those written inline.
     #[serde(skip)]
     pub interfaces: Vec<Interface>,
+    /// Its other components (console, power, front and rear ports, bays, inventory
+    /// items): its type's, refined or extended by those written inline, kind after kind.
+    #[serde(skip)]
+    pub components: Vec<Port>,
 }
 
 impl Device {
     pub fn interface(&self, name: &str) -> Option<u32> {
         self.interfaces.iter().position(|i| i.name.value == name).map(|i| i as u32)
+    }
+
+    /// The position of its component of `kind` named `name`.
+    pub fn component(&self, kind: ComponentKind, name: &str) -> Option<u32> {
+        self.components.iter().position(|c| c.kind == kind && c.name.value == name).map(|i| i as u32)
+    }
+
+    /// Its components of `kind`, with their positions.
+    pub fn components_of(&self, kind: ComponentKind) -> impl Iterator<Item = (u32, &Port)> {
+        self.components.iter().enumerate().filter(move |(_, c)| c.kind == kind).map(|(i, c)| (i as u32, c))
     }
 }
 
@@ -451,6 +466,26 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
             interfaces.push(i);
         }
     }
+    let mut components: Vec<Port> = Vec::new();
+    for kind in ComponentKind::PORTS {
+        let from = components.len();
+        for item in o.list(kind.device_key()) {
+            let Some(p) = super::components::lower_port(item, kind, o.diags) else { continue };
+            if let Some(first) = components[from..].iter().find(|x| x.name.value == p.name.value) {
+                o.diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateObject,
+                        p.name.span,
+                        format!("{} `{}` is written twice", kind.info().singular, p.name.value),
+                    )
+                    .label("second definition")
+                    .related(first.name.span, "first defined here"),
+                );
+                continue;
+            }
+            components.push(p);
+        }
+    }
     Some(Device {
         name: name?,
         device_type: device_type?,
@@ -477,6 +512,7 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
         custom_fields,
         local_context_data,
         interfaces,
+        components,
     })
 }
 

@@ -3,18 +3,23 @@
 //! interfaces, and cables.
 //!
 //! One file per family: `sites.rs` (regions, site groups, sites, locations), `racks.rs`,
-//! `device_types.rs` (manufacturers, device types, component templates), `devices.rs`
-//! (roles, platforms, devices, interfaces), `cables.rs`.
+//! `device_types.rs` (manufacturers, device types, component templates), `components.rs`
+//! (console, power, front and rear ports, bays, inventory items: templates' fields and
+//! devices' components), `devices.rs` (roles, platforms, devices, interfaces), `cables.rs`.
 
 mod cables;
+mod components;
 mod device_types;
 mod devices;
+mod modules;
 mod racks;
 mod sites;
 
 pub use cables::*;
+pub use components::*;
 pub use device_types::*;
 pub use devices::*;
+pub use modules::*;
 pub use racks::*;
 pub use sites::*;
 

@@ -183,12 +183,22 @@ fn every_kind_is_lowered_indexed_linked_queryable_diffable_pushable_and_checked(
     {
         e.failures.push("interfaces: not diffed or not pushed".into());
     }
+    // The other components of devices, each kind.
+    for (kind, info) in ComponentKind::PORTS.iter().map(|&k| (k, k.info())) {
+        let n: usize = inv.devices.iter().map(|d| d.components_of(kind).count()).sum();
+        if n == 0 || comp.world.objects(info.collection).len() != n {
+            e.failures.push(format!("{}: none, or not all queryable", info.collection));
+        }
+        if !e.snapshot.iter().any(|(m, _)| *m == info.netbox) || !e.pushed.iter().any(|(m, _)| *m == info.netbox) {
+            e.failures.push(format!("{}: not diffed or not pushed", info.collection));
+        }
+    }
     assert!(e.failures.is_empty(), "{}", e.failures.join("\n"));
 }
 
 #[test]
 fn words_and_models_are_unique() {
-    let all: Vec<&KindInfo> = KINDS.iter().copied().chain([&INTERFACE]).collect();
+    let all: Vec<&KindInfo> = KINDS.iter().copied().chain([&INTERFACE]).chain(COMPONENT_KINDS.iter()).collect();
     for (i, a) in all.iter().enumerate() {
         for b in &all[i + 1..] {
             assert_ne!(a.collection, b.collection);

@@ -98,11 +98,11 @@ pub fn resolve_with(
                     .collect::<Result<Vec<_>, _>>()?;
                 out.insert((*name).into(), Value::Array(terms));
             }
-            Val::Mappings(ms) => {
+            Val::Mappings(m, ms) => {
                 let maps = ms
                     .iter()
                     .map(|(p, rp, rpp)| {
-                        Ok(json!({"position": p, "rear_port": id(Model::RearPortTemplate, rp)?, "rear_port_position": rpp}))
+                        Ok(json!({"position": p, "rear_port": id(*m, rp)?, "rear_port_position": rpp}))
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 out.insert((*name).into(), Value::Array(maps));
