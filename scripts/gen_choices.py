@@ -41,6 +41,17 @@ TABLE = [
     ("VLAN_STATUS", "WritableVLANRequest", "status"),
     ("CIRCUIT_STATUS", "WritableCircuitRequest", "status"),
     ("CUSTOM_FIELD_TYPE", "WritableCustomFieldRequest", "type"),
+    ("IP_RANGE_STATUS", "WritableIPRangeRequest", "status"),
+    ("SERVICE_PROTOCOL", "WritableServiceRequest", "protocol"),
+    ("FHRP_PROTOCOL", "FHRPGroupRequest", "protocol"),
+    ("FHRP_AUTH_TYPE", "FHRPGroupRequest", "auth_type"),
+    ("CONTACT_PRIORITY", "WritableContactAssignmentRequest", "priority"),
+    ("CLUSTER_STATUS", "WritableClusterRequest", "status"),
+    ("VM_STATUS", "WritableVirtualMachineWithConfigContextRequest", "status"),
+    ("POWER_FEED_STATUS", "WritablePowerFeedRequest", "status"),
+    ("POWER_FEED_TYPE", "WritablePowerFeedRequest", "type"),
+    ("POWER_FEED_SUPPLY", "WritablePowerFeedRequest", "supply"),
+    ("POWER_FEED_PHASE", "WritablePowerFeedRequest", "phase"),
 ]
 
 

@@ -33,6 +33,17 @@ pub const TABLE: &[(&str, &str, &str, &[&str])] = &[
     ("VLAN_STATUS", "WritableVLANRequest", "status", VLAN_STATUS),
     ("CIRCUIT_STATUS", "WritableCircuitRequest", "status", CIRCUIT_STATUS),
     ("CUSTOM_FIELD_TYPE", "WritableCustomFieldRequest", "type", CUSTOM_FIELD_TYPE),
+    ("IP_RANGE_STATUS", "WritableIPRangeRequest", "status", IP_RANGE_STATUS),
+    ("SERVICE_PROTOCOL", "WritableServiceRequest", "protocol", SERVICE_PROTOCOL),
+    ("FHRP_PROTOCOL", "FHRPGroupRequest", "protocol", FHRP_PROTOCOL),
+    ("FHRP_AUTH_TYPE", "FHRPGroupRequest", "auth_type", FHRP_AUTH_TYPE),
+    ("CONTACT_PRIORITY", "WritableContactAssignmentRequest", "priority", CONTACT_PRIORITY),
+    ("CLUSTER_STATUS", "WritableClusterRequest", "status", CLUSTER_STATUS),
+    ("VM_STATUS", "WritableVirtualMachineWithConfigContextRequest", "status", VM_STATUS),
+    ("POWER_FEED_STATUS", "WritablePowerFeedRequest", "status", POWER_FEED_STATUS),
+    ("POWER_FEED_TYPE", "WritablePowerFeedRequest", "type", POWER_FEED_TYPE),
+    ("POWER_FEED_SUPPLY", "WritablePowerFeedRequest", "supply", POWER_FEED_SUPPLY),
+    ("POWER_FEED_PHASE", "WritablePowerFeedRequest", "phase", POWER_FEED_PHASE),
 ];
 
 /// `status` of `WritableSiteRequest`.
@@ -790,3 +801,36 @@ pub const CUSTOM_FIELD_TYPE: &[&str] = &[
     "object",
     "multiobject",
 ];
+
+/// `status` of `WritableIPRangeRequest`.
+pub const IP_RANGE_STATUS: &[&str] = &["active", "reserved", "deprecated"];
+
+/// `protocol` of `WritableServiceRequest`.
+pub const SERVICE_PROTOCOL: &[&str] = &["tcp", "udp", "sctp"];
+
+/// `protocol` of `FHRPGroupRequest`.
+pub const FHRP_PROTOCOL: &[&str] = &["vrrp2", "vrrp3", "carp", "clusterxl", "hsrp", "glbp", "other"];
+
+/// `auth_type` of `FHRPGroupRequest`.
+pub const FHRP_AUTH_TYPE: &[&str] = &["plaintext", "md5"];
+
+/// `priority` of `WritableContactAssignmentRequest`.
+pub const CONTACT_PRIORITY: &[&str] = &["primary", "secondary", "tertiary", "inactive"];
+
+/// `status` of `WritableClusterRequest`.
+pub const CLUSTER_STATUS: &[&str] = &["planned", "staging", "active", "decommissioning", "offline"];
+
+/// `status` of `WritableVirtualMachineWithConfigContextRequest`.
+pub const VM_STATUS: &[&str] = &["offline", "active", "planned", "staged", "failed", "decommissioning", "paused"];
+
+/// `status` of `WritablePowerFeedRequest`.
+pub const POWER_FEED_STATUS: &[&str] = &["offline", "active", "planned", "failed"];
+
+/// `type` of `WritablePowerFeedRequest`.
+pub const POWER_FEED_TYPE: &[&str] = &["primary", "redundant"];
+
+/// `supply` of `WritablePowerFeedRequest`.
+pub const POWER_FEED_SUPPLY: &[&str] = &["ac", "dc"];
+
+/// `phase` of `WritablePowerFeedRequest`.
+pub const POWER_FEED_PHASE: &[&str] = &["single-phase", "three-phase"];

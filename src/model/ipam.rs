@@ -15,6 +15,12 @@ pub struct Vrf {
     pub enforce_unique: bool,
     pub description: Option<Text>,
     pub tags: Vec<Ref<Tag>>,
+    /// Route targets the VRF imports and exports, by name (left out of the serialised
+    /// VRF when empty, as before they existed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub import_targets: Vec<Ref<RouteTarget>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub export_targets: Vec<Ref<RouteTarget>>,
 }
 
 pub fn lower_vrf(o: &mut Obj<'_, '_>) -> Option<Vrf> {
@@ -24,7 +30,9 @@ pub fn lower_vrf(o: &mut Obj<'_, '_>) -> Option<Vrf> {
     let enforce_unique = o.bool("enforce_unique").is_none_or(|b| b.value);
     let description = o.str("description");
     let tags = tags(o);
-    Some(Vrf { name: name?, rd, tenant, enforce_unique, description, tags })
+    let import_targets = refs(o, "import_targets");
+    let export_targets = refs(o, "export_targets");
+    Some(Vrf { name: name?, rd, tenant, enforce_unique, description, tags, import_targets, export_targets })
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

@@ -419,6 +419,14 @@ impl<'a> Builder<'a> {
                 ("tags", self.tags(&x.tags, true)),
             ];
             self.push(Model::Vrf, x.name.value.to_string(), json!({"name": x.name.value}), f, x.name.span);
+            // Route targets are created after every listed model: set in the second pass.
+            let rt = Model::from_name(RouteTarget::INFO.netbox).expect("the registry declares route targets");
+            for (k, targets) in [("import_targets", &x.import_targets), ("export_targets", &x.export_targets)] {
+                if !targets.is_empty() {
+                    let names = targets.iter().map(|t| t.key.value.to_string()).collect();
+                    self.out.last_mut().expect("just pushed").late.push((k, Val::Refs(rt, names)));
+                }
+            }
         }
         for x in &inv.ipam_roles {
             let mut f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
@@ -710,7 +718,14 @@ impl<'a> Builder<'a> {
         let primary = |id: Option<Id<IpAddress>>| {
             Val::Ref(Model::IpAddress, id.map(|id| self.ip_key(&self.inv.ip_addresses[id.index()])))
         };
-        let late = vec![("primary_ip4", primary(d.primary_ip4_id)), ("primary_ip6", primary(d.primary_ip6_id))];
+        let mut late = vec![("primary_ip4", primary(d.primary_ip4_id)), ("primary_ip6", primary(d.primary_ip6_id))];
+        // Virtual chassis are created after every listed model: membership in the second pass.
+        if let Some(vc) = &d.virtual_chassis {
+            let m = Model::from_name(VirtualChassis::INFO.netbox).expect("the registry declares virtual chassis");
+            late.push(("virtual_chassis", Val::Ref(m, Some(vc.key.value.to_string()))));
+            late.push(("vc_position", num(&d.vc_position)));
+            late.push(("vc_priority", num(&d.vc_priority)));
+        }
         let lookup = json!({"name": d.name.value, "site": {"slug": site}});
         self.push(Model::Device, d.name.value.to_string(), lookup.clone(), f, d.name.span);
         self.out.last_mut().expect("just pushed").late = late;
@@ -840,10 +855,13 @@ impl KindVisitor for Declared<'_, '_> {
                     }
                 }
             }
+            let mut late = Vec::new();
+            super::declared::adjust(x, inv, &mut f, &mut late);
             let key = x.natural_key();
             let mut lookup = Map::new();
             lookup.insert(info.key.to_string(), json!(key));
             self.b.push(model, key, Value::Object(lookup), f, x.span());
+            self.b.out.last_mut().expect("just pushed").late = late;
         }
     }
 }
@@ -906,6 +924,8 @@ pub fn generic_fields(base: &str) -> (&'static str, &'static str) {
         "scope" => ("scope_type", "scope_id"),
         "assigned_object" => ("assigned_object_type", "assigned_object_id"),
         "termination" => ("termination_type", "termination_id"),
+        "interface" => ("interface_type", "interface_id"),
+        "parent_object" => ("parent_object_type", "parent_object_id"),
         _ => ("object_type", "object_id"),
     }
 }

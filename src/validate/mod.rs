@@ -12,9 +12,12 @@ mod custom_fields;
 mod file_names;
 mod interfaces;
 mod ipam;
+mod numbering;
+mod power;
 mod racks;
 mod secrets;
 mod unused_tags;
+mod virtualization;
 mod vlans;
 
 use rayon::prelude::*;
@@ -43,6 +46,9 @@ pub fn rules(config: &Config) -> Vec<Box<dyn Rule>> {
         Box::new(cable_subnets::CableSubnets),
         Box::new(vlans::Vlans),
         Box::new(ipam::Ipam { enforce_global_unique: config.enforce_global_unique }),
+        Box::new(numbering::Numbering),
+        Box::new(virtualization::Virtualization),
+        Box::new(power::Power),
         Box::new(custom_fields::CustomFields),
         Box::new(secrets::SecretLiterals { keys: config.secret_keys.clone() }),
     ]

@@ -1,0 +1,152 @@
+//! Links of the models beyond the data centre that need more than a key (their keyed
+//! references are linked from the registry's `refs`): a power panel's location and a
+//! power feed's rack (within the site), an FHRP group assignment's interface, a VM
+//! interface's VLANs (at its virtual machine's site), parent and bridge (interfaces of
+//! the same virtual machine), and a contact assignment's object (any kind, by its NetBox
+//! object type and natural key).
+
+use crate::hash::HashSet;
+
+use super::index::Index;
+use super::link::{in_site, unknown};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::model::*;
+
+pub fn link(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
+    power(inv, ix, diags);
+    for i in 0..inv.fhrp_group_assignments.len() {
+        let found = super::devices::find_interface(diags, &inv.fhrp_group_assignments[i].interface, inv, ix);
+        inv.fhrp_group_assignments[i].interface.id = found;
+    }
+    vm_interfaces(inv, ix, diags);
+    contact_objects(inv, diags);
+}
+
+fn power(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
+    let mut locations: Vec<_> = inv.power_panels.iter_mut().map(|p| (p.site.id, p.location.take())).collect();
+    for (site, l) in &mut locations {
+        if let Some(l) = l {
+            in_site(diags, l, *site, &ix.locations, "location", inv);
+        }
+    }
+    for (p, (_, l)) in inv.power_panels.iter_mut().zip(locations) {
+        p.location = l;
+    }
+    let mut racks: Vec<_> = inv
+        .power_feeds
+        .iter_mut()
+        .map(|f| (f.power_panel.id.and_then(|p| inv.power_panels.get(p.index())?.site.id), f.rack.take()))
+        .collect();
+    for (site, r) in &mut racks {
+        if let Some(r) = r {
+            in_site(diags, r, *site, &ix.racks, "rack", inv);
+        }
+    }
+    for (f, (_, r)) in inv.power_feeds.iter_mut().zip(racks) {
+        f.rack = r;
+    }
+}
+
+/// The site a virtual machine is at: its own, else its cluster's.
+pub fn vm_site(inv: &Inventory, vm: &VirtualMachine) -> Option<Id<Site>> {
+    vm.site.as_ref().and_then(|s| s.id).or_else(|| {
+        let c = &inv.clusters[vm.cluster.as_ref()?.id?.index()];
+        c.site.as_ref()?.id
+    })
+}
+
+fn vm_interfaces(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
+    let sites: Vec<Option<Id<Site>>> = inv
+        .vm_interfaces
+        .iter()
+        .map(|i| i.virtual_machine.id.and_then(|v| vm_site(inv, &inv.virtual_machines[v.index()])))
+        .collect();
+    let slugs: Vec<Option<String>> =
+        sites.iter().map(|s| s.map(|s| inv.sites[s.index()].slug.value.to_string())).collect();
+    for ((i, site), slug) in inv.vm_interfaces.iter_mut().zip(sites).zip(slugs) {
+        if let Some(v) = &mut i.untagged_vlan {
+            super::devices::link_vlan(diags, v, site, ix, slug.as_deref());
+        }
+        for v in &mut i.tagged_vlans {
+            super::devices::link_vlan(diags, v, site, ix, slug.as_deref());
+        }
+    }
+    for i in &inv.vm_interfaces {
+        for r in [&i.parent, &i.bridge].into_iter().flatten() {
+            let key = format!("{}/{}", i.virtual_machine.key.value, r.value);
+            if !ix.vm_interfaces.contains_key(&key) || r.value == i.name.value {
+                let names = inv
+                    .vm_interfaces
+                    .iter()
+                    .filter(|x| x.virtual_machine.key.value == i.virtual_machine.key.value && x.name != i.name)
+                    .map(|x| x.name.as_str());
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnknownReference,
+                        r.span,
+                        format!(
+                            "virtual machine `{}` has no other interface `{}`",
+                            i.virtual_machine.key.value, r.value
+                        ),
+                    )
+                    .label("not another interface of this virtual machine")
+                    .help_opt(did_you_mean(&r.value, names)),
+                );
+            }
+        }
+    }
+}
+
+/// The (object type, natural key) of every object a contact can be assigned to.
+struct Objects<'a> {
+    inv: &'a Inventory,
+    out: HashSet<(&'static str, String)>,
+}
+
+impl KindVisitor for Objects<'_> {
+    fn visit<K: Kind>(&mut self) {
+        if K::INFO.is_network_object() && K::INFO.netbox != ContactAssignment::INFO.netbox {
+            self.out.extend(K::all(self.inv).iter().map(|x| (K::INFO.netbox, x.natural_key())));
+        }
+    }
+}
+
+fn contact_objects(inv: &mut Inventory, diags: &mut Vec<Diagnostic>) {
+    if inv.contact_assignments.is_empty() {
+        return;
+    }
+    let mut objects = Objects { inv, out: HashSet::default() };
+    each_kind(&mut objects);
+    for d in &inv.devices {
+        objects
+            .out
+            .extend(d.interfaces.iter().map(|i| (INTERFACE.netbox, format!("{}:{}", d.name.value, i.name.value))));
+    }
+    let types: Vec<&'static str> = KINDS
+        .iter()
+        .chain([&&INTERFACE])
+        .filter(|k| k.is_network_object() && k.netbox != ContactAssignment::INFO.netbox)
+        .map(|k| k.netbox)
+        .collect();
+    let known = objects.out;
+    for a in &mut inv.contact_assignments {
+        let t = a.object_type.as_str();
+        let Some(&ty) = types.iter().find(|k| **k == t) else {
+            diags.push(
+                Diagnostic::new(Code::UnknownReference, a.object_type.span, format!("no object type `{t}` exists"))
+                    .label("not a NetBox object type sot knows")
+                    .help_opt(
+                        did_you_mean(t, types.iter().copied())
+                            .or_else(|| Some("write it as `app.model`, e.g. `dcim.site`".into())),
+                    ),
+            );
+            continue;
+        };
+        a.found = known.contains(&(ty, a.object.value.to_string()));
+        if !a.found {
+            let what = KINDS.iter().chain([&&INTERFACE]).find(|k| k.netbox == ty).map_or("object", |k| k.singular);
+            let candidates: Vec<&str> = known.iter().filter(|(m, _)| *m == ty).map(|(_, k)| k.as_str()).collect();
+            diags.push(unknown(a.object.span, what, &a.object.value, candidates.into_iter()));
+        }
+    }
+}
