@@ -52,6 +52,16 @@ TABLE = [
     ("POWER_FEED_TYPE", "WritablePowerFeedRequest", "type"),
     ("POWER_FEED_SUPPLY", "WritablePowerFeedRequest", "supply"),
     ("POWER_FEED_PHASE", "WritablePowerFeedRequest", "phase"),
+    ("RACK_FORM_FACTOR", "WritableRackTypeRequest", "form_factor"),
+    ("RACK_OUTER_UNIT", "WritableRackTypeRequest", "outer_unit"),
+    ("RACK_RESERVATION_STATUS", "WritableRackReservationRequest", "status"),
+    ("L2VPN_TYPE", "WritableL2VPNRequest", "type"),
+    ("L2VPN_STATUS", "WritableL2VPNRequest", "status"),
+    ("WIRELESS_LAN_STATUS", "WritableWirelessLANRequest", "status"),
+    ("WIRELESS_AUTH_TYPE", "WritableWirelessLANRequest", "auth_type"),
+    ("WIRELESS_AUTH_CIPHER", "WritableWirelessLANRequest", "auth_cipher"),
+    ("WIRELESS_LINK_STATUS", "WritableWirelessLinkRequest", "status"),
+    ("DISTANCE_UNIT", "WritableWirelessLinkRequest", "distance_unit"),
 ]
 
 

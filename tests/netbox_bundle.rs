@@ -194,6 +194,15 @@ fn payloads_of_every_registry_kind_match_netbox_rest_schema() {
         "dcim.powerpanel",
         "dcim.powerfeed",
         "dcim.virtualchassis",
+        "dcim.racktype",
+        "dcim.rackreservation",
+        "circuits.provideraccount",
+        "circuits.providernetwork",
+        "vpn.l2vpn",
+        "vpn.l2vpntermination",
+        "wireless.wirelesslangroup",
+        "wireless.wirelesslan",
+        "wireless.wirelesslink",
     ] {
         assert!(checked.get(m).copied().unwrap_or(0) > 0, "no {m} checked: {checked:?}");
     }

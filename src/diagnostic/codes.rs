@@ -312,6 +312,21 @@ codes! {
         "NetBox allows a negative voltage only for a DC supply; an AC feed's voltage is zero or more.",
         "power_feeds:\n  - {name: F1, power_panel: lon1/PP-A, supply: ac, voltage: -48}"
     }
+    RackReservationUnits = "E0358" "rack-reservation-units" Error {
+        "A rack reservation names units its rack does not have, or units reserved already.",
+        "A reservation's units lie within its rack (`starting_unit` to `starting_unit + u_height - 1`), and no unit of a rack is reserved twice, as NetBox requires.",
+        "racks: [{name: R1, site: lon1, u_height: 42}]\nrack_reservations:\n  - {rack: lon1/R1, units: [43], user: admin, description: spare}"
+    }
+    WirelessLinkInterface = "E0359" "wireless-link-interface" Error {
+        "A wireless link ends on an interface that is not wireless.",
+        "Both ends of a wireless link are interfaces of a wireless type (IEEE 802.11, 802.15, cellular or `other-wireless`); wired interfaces take cables instead.",
+        "wireless_links:\n  - {interface_a: ap1:wlan0, interface_b: sw1:Ethernet1}"
+    }
+    L2vpnTerminationTarget = "E0360" "l2vpn-termination-target" Error {
+        "An L2VPN termination names no VLAN or interface, or both.",
+        "An L2VPN terminates on exactly one object: give `vlan` or `interface`, one of them.",
+        "l2vpn_terminations:\n  - {l2vpn: customer-a}"
+    }
     ContextWeightTie = "E0401" "context-weight-tie" Error {
         "Two contexts of equal weight set the same key to different values on a device.",
         "Contexts merge in order of weight, then name. With equal weights the result depends on the contexts' names, which nobody means. Give one context a higher weight, or make the values agree.",

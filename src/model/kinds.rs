@@ -740,6 +740,67 @@ kinds! {
         tags: tags, custom_fields: custom_fields,
         defaults: [domain = "", description = "", comments = ""],
     }
+    rack_types: RackType => l2::lower_rack_type {
+        "rack type", "rack types", "dcim.racktype",
+        key: slug, Global, at: model, refs: [manufacturer],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [
+            width = 19, u_height = 42, starting_unit = 1, desc_units = false, description = "", comments = "",
+        ],
+    }
+    rack_reservations: RackReservation => l2::lower_rack_reservation {
+        "rack reservation", "rack reservations", "dcim.rackreservation",
+        key: rack, Composite(RackReservation::key),
+        at: rack(|x: &RackReservation| format!("rack reservation `{}`", x.key())), refs: [tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", comments = ""],
+    }
+    provider_accounts: ProviderAccount => l2::lower_provider_account {
+        "provider account", "provider accounts", "circuits.provideraccount",
+        key: account, Composite(|x: &ProviderAccount| format!("{}/{}", x.provider.key.value, x.account.value)),
+        at: account, refs: [provider],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [name = "", description = "", comments = ""],
+    }
+    provider_networks: ProviderNetwork => l2::lower_provider_network {
+        "provider network", "provider networks", "circuits.providernetwork",
+        key: name, Composite(|x: &ProviderNetwork| format!("{}/{}", x.provider.key.value, x.name.value)),
+        at: name, refs: [provider],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [service_id = "", description = "", comments = ""],
+    }
+    l2vpns: L2vpn => l2::lower_l2vpn {
+        "L2VPN", "L2VPNs", "vpn.l2vpn",
+        key: slug, Global, at: name, refs: [tenant, import_targets, export_targets],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", description = "", comments = ""],
+    }
+    l2vpn_terminations: L2vpnTermination => l2::lower_l2vpn_termination {
+        "L2VPN termination", "L2VPN terminations", "vpn.l2vpntermination",
+        key: l2vpn, Composite(L2vpnTermination::key),
+        at: span(|x: &L2vpnTermination| format!("L2VPN termination `{}`", x.key())), refs: [l2vpn],
+        tags: tags, custom_fields: custom_fields,
+    }
+    wireless_lan_groups: WirelessLanGroup => l2::lower_wireless_lan_group {
+        "wireless LAN group", "wireless LAN groups", "wireless.wirelesslangroup",
+        key: slug, Global, at: name, refs: [parent],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    wireless_lans: WirelessLan => l2::lower_wireless_lan {
+        "wireless LAN", "wireless LANs", "wireless.wirelesslan",
+        key: ssid, Composite(WirelessLan::key),
+        at: ssid, refs: [group, tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", description = "", comments = ""],
+    }
+    wireless_links: WirelessLink => l2::lower_wireless_link {
+        "wireless link", "wireless links", "wireless.wirelesslink",
+        key: interface_a, Composite(WirelessLink::key),
+        at: span(|x: &WirelessLink| format!("wireless link `{}`", x.key())), refs: [tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "connected", ssid = "", description = "", comments = ""],
+    }
     contact_assignments: ContactAssignment => contacts::lower_contact_assignment {
         "contact assignment", "contact assignments", "tenancy.contactassignment",
         key: object, Composite(ContactAssignment::key),

@@ -5,7 +5,8 @@
 //! written ([`Ref`]) and filled in by [`crate::resolve`]. Submodules follow
 //! NetBox's apps: `tenancy` (and `contacts`), `dcim` (and `power`: power panels,
 //! feeds, virtual chassis), `ipam` (and `numbering`: aggregates, ASNs, IP ranges, route
-//! targets, services, FHRP groups), `circuits`, `virtualization`, `extras`.
+//! targets, services, FHRP groups), `circuits`, `virtualization`, `extras`; `l2` holds rack
+//! types and reservations, provider accounts and networks, L2VPNs and wireless.
 
 pub mod choices;
 pub mod circuits;
@@ -15,6 +16,7 @@ pub mod decode;
 pub mod extras;
 pub mod ipam;
 pub mod kinds;
+pub mod l2;
 pub mod limit;
 #[rustfmt::skip]
 pub mod limits;
@@ -38,6 +40,7 @@ pub use decode::{Obj, Spanned, Text};
 pub use extras::*;
 pub use ipam::*;
 pub use kinds::*;
+pub use l2::*;
 pub use numbering::*;
 pub use power::*;
 pub use tenancy::*;

@@ -111,6 +111,27 @@ pub(super) fn adjust(
         set(f, "location", Val::Ref(Model::Location, x.location.as_ref().map(|l| location_key(inv, l))));
     } else if let Some(x) = x.downcast_ref::<PowerFeed>() {
         set(f, "rack", Val::Ref(Model::Rack, x.rack.as_ref().map(|r| rack_key(inv, r))));
+    } else if let Some(x) = x.downcast_ref::<RackReservation>() {
+        let rack = x.rack_id.map(|id| {
+            let r = &inv.racks[id.index()];
+            format!("{}/{}", site_key(inv, &r.site), r.name.value)
+        });
+        set(f, "rack", Val::Ref(Model::Rack, rack.or_else(|| Some(x.rack.value.to_string()))));
+        set(f, "user", Val::Json(serde_json::json!({"username": x.user.value.as_str()})));
+    } else if let Some(x) = x.downcast_ref::<L2vpnTermination>() {
+        take(f, "vlan");
+        take(f, "interface");
+        let target = match (&x.interface, &x.vlan) {
+            (Some(i), _) => Some((Model::Interface, i.display())),
+            (None, Some(v)) => vlan_key(inv, v).map(|k| (Model::Vlan, k)),
+            (None, None) => None,
+        };
+        set(f, "assigned_object", Val::Generic(target));
+    } else if let Some(x) = x.downcast_ref::<WirelessLan>() {
+        set(f, "vlan", Val::Ref(Model::Vlan, x.vlan.as_ref().and_then(|v| vlan_key(inv, v))));
+    } else if let Some(x) = x.downcast_ref::<WirelessLink>() {
+        set(f, "interface_a", Val::Ref(Model::Interface, Some(x.interface_a.display())));
+        set(f, "interface_b", Val::Ref(Model::Interface, Some(x.interface_b.display())));
     } else if x.downcast_ref::<VirtualChassis>().is_some()
         && let Some(master) = take(f, "master")
     {
@@ -178,6 +199,37 @@ pub(super) fn key_of_existing(kind: &KindInfo, obj: &Value, keys: &dyn KeyOf) ->
                 k.push_str(parent("role", "tenancy.contactrole")?);
             }
             k
+        }
+        "dcim.rackreservation" => {
+            let mut u: Vec<u64> = obj.get("units")?.as_array()?.iter().filter_map(Value::as_u64).collect();
+            u.sort_unstable();
+            u.dedup();
+            let contiguous = u.windows(2).all(|w| w[1] == w[0] + 1);
+            let units = match (u.first(), u.last()) {
+                (Some(a), Some(b)) if contiguous && u.len() > 1 => format!("{a}-{b}"),
+                _ => u.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
+            };
+            format!("{}/{units}", parent("rack", "dcim.rack")?)
+        }
+        "circuits.provideraccount" => format!("{}/{}", parent("provider", "circuits.provider")?, s(obj, "account")?),
+        "circuits.providernetwork" => format!("{}/{}", parent("provider", "circuits.provider")?, s(obj, "name")?),
+        "vpn.l2vpntermination" => {
+            let (m, target) = generic("assigned_object_type", "assigned_object_id")?;
+            let target = match m {
+                // A VLAN as the inventory writes it on a termination.
+                Model::Vlan => format!("VLAN {}", obj.get("assigned_object")?.get("vid")?.as_u64()?),
+                _ => target.to_string(),
+            };
+            format!("{}/{target}", parent("l2vpn", "vpn.l2vpn")?)
+        }
+        "wireless.wirelesslan" => match nested_id(obj, "group") {
+            Some(g) => format!("{}/{}", keys.key_of(model("wireless.wirelesslangroup"), g)?, s(obj, "ssid")?),
+            None => s(obj, "ssid")?.to_string(),
+        },
+        "wireless.wirelesslink" => {
+            let a = parent("interface_a", "dcim.interface")?;
+            let b = parent("interface_b", "dcim.interface")?;
+            super::model::cable_key(a, b)
         }
         _ => return None,
     })

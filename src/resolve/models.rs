@@ -2,8 +2,9 @@
 //! references are linked from the registry's `refs`): a power panel's location and a
 //! power feed's rack (within the site), an FHRP group assignment's interface, a VM
 //! interface's VLANs (at its virtual machine's site), parent and bridge (interfaces of
-//! the same virtual machine), and a contact assignment's object (any kind, by its NetBox
-//! object type and natural key).
+//! the same virtual machine), a rack reservation's rack (`site/rack`), the VLANs and
+//! interfaces of L2VPN terminations, wireless LANs and wireless links, and a contact
+//! assignment's object (any kind, by its NetBox object type and natural key).
 
 use crate::hash::HashSet;
 
@@ -19,7 +20,61 @@ pub fn link(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
         inv.fhrp_group_assignments[i].interface.id = found;
     }
     vm_interfaces(inv, ix, diags);
+    layer2(inv, ix, diags);
     contact_objects(inv, diags);
+}
+
+/// A rack written `site/rack`.
+fn site_rack(diags: &mut Vec<Diagnostic>, t: &Text, ix: &Index, inv: &Inventory) -> Option<Id<Rack>> {
+    let Some((site, rack)) = t.value.split_once('/') else {
+        diags.push(
+            Diagnostic::new(Code::UnknownReference, t.span, format!("rack `{}` names no site", t.value))
+                .label("not `site/rack`")
+                .help(format!("write the rack with its site's slug, e.g. `lon1/{}`", t.value)),
+        );
+        return None;
+    };
+    let Some(&s) = ix.sites.get(site) else {
+        diags.push(unknown(t.span, "site", site, ix.sites.keys().map(String::as_str)));
+        return None;
+    };
+    let mut r: Ref<Rack> = Ref::new(Spanned::new(rack.into(), t.span));
+    in_site(diags, &mut r, Some(s), &ix.racks, "rack", inv);
+    r.id
+}
+
+/// Rack reservations' racks, L2VPN terminations' VLANs and interfaces, wireless LANs'
+/// VLANs and wireless links' interfaces.
+fn layer2(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
+    for i in 0..inv.rack_reservations.len() {
+        let id = site_rack(diags, &inv.rack_reservations[i].rack, ix, inv);
+        inv.rack_reservations[i].rack_id = id;
+    }
+    for i in 0..inv.l2vpn_terminations.len() {
+        let found = match &inv.l2vpn_terminations[i].interface {
+            Some(r) => super::devices::find_interface(diags, r, inv, ix),
+            None => None,
+        };
+        let t = &mut inv.l2vpn_terminations[i];
+        if let Some(r) = &mut t.interface {
+            r.id = found;
+        }
+        if let Some(v) = &mut t.vlan {
+            super::devices::link_vlan(diags, v, None, ix, None);
+        }
+    }
+    for w in &mut inv.wireless_lans {
+        if let Some(v) = &mut w.vlan {
+            super::devices::link_vlan(diags, v, None, ix, None);
+        }
+    }
+    for i in 0..inv.wireless_links.len() {
+        let a = super::devices::find_interface(diags, &inv.wireless_links[i].interface_a, inv, ix);
+        let b = super::devices::find_interface(diags, &inv.wireless_links[i].interface_b, inv, ix);
+        let l = &mut inv.wireless_links[i];
+        l.interface_a.id = a;
+        l.interface_b.id = b;
+    }
 }
 
 fn power(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {

@@ -12,6 +12,7 @@ mod custom_fields;
 mod file_names;
 mod interfaces;
 mod ipam;
+mod layer2;
 mod numbering;
 mod power;
 mod racks;
@@ -49,6 +50,7 @@ pub fn rules(config: &Config) -> Vec<Box<dyn Rule>> {
         Box::new(numbering::Numbering),
         Box::new(virtualization::Virtualization),
         Box::new(power::Power),
+        Box::new(layer2::Layer2),
         Box::new(custom_fields::CustomFields),
         Box::new(secrets::SecretLiterals { keys: config.secret_keys.clone() }),
     ]
