@@ -231,6 +231,12 @@ fn payloads_of_every_registry_kind_match_netbox_rest_schema() {
     assert_eq!(c["scope_type"], "dcim.site");
     let sub = record("virtualization.vminterface", "ams1-dns1/eth0.120");
     assert_eq!(sub["parent"].as_u64(), Some("ams1-dns1/eth0".len() as u64));
+    // An address on a VM interface is assigned in the second pass, and the VM's primary
+    // address after it.
+    let ip = record("ipam.ipaddress", "global/192.168.10.53/24");
+    assert_eq!(ip["assigned_object_type"], "virtualization.vminterface");
+    let vm = record("virtualization.virtualmachine", "ams1-dns1");
+    assert_eq!(vm["primary_ip4"].as_u64(), Some("global/192.168.10.53/24".len() as u64));
     // A VRF's route targets, set in the second pass (they are created after VRFs).
     let m = Model::from_name("ipam.vrf").unwrap();
     let vrf = bundle.of(m).find(|r| r.key == "customer-a").unwrap();

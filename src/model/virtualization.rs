@@ -107,6 +107,13 @@ pub struct VirtualMachine {
     pub tags: Vec<Ref<Tag>>,
     pub custom_fields: Vec<CustomValue>,
     pub local_context_data: Option<Node<'static>>,
+    /// Addresses of the machine's own interfaces, written with their mask.
+    pub primary_ip4: Option<Spanned<ipnet::IpNet>>,
+    pub primary_ip6: Option<Spanned<ipnet::IpNet>>,
+    #[serde(skip)]
+    pub primary_ip4_id: Option<Id<IpAddress>>,
+    #[serde(skip)]
+    pub primary_ip6_id: Option<Id<IpAddress>>,
 }
 
 pub fn lower_virtual_machine(o: &mut Obj<'_, '_>) -> Option<VirtualMachine> {
@@ -126,6 +133,10 @@ pub fn lower_virtual_machine(o: &mut Obj<'_, '_>) -> Option<VirtualMachine> {
     let tags = tags(o);
     let custom_fields = custom_fields(o);
     let local_context_data = o.map("local_context_data").map(|n| n.to_static());
+    let primary_ip4 =
+        o.node("primary_ip4").and_then(|n| ipam::read_ipnet(n, "primary_ip4", ipam::CidrKind::Address, o.diags));
+    let primary_ip6 =
+        o.node("primary_ip6").and_then(|n| ipam::read_ipnet(n, "primary_ip6", ipam::CidrKind::Address, o.diags));
     Some(VirtualMachine {
         name: name?,
         cluster,
@@ -143,6 +154,10 @@ pub fn lower_virtual_machine(o: &mut Obj<'_, '_>) -> Option<VirtualMachine> {
         tags,
         custom_fields,
         local_context_data,
+        primary_ip4,
+        primary_ip6,
+        primary_ip4_id: None,
+        primary_ip6_id: None,
     })
 }
 

@@ -562,7 +562,18 @@ impl<'a> Builder<'a> {
             }
             f.push(("role", text(&ip.role)));
             let lookup = json!({"address": ip.address.value.to_string(), "vrf": ip.vrf.as_ref().map(|v| json!({"name": self.vrf(v)}))});
+            // A VM interface is created after every listed model: assigned in the second pass.
+            let on_vm = ip.vm_interface_id.map(|id| {
+                let m = Model::from_name(VmInterface::INFO.netbox).expect("the registry declares VM interfaces");
+                (m, inv.vm_interfaces[id.index()].key())
+            });
+            if on_vm.is_some() {
+                f.retain(|(k, _)| *k != "assigned_object");
+            }
             self.push(Model::IpAddress, key, lookup, f, ip.address.span);
+            if let Some(target) = on_vm {
+                self.out.last_mut().expect("just pushed").late.push(("assigned_object", Val::Generic(Some(target))));
+            }
         }
     }
 

@@ -96,6 +96,16 @@ pub(super) fn adjust(
         set(f, "type", Val::Ref(model(ClusterType::INFO.netbox), Some(x.cluster_type.key.value.to_string())));
         take(f, "site");
         set(f, "scope", Val::Generic(x.site.as_ref().map(|s| (Model::Site, site_key(inv, s)))));
+    } else if let Some(x) = x.downcast_ref::<VirtualMachine>() {
+        // Its addresses are assigned to its interfaces in the second pass: so are these.
+        for (name, id) in [("primary_ip4", x.primary_ip4_id), ("primary_ip6", x.primary_ip6_id)] {
+            take(f, name);
+            let key = id.map(|id| {
+                let ip = &inv.ip_addresses[id.index()];
+                format!("{}/{}", ip.vrf.as_ref().map_or("global", |v| v.key.as_str()), ip.address.value)
+            });
+            late.push((name, Val::Ref(Model::IpAddress, key)));
+        }
     } else if let Some(x) = x.downcast_ref::<VmInterface>() {
         set(f, "untagged_vlan", Val::Ref(Model::Vlan, x.untagged_vlan.as_ref().and_then(|v| vlan_key(inv, v))));
         let tagged = x.tagged_vlans.iter().filter_map(|v| vlan_key(inv, v)).collect();

@@ -20,8 +20,52 @@ pub fn link(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
         inv.fhrp_group_assignments[i].interface.id = found;
     }
     vm_interfaces(inv, ix, diags);
+    vm_addresses(inv, ix, diags);
     layer2(inv, ix, diags);
     contact_objects(inv, diags);
+}
+
+/// Addresses assigned to VM interfaces (`vm_interface: vm/name`), and virtual machines'
+/// primary addresses among them.
+fn vm_addresses(inv: &mut Inventory, ix: &Index, diags: &mut Vec<Diagnostic>) {
+    let mut by_vm: crate::hash::HashMap<Id<VirtualMachine>, Vec<Id<IpAddress>>> = Default::default();
+    for (i, ip) in inv.ip_addresses.iter_mut().enumerate() {
+        let Some(t) = ip.vm_interface.clone() else { continue };
+        match ix.vm_interfaces.get(t.as_str()) {
+            Some(&id) => {
+                ip.extra_mut().vm_interface_id = Some(id);
+                if let Some(vm) = inv.vm_interfaces[id.index()].virtual_machine.id {
+                    by_vm.entry(vm).or_default().push(Id::new(i));
+                }
+            }
+            None => diags.push(unknown(t.span, "VM interface", &t.value, ix.vm_interfaces.keys().map(String::as_str))),
+        }
+    }
+    for v in 0..inv.virtual_machines.len() {
+        let own = by_vm.get(&Id::new(v)).map_or(&[][..], Vec::as_slice);
+        let vm = &inv.virtual_machines[v];
+        let mut found = [None, None];
+        for (slot, want) in [&vm.primary_ip4, &vm.primary_ip6].into_iter().enumerate() {
+            let Some(want) = want else { continue };
+            found[slot] = own.iter().copied().find(|id| inv.ip_addresses[id.index()].address.value == want.value);
+            if found[slot].is_none() {
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnknownReference,
+                        want.span,
+                        format!("`{}` is not an address of virtual machine `{}`", want.value, vm.name.value),
+                    )
+                    .label("a primary address must be one of the machine's own")
+                    .help(
+                        "assign it to an interface of the machine (`vm_interface: VM/INTERFACE`), with the same mask",
+                    ),
+                );
+            }
+        }
+        let vm = &mut inv.virtual_machines[v];
+        vm.primary_ip4_id = found[0];
+        vm.primary_ip6_id = found[1];
+    }
 }
 
 /// A rack written `site/rack`.
