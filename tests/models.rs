@@ -153,3 +153,65 @@ virtual_machines: [{{name: vm1, cluster: c1, vcpus: 4, memory: 8192}}]
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("c1"));
 }
+
+#[test]
+fn contact_groups_and_wireless_lan_groups_do_not_loop() {
+    let got = check(
+        "contact_groups:
+  - {name: A, parent: b}
+  - {name: B, parent: a}
+wireless_lan_groups:
+  - {name: Campus, parent: campus}
+",
+    );
+    assert!(has(&got, "E0204 3:12", "contact group `b` is its own ancestor"), "{}", got.join("\n"));
+    assert!(has(&got, "E0204 5:12", "wireless LAN group `campus` is its own ancestor"), "{}", got.join("\n"));
+}
+
+#[test]
+fn virtual_machines_with_a_template_render_to_their_own_config_file() {
+    let fx = common::materialise_str(
+        "--- sot.yaml
+--- templates/vm.j2
+hostname {{ virtualmachine.name }}
+cpus {{ virtualmachine.vcpus }}
+dns {{ dns.forwarders | join(' ') }}
+{% for v in inventory.virtual_machines %}peer {{ v.name }}
+{% endfor %}
+--- templates/broken.j2
+{{ virtualmachine.nmae.upper() }}
+--- inventory/a.yaml
+sites: [{name: L1}]
+device_roles: [{name: Server, config_template: broken.j2}]
+platforms: [{name: Linux, slug: linux, config_template: vm.j2}]
+virtual_machines:
+  - {name: dns1, site: l1, platform: linux, vcpus: 2, local_context_data: {dns: {forwarders: [192.0.2.53]}}}
+  - {name: dns2, site: l1}
+",
+    );
+    let out = fx.root().join("out");
+    let st =
+        Command::new(env!("CARGO_BIN_EXE_sot")).arg("build").arg(fx.root()).arg("--out").arg(&out).output().unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    let cfg = std::fs::read_to_string(out.join("configs/dns1.cfg")).unwrap();
+    assert_eq!(cfg, "hostname dns1\ncpus 2.0\ndns 192.0.2.53\npeer dns1\npeer dns2\n");
+    // No template, no file.
+    assert!(!out.join("configs/dns2.cfg").exists());
+
+    // A template failing for a machine is reported at the template, naming the machine.
+    let fx = common::materialise_str(
+        "--- sot.yaml
+--- templates/broken.j2
+{{ virtualmachine.nmae.upper() }}
+--- inventory/a.yaml
+sites: [{name: L1}]
+device_roles: [{name: Server, config_template: broken.j2}]
+virtual_machines:
+  - {name: web1, site: l1, role: server}
+",
+    );
+    let st = Command::new(env!("CARGO_BIN_EXE_sot")).arg("check").arg(fx.root()).output().unwrap();
+    let text = String::from_utf8_lossy(&st.stdout).to_string() + &String::from_utf8_lossy(&st.stderr);
+    assert!(!st.status.success(), "{text}");
+    assert!(text.contains("virtual machine `web1`") && text.contains("templates/broken.j2:1:"), "{text}");
+}

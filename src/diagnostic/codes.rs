@@ -327,6 +327,11 @@ codes! {
         "An L2VPN terminates on exactly one object: give `vlan` or `interface`, one of them.",
         "l2vpn_terminations:\n  - {l2vpn: customer-a}"
     }
+    VmConfigName = "E0361" "vm-config-name" Error {
+        "A virtual machine's configuration has no file of its own.",
+        "A virtual machine with a config template (its role's or platform's) renders to `build/configs/<name>.cfg`, like a device: its name must be safe as a file name, and not a device's name (in any letter case), whose configuration has that file.",
+        "devices: [{name: dns1, platform: eos, ...}]\nvirtual_machines:\n  - {name: dns1, site: lon1, platform: eos}"
+    }
     ContextWeightTie = "E0401" "context-weight-tie" Error {
         "Two contexts of equal weight set the same key to different values on a device.",
         "Contexts merge in order of weight, then name. With equal weights the result depends on the contexts' names, which nobody means. Give one context a higher weight, or make the values agree.",

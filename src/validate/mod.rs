@@ -56,6 +56,11 @@ pub fn rules(config: &Config) -> Vec<Box<dyn Rule>> {
     ]
 }
 
+/// Whether `name` is safe as a file name (`build/configs/<name>.cfg`).
+pub fn safe_file_name(name: &str) -> bool {
+    file_names::unsafe_file_name(name).is_none()
+}
+
 pub fn run(inv: &Inventory, ix: &Index, config: &Config) -> Vec<Diagnostic> {
     rules(config)
         .par_iter()

@@ -30,7 +30,7 @@ fn overlaps<S: Ord + Copy>(
     mut blocks: Vec<(S, bool, u128, u128, Span, String)>,
     mut report: impl FnMut(Span, &str, Span, &str),
 ) {
-    blocks.sort_by(|a, b| (a.0, a.1, a.2, std::cmp::Reverse(a.3)).cmp(&(b.0, b.1, b.2, std::cmp::Reverse(b.3))));
+    blocks.sort_by_key(|a| (a.0, a.1, a.2, std::cmp::Reverse(a.3)));
     let mut open: Option<usize> = None;
     for i in 0..blocks.len() {
         if let Some(o) = open {

@@ -1,5 +1,6 @@
 //! Virtual machines: at a site, in a cluster, or both, and then at the cluster's site
-//! (E0355); the choice fields of clusters, virtual machines and their interfaces.
+//! (E0355); a rendered machine's configuration has a file of its own (E0361); the choice
+//! fields of clusters, virtual machines and their interfaces.
 
 use super::Rule;
 use super::choices::check;
@@ -56,6 +57,41 @@ impl Rule for Virtualization {
                     }
                 }
                 _ => {}
+            }
+        }
+        let devices: crate::hash::HashMap<String, &Device> =
+            inv.devices.iter().map(|d| (d.name.value.to_lowercase(), d)).collect();
+        for vm in &inv.virtual_machines {
+            let template =
+                vm.role.as_ref().and_then(|r| r.id).and_then(|r| inv.device_roles[r.index()].config_template.as_ref());
+            let template = template.or_else(|| {
+                vm.platform.as_ref().and_then(|p| p.id).and_then(|p| inv.platforms[p.index()].config_template.as_ref())
+            });
+            if template.is_none() {
+                continue;
+            }
+            let name = &vm.name.value;
+            if !super::safe_file_name(name) {
+                out.push(
+                    Diagnostic::new(
+                        Code::VmConfigName,
+                        vm.name.span,
+                        format!("virtual machine name `{}` cannot be a file name", name.escape_debug()),
+                    )
+                    .label("becomes build/configs/<name>.cfg")
+                    .help("use letters, digits, `-`, `_` and `.`"),
+                );
+            } else if let Some(d) = devices.get(&name.to_lowercase()) {
+                out.push(
+                    Diagnostic::new(
+                        Code::VmConfigName,
+                        vm.name.span,
+                        format!("virtual machine `{name}` would write device `{}`'s configuration file", d.name.value),
+                    )
+                    .label("the same build/configs/<name>.cfg")
+                    .related(d.name.span, "the device")
+                    .help("rename the virtual machine or the device"),
+                );
             }
         }
         for i in &inv.vm_interfaces {
