@@ -241,6 +241,23 @@ fn payloads_of_every_registry_kind_match_netbox_rest_schema() {
     let m = Model::from_name("ipam.vrf").unwrap();
     let vrf = bundle.of(m).find(|r| r.key == "customer-a").unwrap();
     assert!(vrf.late.iter().any(|(k, _)| *k == "import_targets"), "{:?}", vrf.late);
+    // The bundle files: generic references as type and attribute dict, a CSV per model.
+    let out = tmp.path().join("out");
+    let st = sot().arg("build").arg(tmp.path()).arg("--out").arg(&out).args(["--target", "netbox"]).output().unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    let services = std::fs::read_dir(out.join("netbox"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with("ipam.service.json"));
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(services.expect("a services file").path()).unwrap()).unwrap();
+    let ssh = doc["records"].as_array().unwrap().iter().find(|r| r["key"] == "ams1-spine1/ssh").expect("ssh");
+    assert_eq!(ssh["payload"]["parent_object_type"], "dcim.device");
+    assert_eq!(ssh["payload"]["parent_object_id"]["name"], "ams1-spine1", "{ssh}");
+    assert!(out.join("netbox/csv/services.csv").exists());
+    // VM interfaces' endpoint ends like devices' interfaces': their CSV is named by app too.
+    assert!(out.join("netbox/csv/interfaces.csv").exists());
+    assert!(out.join("netbox/csv/virtualization-interfaces.csv").exists());
 }
 
 #[test]
