@@ -215,3 +215,52 @@ virtual_machines:
     assert!(!st.status.success(), "{text}");
     assert!(text.contains("virtual machine `web1`") && text.contains("templates/broken.j2:1:"), "{text}");
 }
+
+#[test]
+fn every_new_collection_is_listed_by_sot_query_with_its_default_fields() {
+    let tmp = common::example_copy();
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    common::copy_dir(&root.join("tests/fixtures/registry/kinds"), &tmp.path().join("inventory/zz-registry"));
+    std::fs::remove_file(tmp.path().join("inventory/zz-registry/README.md")).unwrap();
+    for (collection, expect) in [
+        ("route_targets", "65000:100"),
+        ("aggregates", "192.168.0.0/16"),
+        ("asns", "4200000000"),
+        ("asn_ranges", "64512"),
+        ("ip_ranges", "192.168.10.100/24"),
+        ("services", "ssh"),
+        ("fhrp_groups", "vrrp3"),
+        ("fhrp_group_assignments", "ams1-spine1:Loopback0"),
+        ("contact_groups", "night-shift"),
+        ("contact_roles", "on-call"),
+        ("contacts", "Jane Doe"),
+        ("contact_assignments", "amsterdam-dc1"),
+        ("cluster_types", "vsphere"),
+        ("cluster_groups", "production"),
+        ("clusters", "ams1-cluster1"),
+        ("virtual_machines", "ams1-dns1"),
+        ("vm_interfaces", "eth0.120"),
+        ("virtual_disks", "root"),
+        ("power_panels", "PP-A"),
+        ("power_feeds", "R1-B"),
+        ("virtual_chassis", "ams1-stack1"),
+        ("rack_types", "open-frame-42u"),
+        ("rack_reservations", "amsterdam-dc1/R2"),
+        ("provider_accounts", "ACC-1001"),
+        ("provider_networks", "Colt MPLS"),
+        ("l2vpns", "customer-a"),
+        ("l2vpn_terminations", "ams1-spine1:Loopback0"),
+        ("wireless_lan_groups", "campus"),
+        ("wireless_lans", "corp"),
+        ("wireless_links", "ams1-ap2:wlan0"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_sot"))
+            .args(["query", collection])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{collection}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains(expect), "{collection}: no `{expect}` in\n{text}");
+    }
+}
