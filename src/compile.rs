@@ -30,6 +30,10 @@ pub struct Compilation {
     pub configs: Option<Vec<Option<String>>>,
     /// Whether each device's render resolved a secret (empty when none did).
     pub with_secrets: Vec<bool>,
+    /// Each virtual machine's configuration, as `configs` (kept when asked).
+    pub vm_configs: Option<Vec<Option<String>>>,
+    /// Whether each virtual machine's render resolved a secret (empty when none did).
+    pub vm_secrets: Vec<bool>,
     /// How long each stage took, in order.
     pub timings: Vec<Lap>,
 }
@@ -112,6 +116,14 @@ pub fn compile_with(
     }
     comp.diagnostics.extend(templates.render_diagnostics(&comp.world, sources, &results));
     comp.configs = opts.keep_configs.then(|| results.into_iter().map(|r| r.ok().flatten()).collect());
+    if !comp.world.inventory.virtual_machines.is_empty() {
+        let vms = templates.render_vms(&comp.world);
+        comp.diagnostics.extend(templates.vm_render_diagnostics(&comp.world, sources, &vms));
+        if vms.iter().any(|(_, s)| *s) {
+            comp.vm_secrets = vms.iter().map(|(_, s)| *s).collect();
+        }
+        comp.vm_configs = opts.keep_configs.then(|| vms.into_iter().map(|(r, _)| r.ok().flatten()).collect());
+    }
     comp.timings.push(Lap::new("render", clock.elapsed()));
     diagnostic::sort(&mut comp.diagnostics);
     diagnostic::roots::suppress_consequences(&mut comp.diagnostics, &comp.world.inventory, sources);
@@ -278,7 +290,19 @@ fn back(
     lap("rules");
     // Compiling the templates counts as rendering.
     let templates = Templates::load(sources, &templates_dir, &world, opts.secrets.clone(), &mut diagnostics);
-    (Compilation { world, diagnostics, configs: None, with_secrets: Vec::new(), timings }, templates, clock)
+    (
+        Compilation {
+            world,
+            diagnostics,
+            configs: None,
+            with_secrets: Vec::new(),
+            vm_configs: None,
+            vm_secrets: Vec::new(),
+            timings,
+        },
+        templates,
+        clock,
+    )
 }
 
 /// One side of [`compile_pair_unrendered`]: its files, configuration and what loading found.

@@ -104,11 +104,11 @@ fn example_bundle() -> sot::netbox::Bundle {
     sot::netbox::records(&comp.inventory)
 }
 
-#[test]
-fn every_payload_matches_netbox_rest_schema() {
+/// Every payload of `bundle` against the schema: the failures, and how many records of
+/// each model were checked.
+fn check_payloads(bundle: &sot::netbox::Bundle) -> (Vec<String>, std::collections::BTreeMap<&'static str, usize>) {
     let api = openapi();
     let components = to_json_schema(&api["components"]);
-    let bundle = example_bundle();
     let mut checked = std::collections::BTreeMap::<&str, usize>::new();
     let mut failures = Vec::new();
     for &model in Model::all() {
@@ -134,6 +134,12 @@ fn every_payload_matches_netbox_rest_schema() {
             *checked.entry(model.name()).or_default() += 1;
         }
     }
+    (failures, checked)
+}
+
+#[test]
+fn every_payload_matches_netbox_rest_schema() {
+    let (failures, checked) = check_payloads(&example_bundle());
     assert!(failures.is_empty(), "payloads NetBox would refuse or ignore:\n{}", failures.join("\n"));
     // The example exercises the models a fleet needs.
     for m in [
@@ -150,6 +156,108 @@ fn every_payload_matches_netbox_rest_schema() {
     ] {
         assert!(checked.get(m).copied().unwrap_or(0) > 0, "the example has no {m}: {checked:?}");
     }
+}
+
+/// The models the example does not use, from the registry's fixtures
+/// (`tests/fixtures/registry/kinds/`, added to a copy of the example): every payload
+/// matches NetBox's schema, and generic references, scoped references and second-pass
+/// fields are written as NetBox takes them.
+#[test]
+fn payloads_of_every_registry_kind_match_netbox_rest_schema() {
+    let tmp = common::example_copy();
+    common::copy_dir(&root().join("tests/fixtures/registry/kinds"), &tmp.path().join("inventory/zz-registry"));
+    std::fs::remove_file(tmp.path().join("inventory/zz-registry/README.md")).unwrap();
+    let comp = common::compile(tmp.path());
+    assert_eq!(comp.count(sot::diagnostic::Severity::Error), 0, "the fixtures check clean");
+    let bundle = sot::netbox::records(&comp.inventory);
+    let (failures, checked) = check_payloads(&bundle);
+    assert!(failures.is_empty(), "payloads NetBox would refuse or ignore:\n{}", failures.join("\n"));
+    for m in [
+        "ipam.aggregate",
+        "ipam.asn",
+        "ipam.asnrange",
+        "ipam.iprange",
+        "ipam.routetarget",
+        "ipam.service",
+        "ipam.fhrpgroup",
+        "ipam.fhrpgroupassignment",
+        "tenancy.contactgroup",
+        "tenancy.contactrole",
+        "tenancy.contact",
+        "tenancy.contactassignment",
+        "virtualization.clustertype",
+        "virtualization.clustergroup",
+        "virtualization.cluster",
+        "virtualization.virtualmachine",
+        "virtualization.vminterface",
+        "virtualization.virtualdisk",
+        "dcim.powerpanel",
+        "dcim.powerfeed",
+        "dcim.virtualchassis",
+        "dcim.racktype",
+        "dcim.rackreservation",
+        "circuits.provideraccount",
+        "circuits.providernetwork",
+        "vpn.l2vpn",
+        "vpn.l2vpntermination",
+        "wireless.wirelesslangroup",
+        "wireless.wirelesslan",
+        "wireless.wirelesslink",
+    ] {
+        assert!(checked.get(m).copied().unwrap_or(0) > 0, "no {m} checked: {checked:?}");
+    }
+    let record = |model: &str, key: &str| {
+        let m = Model::from_name(model).unwrap();
+        let r = bundle.of(m).find(|r| r.key == key).unwrap_or_else(|| panic!("no {model} {key}"));
+        let mut p = sot::netbox::push::resolve_with(&r.fields, &|m, k| {
+            Some(if m.name() == "dcim.device" { 7 } else { k.len() as u64 })
+        })
+        .unwrap_or_else(|_| panic!("ids"));
+        p.extend(
+            sot::netbox::push::resolve_with(&r.late, &|_, k| Some(k.len() as u64)).unwrap_or_else(|_| panic!("ids")),
+        );
+        Value::Object(p)
+    };
+    // Generic references: a service's parent, an assignment's object and interface.
+    let ssh = record("ipam.service", "ams1-spine1/ssh");
+    assert_eq!((ssh["parent_object_type"].as_str(), ssh["parent_object_id"].as_u64()), (Some("dcim.device"), Some(7)));
+    let a = record("tenancy.contactassignment", "dcim.site amsterdam-dc1/Jane Doe/on-call");
+    assert_eq!(a["object_type"], "dcim.site");
+    assert_eq!(a["priority"], "primary");
+    let f = record("ipam.fhrpgroupassignment", "vrrp3/10@ams1-spine1:Loopback0");
+    assert_eq!((f["interface_type"].as_str(), f["priority"].as_u64()), (Some("dcim.interface"), Some(200)));
+    // A cluster's site is its scope; a VM interface's parent comes in the second pass.
+    let c = record("virtualization.cluster", "ams1-cluster1");
+    assert_eq!(c["scope_type"], "dcim.site");
+    let sub = record("virtualization.vminterface", "ams1-dns1/eth0.120");
+    assert_eq!(sub["parent"].as_u64(), Some("ams1-dns1/eth0".len() as u64));
+    // An address on a VM interface is assigned in the second pass, and the VM's primary
+    // address after it.
+    let ip = record("ipam.ipaddress", "global/192.168.10.53/24");
+    assert_eq!(ip["assigned_object_type"], "virtualization.vminterface");
+    let vm = record("virtualization.virtualmachine", "ams1-dns1");
+    assert_eq!(vm["primary_ip4"].as_u64(), Some("global/192.168.10.53/24".len() as u64));
+    // A VRF's route targets, set in the second pass (they are created after VRFs).
+    let m = Model::from_name("ipam.vrf").unwrap();
+    let vrf = bundle.of(m).find(|r| r.key == "customer-a").unwrap();
+    assert!(vrf.late.iter().any(|(k, _)| *k == "import_targets"), "{:?}", vrf.late);
+    // The bundle files: generic references as type and attribute dict, a CSV per model.
+    let out = tmp.path().join("out");
+    let st = sot().arg("build").arg(tmp.path()).arg("--out").arg(&out).args(["--target", "netbox"]).output().unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    let services = std::fs::read_dir(out.join("netbox"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with("ipam.service.json"));
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(services.expect("a services file").path()).unwrap()).unwrap();
+    let ssh = doc["records"].as_array().unwrap().iter().find(|r| r["key"] == "ams1-spine1/ssh").expect("ssh");
+    assert_eq!(ssh["payload"]["parent_object_type"], "dcim.device");
+    assert_eq!(ssh["payload"]["parent_object_id"]["name"], "ams1-spine1", "{ssh}");
+    assert!(out.join("netbox/csv/services.csv").exists());
+    // VM interfaces' endpoint ends like devices' interfaces': their CSV is named by app too.
+    assert!(out.join("netbox/csv/interfaces.csv").exists());
+    assert!(out.join("netbox/csv/virtualization-interfaces.csv").exists());
 }
 
 #[test]

@@ -292,6 +292,66 @@ codes! {
         "When both interfaces of a cable carry addresses of one family (IPv4, or IPv6 other than link-local), a point-to-point link needs a pair of them in one subnet: 10.1.0.25/31 cabled to 10.1.0.20/31 never comes up. NetBox does not check this. Fix the address on one end.",
         "devices:\n  - {name: r1, ..., interfaces: [{name: eth0, ip_addresses: [10.1.0.25/31]}]}\n  - {name: r2, ..., interfaces: [{name: eth0, ip_addresses: [10.1.0.20/31]}]}\ncables:\n  - {a: r1:eth0, b: r2:eth0}"
     }
+    AggregateOverlap = "E0350" "aggregate-overlap" Error {
+        "Two aggregates overlap, or an aggregate is a /0.",
+        "An aggregate is a block of address space allocated from a RIR; NetBox refuses one that covers or is covered by another aggregate, and a /0. Merge them, or record the smaller block as a prefix.",
+        "aggregates:\n  - {prefix: 10.0.0.0/8, rir: rfc1918}\n  - {prefix: 10.1.0.0/16, rir: rfc1918}"
+    }
+    IpRangeBounds = "E0351" "ip-range-bounds" Error {
+        "An IP range's start and end do not make a range.",
+        "Both ends of an IP range are addresses of one family with the same mask, the end no lower than the start, and the range no larger than 2^32-1 addresses, as NetBox requires.",
+        "ip_ranges:\n  - {start_address: 10.0.0.100/24, end_address: 10.0.0.50/24}"
+    }
+    IpRangeOverlap = "E0352" "ip-range-overlap" Error {
+        "Two IP ranges of one VRF share addresses.",
+        "NetBox refuses an IP range that overlaps another range in the same VRF (or both in the global table). The later range is reported, with the one it overlaps.",
+        "ip_ranges:\n  - {start_address: 10.0.0.10/24, end_address: 10.0.0.50/24}\n  - {start_address: 10.0.0.40/24, end_address: 10.0.0.60/24}"
+    }
+    AsnRangeBounds = "E0353" "asn-range-bounds" Error {
+        "An ASN range starts above where it ends.",
+        "An ASN range runs from `start` to `end` inclusive; NetBox requires the start to be lower than the end.",
+        "asn_ranges:\n  - {name: Private, rir: private, start: 65534, end: 64512}"
+    }
+    ServiceParent = "E0354" "service-parent" Error {
+        "A service names no parent, or both a device and a virtual machine.",
+        "A service runs on exactly one device or one virtual machine: give `device` or `virtual_machine`, not both and not neither.",
+        "services:\n  - {name: ssh, protocol: tcp, ports: [22]}"
+    }
+    VmPlacement = "E0355" "vm-placement" Error {
+        "A virtual machine is neither at a site nor in a cluster, or not at its cluster's site.",
+        "NetBox requires a virtual machine to have a site, a cluster, or both; with both, a cluster scoped to a site must be at the virtual machine's site.",
+        "virtual_machines:\n  - {name: vm1, role: server}"
+    }
+    VirtualChassisMember = "E0356" "virtual-chassis-member" Error {
+        "Virtual chassis membership is inconsistent.",
+        "A member's `vc_position` is unique within its virtual chassis; `vc_position` and `vc_priority` need a `virtual_chassis`; a virtual chassis' `master` must be one of its members.",
+        "virtual_chassis: [{name: stack1, master: sw2}]\ndevices:\n  - {name: sw1, virtual_chassis: stack1, vc_position: 1, ...}\n  - {name: sw2, vc_position: 1, ...}"
+    }
+    PowerFeedVoltage = "E0357" "power-feed-voltage" Error {
+        "An AC power feed has a negative voltage.",
+        "NetBox allows a negative voltage only for a DC supply; an AC feed's voltage is zero or more.",
+        "power_feeds:\n  - {name: F1, power_panel: lon1/PP-A, supply: ac, voltage: -48}"
+    }
+    RackReservationUnits = "E0358" "rack-reservation-units" Error {
+        "A rack reservation names units its rack does not have, or units reserved already.",
+        "A reservation's units lie within its rack (`starting_unit` to `starting_unit + u_height - 1`), and no unit of a rack is reserved twice, as NetBox requires.",
+        "racks: [{name: R1, site: lon1, u_height: 42}]\nrack_reservations:\n  - {rack: lon1/R1, units: [43], user: admin, description: spare}"
+    }
+    WirelessLinkInterface = "E0359" "wireless-link-interface" Error {
+        "A wireless link ends on an interface that is not wireless.",
+        "Both ends of a wireless link are interfaces of a wireless type (IEEE 802.11, 802.15, cellular or `other-wireless`); wired interfaces take cables instead.",
+        "wireless_links:\n  - {interface_a: ap1:wlan0, interface_b: sw1:Ethernet1}"
+    }
+    L2vpnTerminationTarget = "E0360" "l2vpn-termination-target" Error {
+        "An L2VPN termination names no VLAN or interface, or both.",
+        "An L2VPN terminates on exactly one object: give `vlan` or `interface`, one of them.",
+        "l2vpn_terminations:\n  - {l2vpn: customer-a}"
+    }
+    VmConfigName = "E0361" "vm-config-name" Error {
+        "A virtual machine's configuration has no file of its own.",
+        "A virtual machine with a config template (its role's or platform's) renders to `build/configs/<name>.cfg`, like a device: its name must be safe as a file name, and not a device's name (in any letter case), whose configuration has that file.",
+        "devices: [{name: dns1, platform: eos, ...}]\nvirtual_machines:\n  - {name: dns1, site: lon1, platform: eos}"
+    }
     ContextWeightTie = "E0401" "context-weight-tie" Error {
         "Two contexts of equal weight set the same key to different values on a device.",
         "Contexts merge in order of weight, then name. With equal weights the result depends on the contexts' names, which nobody means. Give one context a higher weight, or make the values agree.",

@@ -134,6 +134,26 @@ pub fn plan(
         }
     }
     let rendered = artifacts.len();
+    // Virtual machines with a template: `configs/<vm>.cfg`, unless the name is no safe file
+    // name or a device's configuration has that file (both reported by check: E0361).
+    let vm_configs = comp.vm_configs.as_deref().unwrap_or_default();
+    for (i, vm) in inv.virtual_machines.iter().enumerate() {
+        let name = &vm.name.value;
+        let Some(text) = vm_configs.get(i).and_then(Option::as_ref) else { continue };
+        if !wanted(name) || !crate::validate::safe_file_name(name) {
+            continue;
+        }
+        let path = format!("configs/{name}.cfg");
+        if artifacts.iter().any(|a| a.path.eq_ignore_ascii_case(&path)) {
+            continue;
+        }
+        artifacts.push(Artifact {
+            path,
+            bytes: text.clone().into_bytes(),
+            device: Some(name.to_string()),
+            secret: comp.vm_secrets.get(i).is_some_and(|s| *s),
+        });
+    }
     for t in targets {
         artifacts.extend(match t {
             Target::Ansible => exports::ansible(comp, &wanted),

@@ -33,6 +33,27 @@ pub const TABLE: &[(&str, &str, &str, &[&str])] = &[
     ("VLAN_STATUS", "WritableVLANRequest", "status", VLAN_STATUS),
     ("CIRCUIT_STATUS", "WritableCircuitRequest", "status", CIRCUIT_STATUS),
     ("CUSTOM_FIELD_TYPE", "WritableCustomFieldRequest", "type", CUSTOM_FIELD_TYPE),
+    ("IP_RANGE_STATUS", "WritableIPRangeRequest", "status", IP_RANGE_STATUS),
+    ("SERVICE_PROTOCOL", "WritableServiceRequest", "protocol", SERVICE_PROTOCOL),
+    ("FHRP_PROTOCOL", "FHRPGroupRequest", "protocol", FHRP_PROTOCOL),
+    ("FHRP_AUTH_TYPE", "FHRPGroupRequest", "auth_type", FHRP_AUTH_TYPE),
+    ("CONTACT_PRIORITY", "WritableContactAssignmentRequest", "priority", CONTACT_PRIORITY),
+    ("CLUSTER_STATUS", "WritableClusterRequest", "status", CLUSTER_STATUS),
+    ("VM_STATUS", "WritableVirtualMachineWithConfigContextRequest", "status", VM_STATUS),
+    ("POWER_FEED_STATUS", "WritablePowerFeedRequest", "status", POWER_FEED_STATUS),
+    ("POWER_FEED_TYPE", "WritablePowerFeedRequest", "type", POWER_FEED_TYPE),
+    ("POWER_FEED_SUPPLY", "WritablePowerFeedRequest", "supply", POWER_FEED_SUPPLY),
+    ("POWER_FEED_PHASE", "WritablePowerFeedRequest", "phase", POWER_FEED_PHASE),
+    ("RACK_FORM_FACTOR", "WritableRackTypeRequest", "form_factor", RACK_FORM_FACTOR),
+    ("RACK_OUTER_UNIT", "WritableRackTypeRequest", "outer_unit", RACK_OUTER_UNIT),
+    ("RACK_RESERVATION_STATUS", "WritableRackReservationRequest", "status", RACK_RESERVATION_STATUS),
+    ("L2VPN_TYPE", "WritableL2VPNRequest", "type", L2VPN_TYPE),
+    ("L2VPN_STATUS", "WritableL2VPNRequest", "status", L2VPN_STATUS),
+    ("WIRELESS_LAN_STATUS", "WritableWirelessLANRequest", "status", WIRELESS_LAN_STATUS),
+    ("WIRELESS_AUTH_TYPE", "WritableWirelessLANRequest", "auth_type", WIRELESS_AUTH_TYPE),
+    ("WIRELESS_AUTH_CIPHER", "WritableWirelessLANRequest", "auth_cipher", WIRELESS_AUTH_CIPHER),
+    ("WIRELESS_LINK_STATUS", "WritableWirelessLinkRequest", "status", WIRELESS_LINK_STATUS),
+    ("DISTANCE_UNIT", "WritableWirelessLinkRequest", "distance_unit", DISTANCE_UNIT),
 ];
 
 /// `status` of `WritableSiteRequest`.
@@ -790,3 +811,89 @@ pub const CUSTOM_FIELD_TYPE: &[&str] = &[
     "object",
     "multiobject",
 ];
+
+/// `status` of `WritableIPRangeRequest`.
+pub const IP_RANGE_STATUS: &[&str] = &["active", "reserved", "deprecated"];
+
+/// `protocol` of `WritableServiceRequest`.
+pub const SERVICE_PROTOCOL: &[&str] = &["tcp", "udp", "sctp"];
+
+/// `protocol` of `FHRPGroupRequest`.
+pub const FHRP_PROTOCOL: &[&str] = &["vrrp2", "vrrp3", "carp", "clusterxl", "hsrp", "glbp", "other"];
+
+/// `auth_type` of `FHRPGroupRequest`.
+pub const FHRP_AUTH_TYPE: &[&str] = &["plaintext", "md5"];
+
+/// `priority` of `WritableContactAssignmentRequest`.
+pub const CONTACT_PRIORITY: &[&str] = &["primary", "secondary", "tertiary", "inactive"];
+
+/// `status` of `WritableClusterRequest`.
+pub const CLUSTER_STATUS: &[&str] = &["planned", "staging", "active", "decommissioning", "offline"];
+
+/// `status` of `WritableVirtualMachineWithConfigContextRequest`.
+pub const VM_STATUS: &[&str] = &["offline", "active", "planned", "staged", "failed", "decommissioning", "paused"];
+
+/// `status` of `WritablePowerFeedRequest`.
+pub const POWER_FEED_STATUS: &[&str] = &["offline", "active", "planned", "failed"];
+
+/// `type` of `WritablePowerFeedRequest`.
+pub const POWER_FEED_TYPE: &[&str] = &["primary", "redundant"];
+
+/// `supply` of `WritablePowerFeedRequest`.
+pub const POWER_FEED_SUPPLY: &[&str] = &["ac", "dc"];
+
+/// `phase` of `WritablePowerFeedRequest`.
+pub const POWER_FEED_PHASE: &[&str] = &["single-phase", "three-phase"];
+
+/// `form_factor` of `WritableRackTypeRequest`.
+pub const RACK_FORM_FACTOR: &[&str] = &[
+    "2-post-frame",
+    "4-post-frame",
+    "4-post-cabinet",
+    "wall-frame",
+    "wall-frame-vertical",
+    "wall-cabinet",
+    "wall-cabinet-vertical",
+];
+
+/// `outer_unit` of `WritableRackTypeRequest`.
+pub const RACK_OUTER_UNIT: &[&str] = &["mm", "in"];
+
+/// `status` of `WritableRackReservationRequest`.
+pub const RACK_RESERVATION_STATUS: &[&str] = &["pending", "active", "stale"];
+
+/// `type` of `WritableL2VPNRequest`.
+pub const L2VPN_TYPE: &[&str] = &[
+    "vpws",
+    "vpls",
+    "vxlan",
+    "vxlan-evpn",
+    "mpls-evpn",
+    "pbb-evpn",
+    "evpn-vpws",
+    "epl",
+    "evpl",
+    "ep-lan",
+    "evp-lan",
+    "ep-tree",
+    "evp-tree",
+    "spb",
+];
+
+/// `status` of `WritableL2VPNRequest`.
+pub const L2VPN_STATUS: &[&str] = &["active", "planned", "decommissioning"];
+
+/// `status` of `WritableWirelessLANRequest`.
+pub const WIRELESS_LAN_STATUS: &[&str] = &["active", "reserved", "disabled", "deprecated"];
+
+/// `auth_type` of `WritableWirelessLANRequest`.
+pub const WIRELESS_AUTH_TYPE: &[&str] = &["open", "wep", "wpa-personal", "wpa-enterprise"];
+
+/// `auth_cipher` of `WritableWirelessLANRequest`.
+pub const WIRELESS_AUTH_CIPHER: &[&str] = &["auto", "tkip", "aes"];
+
+/// `status` of `WritableWirelessLinkRequest`.
+pub const WIRELESS_LINK_STATUS: &[&str] = &["connected", "planned", "decommissioning"];
+
+/// `distance_unit` of `WritableWirelessLinkRequest`.
+pub const DISTANCE_UNIT: &[&str] = &["km", "m", "mi", "ft"];

@@ -15,6 +15,12 @@ pub struct Vrf {
     pub enforce_unique: bool,
     pub description: Option<Text>,
     pub tags: Vec<Ref<Tag>>,
+    /// Route targets the VRF imports and exports, by name (left out of the serialised
+    /// VRF when empty, as before they existed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub import_targets: Vec<Ref<RouteTarget>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub export_targets: Vec<Ref<RouteTarget>>,
 }
 
 pub fn lower_vrf(o: &mut Obj<'_, '_>) -> Option<Vrf> {
@@ -24,7 +30,9 @@ pub fn lower_vrf(o: &mut Obj<'_, '_>) -> Option<Vrf> {
     let enforce_unique = o.bool("enforce_unique").is_none_or(|b| b.value);
     let description = o.str("description");
     let tags = tags(o);
-    Some(Vrf { name: name?, rd, tenant, enforce_unique, description, tags })
+    let import_targets = refs(o, "import_targets");
+    let export_targets = refs(o, "export_targets");
+    Some(Vrf { name: name?, rd, tenant, enforce_unique, description, tags, import_targets, export_targets })
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -168,6 +176,10 @@ pub struct IpAddress {
 pub struct IpAddressExtra {
     /// `device:interface` as written in the `ip_addresses` collection.
     pub interface: Option<InterfaceRef>,
+    /// `vm/interface`: an interface of a virtual machine, and the one it names (after
+    /// resolve).
+    pub vm_interface: Option<Text>,
+    pub vm_interface_id: Option<Id<VmInterface>>,
     pub status: Option<Text>,
     pub role: Option<Text>,
     pub dns_name: Option<Text>,
@@ -179,6 +191,8 @@ pub struct IpAddressExtra {
 /// What an address without extra fields reads.
 static NO_IP_EXTRA: IpAddressExtra = IpAddressExtra {
     interface: None,
+    vm_interface: None,
+    vm_interface_id: None,
     status: None,
     role: None,
     dns_name: None,
@@ -190,6 +204,7 @@ static NO_IP_EXTRA: IpAddressExtra = IpAddressExtra {
 impl IpAddressExtra {
     fn is_empty(&self) -> bool {
         self.interface.is_none()
+            && self.vm_interface.is_none()
             && self.status.is_none()
             && self.role.is_none()
             && self.dns_name.is_none()
@@ -219,14 +234,18 @@ impl IpAddress {
 }
 
 /// Serialised as if every field were inline, in the order they are written (`sot diff`
-/// and the exports show addresses this way); `assigned` is derived and left out.
+/// and the exports show addresses this way); `assigned` is derived and left out, and so is
+/// `vm_interface` when unset (as before it existed).
 impl serde::Serialize for IpAddress {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("IpAddress", 10)?;
+        let mut st = s.serialize_struct("IpAddress", 11)?;
         st.serialize_field("address", &self.address)?;
         st.serialize_field("vrf", &self.vrf)?;
         st.serialize_field("interface", &self.interface)?;
+        if let Some(v) = &self.vm_interface {
+            st.serialize_field("vm_interface", v)?;
+        }
         st.serialize_field("status", &self.status)?;
         st.serialize_field("role", &self.role)?;
         st.serialize_field("dns_name", &self.dns_name)?;
@@ -255,10 +274,24 @@ pub fn lower_ip_address(o: &mut Obj<'_, '_>) -> Option<IpAddress> {
                 None
             }
         });
+    let vm_interface = o.str("vm_interface");
+    if let (Some(_), Some(v)) = (&interface, &vm_interface) {
+        o.diags.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                v.span,
+                "an address is assigned to one interface: `interface` or `vm_interface`",
+            )
+            .label("a second assignment")
+            .help("remove `interface` or `vm_interface`"),
+        );
+    }
     let mut ip = ip_fields(o, address?);
     ip.vrf = vrf;
     if interface.is_some() {
         ip.extra_mut().interface = interface;
+    } else if vm_interface.is_some() {
+        ip.extra_mut().vm_interface = vm_interface;
     }
     Some(ip)
 }
@@ -277,7 +310,17 @@ fn ip_fields(o: &mut Obj<'_, '_>, address: Spanned<IpNet>) -> IpAddress {
     let description = o.str("description");
     let tags = tags(o);
     let custom_fields = custom_fields(o);
-    let extra = IpAddressExtra { interface: None, status, role, dns_name, tenant, description, custom_fields };
+    let extra = IpAddressExtra {
+        interface: None,
+        vm_interface: None,
+        vm_interface_id: None,
+        status,
+        role,
+        dns_name,
+        tenant,
+        description,
+        custom_fields,
+    };
     IpAddress { tags, extra: (!extra.is_empty()).then(|| Box::new(extra)), ..IpAddress::new(address) }
 }
 

@@ -35,6 +35,10 @@ pub enum Scope {
     Vrf,
     /// Between its two ends (cables).
     Ends,
+    /// Unique as its whole natural key, written with its parent's key where it has one
+    /// (`lon1/PP-A` for a power panel of site `lon1`, `lon1/PP-A/F1` for a feed of it, an
+    /// AS number): indexed by that key like a global one, and referred to by it.
+    Composite,
 }
 
 /// What the registry says about one kind of object.
@@ -544,7 +548,7 @@ kinds! {
     }
     devices: Device => dcim::lower_device {
         "device", "devices", "dcim.device",
-        key: name, Global, at: name, refs: [device_type, role, site, platform, tenant],
+        key: name, Global, at: name, refs: [device_type, role, site, platform, tenant, virtual_chassis],
         tags: tags, custom_fields: custom_fields,
         defaults: [status = "active", serial = "", description = "", comments = ""],
     }
@@ -557,7 +561,7 @@ kinds! {
     }
     vrfs: Vrf => ipam::lower_vrf {
         "VRF", "VRFs", "ipam.vrf",
-        key: name, Global, at: name, refs: [tenant],
+        key: name, Global, at: name, refs: [tenant, import_targets, export_targets],
         tags: tags, custom_fields: none,
         defaults: [enforce_unique = true, description = ""],
     }
@@ -642,6 +646,210 @@ kinds! {
         key: model, Global, at: model, refs: [manufacturer],
         tags: none, custom_fields: none,
         defaults: [part_number = "", description = "", comments = ""],
+    }
+    // NetBox's models beyond the data centre (issue 20): IPAM numbering, contacts,
+    // virtualization, power, virtual chassis. Objects are created in this order after
+    // every model `netbox/model.rs` lists; contact assignments, which may name any of
+    // them, come last.
+    route_targets: RouteTarget => numbering::lower_route_target {
+        "route target", "route targets", "ipam.routetarget",
+        key: name, Global, at: name, refs: [tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    aggregates: Aggregate => numbering::lower_aggregate {
+        "aggregate", "aggregates", "ipam.aggregate",
+        key: prefix, Composite(|x: &Aggregate| x.prefix.value.to_string()),
+        at: prefix, refs: [rir, tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    asns: Asn => numbering::lower_asn {
+        "ASN", "ASNs", "ipam.asn",
+        key: asn, Composite(|x: &Asn| x.asn.value.to_string()),
+        at: asn(|x: &Asn| format!("AS{}", x.asn.value)), refs: [rir, role, tenant, sites],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    asn_ranges: AsnRange => numbering::lower_asn_range {
+        "ASN range", "ASN ranges", "ipam.asnrange",
+        key: slug, Global, at: name, refs: [rir, tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    ip_ranges: IpRange => numbering::lower_ip_range {
+        "IP range", "IP ranges", "ipam.iprange",
+        key: start_address, Composite(IpRange::key),
+        at: start_address(|x: &IpRange| format!("IP range `{}-{}`", x.start_address.value, x.end_address.value)),
+        refs: [vrf, tenant, role],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", mark_populated = false, mark_utilized = false, description = "", comments = ""],
+    }
+    fhrp_groups: FhrpGroup => numbering::lower_fhrp_group {
+        "FHRP group", "FHRP groups", "ipam.fhrpgroup",
+        key: group_id, Composite(FhrpGroup::key),
+        at: group_id(|x: &FhrpGroup| format!("FHRP group `{}`", x.key())), refs: [],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [name = "", auth_key = "", description = "", comments = ""],
+    }
+    fhrp_group_assignments: FhrpGroupAssignment => numbering::lower_fhrp_group_assignment {
+        "FHRP group assignment", "FHRP group assignments", "ipam.fhrpgroupassignment",
+        key: group, Composite(FhrpGroupAssignment::key),
+        at: span(|x: &FhrpGroupAssignment| format!("FHRP group assignment `{}`", x.key())), refs: [group],
+        tags: none, custom_fields: none,
+    }
+    contact_groups: ContactGroup => contacts::lower_contact_group {
+        "contact group", "contact groups", "tenancy.contactgroup",
+        key: slug, Global, at: name, refs: [parent],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    contact_roles: ContactRole => contacts::lower_contact_role {
+        "contact role", "contact roles", "tenancy.contactrole",
+        key: slug, Global, at: name, refs: [],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    contacts: Contact => contacts::lower_contact {
+        "contact", "contacts", "tenancy.contact",
+        key: name, Global, at: name, refs: [groups],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [title = "", phone = "", address = "", description = "", comments = ""],
+    }
+    cluster_types: ClusterType => virtualization::lower_cluster_type {
+        "cluster type", "cluster types", "virtualization.clustertype",
+        key: slug, Global, at: name, refs: [],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    cluster_groups: ClusterGroup => virtualization::lower_cluster_group {
+        "cluster group", "cluster groups", "virtualization.clustergroup",
+        key: slug, Global, at: name, refs: [],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    clusters: Cluster => virtualization::lower_cluster {
+        "cluster", "clusters", "virtualization.cluster",
+        key: name, Global, at: name, refs: [cluster_type, group, tenant, site],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", description = "", comments = ""],
+    }
+    virtual_machines: VirtualMachine => virtualization::lower_virtual_machine {
+        "virtual machine", "virtual machines", "virtualization.virtualmachine",
+        key: name, Global, at: name, refs: [cluster, site, role, platform, tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", serial = "", description = "", comments = ""],
+    }
+    vm_interfaces: VmInterface => virtualization::lower_vm_interface {
+        "VM interface", "VM interfaces", "virtualization.vminterface",
+        key: name, Composite(VmInterface::key),
+        at: name(|x: &VmInterface| format!("VM interface `{}`", x.key())), refs: [virtual_machine, vrf],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [enabled = true, description = ""],
+    }
+    virtual_disks: VirtualDisk => virtualization::lower_virtual_disk {
+        "virtual disk", "virtual disks", "virtualization.virtualdisk",
+        key: name, Composite(VirtualDisk::key),
+        at: name(|x: &VirtualDisk| format!("virtual disk `{}`", x.key())), refs: [virtual_machine],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = ""],
+    }
+    services: Service => numbering::lower_service {
+        "service", "services", "ipam.service",
+        key: name, Composite(Service::key),
+        at: name(|x: &Service| format!("service `{}`", x.key())), refs: [device, virtual_machine],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    power_panels: PowerPanel => power::lower_power_panel {
+        "power panel", "power panels", "dcim.powerpanel",
+        key: name, Composite(PowerPanel::key),
+        at: name(|x: &PowerPanel| format!("power panel `{}`", x.key())), refs: [site],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    power_feeds: PowerFeed => power::lower_power_feed {
+        "power feed", "power feeds", "dcim.powerfeed",
+        key: name, Composite(PowerFeed::key),
+        at: name(|x: &PowerFeed| format!("power feed `{}`", x.key())), refs: [power_panel, tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [
+            status = "active", type = "primary", supply = "ac", phase = "single-phase", voltage = 120,
+            amperage = 20, max_utilization = 80, mark_connected = false, description = "", comments = "",
+        ],
+    }
+    virtual_chassis: VirtualChassis => power::lower_virtual_chassis {
+        "virtual chassis", "virtual chassis stacks", "dcim.virtualchassis",
+        key: name, Global, at: name, refs: [master],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [domain = "", description = "", comments = ""],
+    }
+    rack_types: RackType => l2::lower_rack_type {
+        "rack type", "rack types", "dcim.racktype",
+        key: slug, Global, at: model, refs: [manufacturer],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [
+            width = 19, u_height = 42, starting_unit = 1, desc_units = false, description = "", comments = "",
+        ],
+    }
+    rack_reservations: RackReservation => l2::lower_rack_reservation {
+        "rack reservation", "rack reservations", "dcim.rackreservation",
+        key: rack, Composite(RackReservation::key),
+        at: rack(|x: &RackReservation| format!("rack reservation `{}`", x.key())), refs: [tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", comments = ""],
+    }
+    provider_accounts: ProviderAccount => l2::lower_provider_account {
+        "provider account", "provider accounts", "circuits.provideraccount",
+        key: account, Composite(|x: &ProviderAccount| format!("{}/{}", x.provider.key.value, x.account.value)),
+        at: account, refs: [provider],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [name = "", description = "", comments = ""],
+    }
+    provider_networks: ProviderNetwork => l2::lower_provider_network {
+        "provider network", "provider networks", "circuits.providernetwork",
+        key: name, Composite(|x: &ProviderNetwork| format!("{}/{}", x.provider.key.value, x.name.value)),
+        at: name, refs: [provider],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [service_id = "", description = "", comments = ""],
+    }
+    l2vpns: L2vpn => l2::lower_l2vpn {
+        "L2VPN", "L2VPNs", "vpn.l2vpn",
+        key: slug, Global, at: name, refs: [tenant, import_targets, export_targets],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", description = "", comments = ""],
+    }
+    l2vpn_terminations: L2vpnTermination => l2::lower_l2vpn_termination {
+        "L2VPN termination", "L2VPN terminations", "vpn.l2vpntermination",
+        key: l2vpn, Composite(L2vpnTermination::key),
+        at: span(|x: &L2vpnTermination| format!("L2VPN termination `{}`", x.key())), refs: [l2vpn],
+        tags: tags, custom_fields: custom_fields,
+    }
+    wireless_lan_groups: WirelessLanGroup => l2::lower_wireless_lan_group {
+        "wireless LAN group", "wireless LAN groups", "wireless.wirelesslangroup",
+        key: slug, Global, at: name, refs: [parent],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [description = "", comments = ""],
+    }
+    wireless_lans: WirelessLan => l2::lower_wireless_lan {
+        "wireless LAN", "wireless LANs", "wireless.wirelesslan",
+        key: ssid, Composite(WirelessLan::key),
+        at: ssid, refs: [group, tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "active", description = "", comments = ""],
+    }
+    wireless_links: WirelessLink => l2::lower_wireless_link {
+        "wireless link", "wireless links", "wireless.wirelesslink",
+        key: interface_a, Composite(WirelessLink::key),
+        at: span(|x: &WirelessLink| format!("wireless link `{}`", x.key())), refs: [tenant],
+        tags: tags, custom_fields: custom_fields,
+        defaults: [status = "connected", ssid = "", description = "", comments = ""],
+    }
+    contact_assignments: ContactAssignment => contacts::lower_contact_assignment {
+        "contact assignment", "contact assignments", "tenancy.contactassignment",
+        key: object, Composite(ContactAssignment::key),
+        at: object(|x: &ContactAssignment| format!("contact assignment `{}`", x.key())), refs: [contact, role],
+        tags: tags, custom_fields: custom_fields,
     }
 }
 

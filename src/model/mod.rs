@@ -3,21 +3,29 @@
 //! Entry point: [`lower_file`] turns one parsed data file into an [`Inventory`]
 //! fragment; fragments are appended in file order. References are kept as
 //! written ([`Ref`]) and filled in by [`crate::resolve`]. Submodules follow
-//! NetBox's apps: `tenancy`, `dcim`, `ipam`, `circuits`, `extras`.
+//! NetBox's apps: `tenancy` (and `contacts`), `dcim` (and `power`: power panels,
+//! feeds, virtual chassis), `ipam` (and `numbering`: aggregates, ASNs, IP ranges, route
+//! targets, services, FHRP groups), `circuits`, `virtualization`, `extras`; `l2` holds rack
+//! types and reservations, provider accounts and networks, L2VPNs and wireless.
 
 pub mod choices;
 pub mod circuits;
+pub mod contacts;
 pub mod dcim;
 pub mod decode;
 pub mod extras;
 pub mod ipam;
 pub mod kinds;
+pub mod l2;
 pub mod limit;
 #[rustfmt::skip]
 pub mod limits;
+pub mod numbering;
+pub mod power;
 pub mod schema;
 pub mod slug;
 pub mod tenancy;
+pub mod virtualization;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -26,12 +34,17 @@ use crate::diagnostic::{Code, Diagnostic, Span, did_you_mean};
 use crate::yaml::Node;
 
 pub use circuits::*;
+pub use contacts::*;
 pub use dcim::*;
 pub use decode::{Obj, Spanned, Text};
 pub use extras::*;
 pub use ipam::*;
 pub use kinds::*;
+pub use l2::*;
+pub use numbering::*;
+pub use power::*;
 pub use tenancy::*;
+pub use virtualization::*;
 
 /// Index of an object in its collection of an [`Inventory`].
 pub struct Id<T>(u32, PhantomData<fn() -> T>);

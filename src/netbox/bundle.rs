@@ -420,6 +420,14 @@ impl<'a> Builder<'a> {
                 ("tags", self.tags(&x.tags, true)),
             ];
             self.push(Model::Vrf, x.name.value.to_string(), json!({"name": x.name.value}), f, x.name.span);
+            // Route targets are created after every listed model: set in the second pass.
+            let rt = Model::from_name(RouteTarget::INFO.netbox).expect("the registry declares route targets");
+            for (k, targets) in [("import_targets", &x.import_targets), ("export_targets", &x.export_targets)] {
+                if !targets.is_empty() {
+                    let names = targets.iter().map(|t| t.key.value.to_string()).collect();
+                    self.out.last_mut().expect("just pushed").late.push((k, Val::Refs(rt, names)));
+                }
+            }
         }
         for x in &inv.ipam_roles {
             let mut f = vec![("name", s(&x.name)), ("slug", s(&x.slug)), ("description", text(&x.description))];
@@ -555,7 +563,18 @@ impl<'a> Builder<'a> {
             }
             f.push(("role", text(&ip.role)));
             let lookup = json!({"address": ip.address.value.to_string(), "vrf": ip.vrf.as_ref().map(|v| json!({"name": self.vrf(v)}))});
+            // A VM interface is created after every listed model: assigned in the second pass.
+            let on_vm = ip.vm_interface_id.map(|id| {
+                let m = Model::from_name(VmInterface::INFO.netbox).expect("the registry declares VM interfaces");
+                (m, inv.vm_interfaces[id.index()].key())
+            });
+            if on_vm.is_some() {
+                f.retain(|(k, _)| *k != "assigned_object");
+            }
             self.push(Model::IpAddress, key, lookup, f, ip.address.span);
+            if let Some(target) = on_vm {
+                self.out.last_mut().expect("just pushed").late.push(("assigned_object", Val::Generic(Some(target))));
+            }
         }
     }
 
@@ -707,7 +726,14 @@ impl<'a> Builder<'a> {
         let primary = |id: Option<Id<IpAddress>>| {
             Val::Ref(Model::IpAddress, id.map(|id| self.ip_key(&self.inv.ip_addresses[id.index()])))
         };
-        let late = vec![("primary_ip4", primary(d.primary_ip4_id)), ("primary_ip6", primary(d.primary_ip6_id))];
+        let mut late = vec![("primary_ip4", primary(d.primary_ip4_id)), ("primary_ip6", primary(d.primary_ip6_id))];
+        // Virtual chassis are created after every listed model: membership in the second pass.
+        if let Some(vc) = &d.virtual_chassis {
+            let m = Model::from_name(VirtualChassis::INFO.netbox).expect("the registry declares virtual chassis");
+            late.push(("virtual_chassis", Val::Ref(m, Some(vc.key.value.to_string()))));
+            late.push(("vc_position", num(&d.vc_position)));
+            late.push(("vc_priority", num(&d.vc_priority)));
+        }
         let lookup = json!({"name": d.name.value, "site": {"slug": site}});
         self.push(Model::Device, d.name.value.to_string(), lookup.clone(), f, d.name.span);
         self.out.last_mut().expect("just pushed").late = late;
@@ -950,10 +976,13 @@ impl KindVisitor for Declared<'_, '_> {
                     }
                 }
             }
+            let mut late = Vec::new();
+            super::declared::adjust(x, inv, &mut f, &mut late);
             let key = x.natural_key();
             let mut lookup = Map::new();
             lookup.insert(info.key.to_string(), json!(key));
             self.b.push(model, key, Value::Object(lookup), f, x.span());
+            self.b.out.last_mut().expect("just pushed").late = late;
         }
     }
 }
@@ -1014,6 +1043,8 @@ pub fn generic_fields(base: &str) -> (&'static str, &'static str) {
         "scope" => ("scope_type", "scope_id"),
         "assigned_object" => ("assigned_object_type", "assigned_object_id"),
         "termination" => ("termination_type", "termination_id"),
+        "interface" => ("interface_type", "interface_id"),
+        "parent_object" => ("parent_object_type", "parent_object_id"),
         _ => ("object_type", "object_id"),
     }
 }

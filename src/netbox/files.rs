@@ -65,7 +65,11 @@ pub fn artifacts(bundle: &Bundle, sources: &SourceSet) -> Vec<Artifact> {
         let Some(first) = records.first() else { continue };
         let columns: Vec<&str> = first.fields.iter().map(|(k, _)| *k).filter(|k| *k != "custom_fields").collect();
         let file = model.endpoint().trim_end_matches('/').rsplit('/').next().unwrap_or_default();
-        let path = format!("netbox/csv/{file}.csv");
+        let mut path = format!("netbox/csv/{file}.csv");
+        if csv_files.iter().any(|f| format!("netbox/{f}") == path) {
+            // Another app's model has that name (`virtualization/interfaces/`): the app first.
+            path = format!("netbox/csv/{}.csv", model.endpoint().trim_end_matches('/').replace('/', "-"));
+        }
         csv_files.push(path.trim_start_matches("netbox/").to_string());
         out.push(Artifact::new(path, csv_file(model, &columns, &records, bundle, &index)));
     }

@@ -4,6 +4,7 @@
 
 pub mod bundle;
 pub mod client;
+mod declared;
 pub mod files;
 pub mod model;
 pub mod push;

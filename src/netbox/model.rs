@@ -54,6 +54,8 @@ macro_rules! models {
             pub fn marker(self) -> Marker {
                 match self {
                     $( Model::$variant => Marker::$marker, )*
+                    // A declared model without tags (FHRP group assignments) is never pruned.
+                    Model::Declared(i) if !declared()[i as usize].0.tags => Marker::None,
                     Model::Declared(_) => Marker::Tag,
                 }
             }
@@ -126,7 +128,8 @@ pub fn declared() -> &'static [(&'static KindInfo, String)] {
             .filter(|k| !k.netbox.starts_with("sot.") && !Model::LISTED.iter().any(|m| m.name() == k.netbox))
             .map(|k| {
                 let app = k.netbox.split('.').next().unwrap_or_default();
-                (k, format!("{app}/{}/", k.collection.replace('_', "-")))
+                let endpoint = super::declared::endpoint(k).map(str::to_string);
+                (k, endpoint.unwrap_or_else(|| format!("{app}/{}/", k.collection.replace('_', "-"))))
             })
             .collect()
     });
@@ -231,7 +234,7 @@ pub fn key_of_existing(model: Model, obj: &Value, keys: &dyn KeyOf) -> Option<St
         Declared(i) => {
             let kind = declared()[i as usize].0;
             if kind.scope != Scope::Global {
-                return None;
+                return super::declared::key_of_existing(kind, obj, keys);
             }
             s(obj, kind.key)?.to_string()
         }

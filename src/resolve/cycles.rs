@@ -1,4 +1,5 @@
-//! Parent chains (regions, site groups, tenant groups, locations) must be trees.
+//! Parent chains (regions, site groups, tenant groups, contact groups, wireless LAN
+//! groups, locations) must be trees.
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graphmap::DiGraphMap;
@@ -10,6 +11,9 @@ pub fn check(inv: &Inventory, diags: &mut Vec<Diagnostic>) {
     chains(&inv.regions, |x| x.parent.as_ref().and_then(|p| p.id), |x| &x.slug, "region", diags);
     chains(&inv.site_groups, |x| x.parent.as_ref().and_then(|p| p.id), |x| &x.slug, "site group", diags);
     chains(&inv.tenant_groups, |x| x.parent.as_ref().and_then(|p| p.id), |x| &x.slug, "tenant group", diags);
+    chains(&inv.contact_groups, |x| x.parent.as_ref().and_then(|p| p.id), |x| &x.slug, "contact group", diags);
+    let wlan_groups = &inv.wireless_lan_groups;
+    chains(wlan_groups, |x| x.parent.as_ref().and_then(|p| p.id), |x| &x.slug, "wireless LAN group", diags);
 }
 
 /// Locations link their parents after sites are known; checked separately.

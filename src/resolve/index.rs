@@ -103,6 +103,9 @@ struct Flat<'a> {
 
 impl KindVisitor for Flat<'_> {
     fn visit<K: Kind>(&mut self) {
+        if K::INFO.scope == Scope::Composite {
+            return self.composite::<K>();
+        }
         if K::INFO.scope != Scope::Global {
             return;
         }
@@ -115,6 +118,24 @@ impl KindVisitor for Flat<'_> {
                 self.diags.push(duplicate(K::INFO.singular, &k.value, k, earlier));
             } else {
                 map.insert(k.value.to_string(), Id::new(i));
+            }
+        }
+        *K::keys_mut(&mut self.keys) = map;
+    }
+}
+
+impl Flat<'_> {
+    /// A kind keyed by its whole natural key (its parent's key as written, then its own).
+    fn composite<K: Kind>(&mut self) {
+        let items = K::all(self.inv);
+        let mut map: KeyMap<K> = HashMap::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let key = item.natural_key();
+            if let Some(&first) = map.get(key.as_str()) {
+                let at = |x: &K| Spanned::new(key.as_str().into(), x.span());
+                self.diags.push(duplicate(K::INFO.singular, &key, &at(item), &at(&items[first.index()])));
+            } else {
+                map.insert(key, Id::new(i));
             }
         }
         *K::keys_mut(&mut self.keys) = map;

@@ -238,7 +238,7 @@ pub fn choice(diags: &mut Vec<Diagnostic>, t: &Text, allowed: &[&str], what: &st
 }
 
 /// Link a site-scoped reference (a location or rack of `site`).
-fn in_site<T>(
+pub(super) fn in_site<T>(
     diags: &mut Vec<Diagnostic>,
     r: &mut Ref<T>,
     site: Option<Id<Site>>,

@@ -13,9 +13,11 @@ mod cycles;
 mod devices;
 mod index;
 mod link;
+mod models;
 
 pub use index::{Index, KeyMap, VlanScope};
 pub(crate) use link::one as link_one;
+pub use models::vm_site;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Inventory;
@@ -29,6 +31,7 @@ pub fn resolve(inv: &mut Inventory, sources: &SourceSet, diags: &mut Vec<Diagnos
     cycles::check(inv, diags);
     devices::link_devices(inv, &mut index, diags);
     link::link_scoped(inv, &index, diags);
+    models::link(inv, &index, diags);
     cycles::check_locations(inv, diags);
     index
 }

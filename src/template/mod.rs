@@ -7,6 +7,7 @@
 
 pub mod deps;
 mod filters;
+mod vms;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

@@ -12,10 +12,14 @@ mod custom_fields;
 mod file_names;
 mod interfaces;
 mod ipam;
+mod layer2;
+mod numbering;
+mod power;
 pub mod mac;
 mod racks;
 mod secrets;
 mod unused_tags;
+mod virtualization;
 mod vlans;
 
 use rayon::prelude::*;
@@ -45,9 +49,18 @@ pub fn rules(config: &Config) -> Vec<Box<dyn Rule>> {
         Box::new(cable_subnets::CableSubnets),
         Box::new(vlans::Vlans),
         Box::new(ipam::Ipam { enforce_global_unique: config.enforce_global_unique }),
+        Box::new(numbering::Numbering),
+        Box::new(virtualization::Virtualization),
+        Box::new(power::Power),
+        Box::new(layer2::Layer2),
         Box::new(custom_fields::CustomFields),
         Box::new(secrets::SecretLiterals { keys: config.secret_keys.clone() }),
     ]
+}
+
+/// Whether `name` is safe as a file name (`build/configs/<name>.cfg`).
+pub fn safe_file_name(name: &str) -> bool {
+    file_names::unsafe_file_name(name).is_none()
 }
 
 pub fn run(inv: &Inventory, ix: &Index, config: &Config) -> Vec<Diagnostic> {

@@ -391,6 +391,14 @@ pub struct Device {
     pub tags: Vec<Ref<Tag>>,
     pub custom_fields: Vec<CustomValue>,
     pub local_context_data: Option<Node<'static>>,
+    /// Membership of a virtual chassis: which, the member's position and priority
+    /// (left out of the serialised device when unset, as before they existed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub virtual_chassis: Option<Ref<VirtualChassis>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vc_position: Option<Spanned<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vc_priority: Option<Spanned<i64>>,
     /// The device's interfaces: its type's, refined or extended by those written inline.
     #[serde(skip)]
     pub interfaces: Vec<Interface>,
@@ -441,6 +449,9 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
     let tags = tags(o);
     let custom_fields = custom_fields(o);
     let local_context_data = o.map("local_context_data").map(Node::to_static);
+    let virtual_chassis = opt_ref(o, "virtual_chassis");
+    let vc_position = o.int("vc_position", 0, 255);
+    let vc_priority = o.int("vc_priority", 0, 255);
     let items = o.list("interfaces");
     let mut interfaces: Vec<Interface> = Vec::with_capacity(items.len());
     // The names' hashes: only a repeated hash (almost always a repeated name) is looked for
@@ -511,6 +522,9 @@ pub fn lower_device(o: &mut Obj<'_, '_>) -> Option<Device> {
         tags,
         custom_fields,
         local_context_data,
+        virtual_chassis,
+        vc_position,
+        vc_priority,
         interfaces,
         components,
     })
