@@ -19,6 +19,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
+use sot::netbox::bundle::Val;
 
 struct NetBox {
     url: String,
@@ -108,11 +109,11 @@ const MODELS: &[(&str, &[&str])] = &[
     ("dcim/rack-roles/", &["slug"]),
     ("dcim/regions/", &["slug"]),
     ("dcim/site-groups/", &["slug"]),
-    ("tenancy/tenants/", &["slug"]),
-    ("tenancy/tenant-groups/", &["slug"]),
     ("ipam/vrfs/", &["name"]),
     ("ipam/roles/", &["slug"]),
     ("ipam/rirs/", &["slug"]),
+    ("tenancy/tenants/", &["slug"]),
+    ("tenancy/tenant-groups/", &["slug"]),
     ("circuits/providers/", &["slug"]),
     ("circuits/circuit-types/", &["slug"]),
     ("extras/config-contexts/", &["name"]),
@@ -442,19 +443,39 @@ fn ignored(path: &str, field: &str) -> bool {
                 | "b_terminations"
         )
         || (path == "dcim/sites/" && field == "asns")
+        // The mirror of front ports' mappings, by ids (the mappings are compared by name).
+        || (path == "dcim/rear-port-templates/" && field == "front_ports")
         || (path == "extras/custom-fields/" && field == "choice_set")
 }
 
 /// Every object of the covered models, by model and natural key.
 fn snapshot(nb: &NetBox) -> BTreeMap<String, BTreeMap<String, Value>> {
     let mut out = BTreeMap::new();
+    let rear: BTreeMap<u64, Value> = nb
+        .list("dcim/rear-port-templates/")
+        .iter()
+        .map(|r| {
+            (r["id"].as_u64().unwrap(), json!(format!("{}:{}", norm(&r["device_type"]), r["name"].as_str().unwrap())))
+        })
+        .collect();
     for (path, key) in MODELS {
         if *path == "extras/config-templates/" {
             continue; // sot keeps templates as files and does not push them
         }
         let mut objs = BTreeMap::new();
         for o in nb.list(path) {
-            let n = norm(&o);
+            if *path == "extras/tags/" && o["slug"] == "sot-managed" {
+                continue; // the push's own marker
+            }
+            // The object's own fields, each normalised (the object is not a reference).
+            let mut n = Value::Object(o.as_object().unwrap().iter().map(|(k, v)| (k.clone(), norm(v))).collect());
+            for m in n["rear_ports"].as_array_mut().into_iter().flatten() {
+                m["rear_port"] = rear.get(&m["rear_port"].as_u64().unwrap_or(0)).cloned().unwrap_or(Value::Null);
+            }
+            if let Some(c) = o["extra_choices"].as_array() {
+                // sot keeps choice values, not NetBox's labels.
+                n["extra_choices"] = Value::Array(c.iter().map(|p| p[0].clone()).collect());
+            }
             let k = if key.is_empty() {
                 // A cable: its two ends, sorted.
                 let mut ends: Vec<String> = ["a_terminations", "b_terminations"]
@@ -621,12 +642,45 @@ fn objects(dir: &Path) -> BTreeMap<String, String> {
         .records
         .iter()
         .map(|r| {
-            let mut fields: Vec<String> = r.fields.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
-            fields.extend(r.late.iter().map(|(k, v)| format!("{k}={v:?}")));
+            let mut fields: Vec<String> = r
+                .fields
+                .iter()
+                .chain(&r.late)
+                .filter(|(k, v)| !is_default(r.model.name(), k, v))
+                .map(|(k, v)| match v {
+                    Val::Json(j) => format!("{k}={}", canonical(j)),
+                    v => format!("{k}={v:?}"),
+                })
+                .collect();
             fields.sort();
             (format!("{} {}", r.model.name(), r.key), fields.join(" "))
         })
         .collect()
+}
+
+/// A field holding NetBox's default, which the push sends when the inventory writes it
+/// and leaves to NetBox when it does not (`status: active`, `u_height: 42`).
+fn is_default(model: &str, field: &str, v: &Val) -> bool {
+    let Val::Json(v) = v else { return false };
+    let info = sot::model::KINDS.iter().copied().chain([&sot::model::INTERFACE]).find(|k| k.netbox == model);
+    let Some(d) = info.and_then(|i| i.default_of(field)).and_then(|d| serde_json::from_str::<Value>(d).ok()) else {
+        return false;
+    };
+    d == *v || (d.is_number() && d.as_f64() == v.as_f64())
+}
+
+/// JSON with every mapping's keys sorted: NetBox gives context data back in its own
+/// key order (PostgreSQL `jsonb`), the example writes another; the data is the same.
+fn canonical(v: &Value) -> Value {
+    match v {
+        Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort();
+            Value::Object(keys.into_iter().map(|k| (k.clone(), canonical(&o[k]))).collect())
+        }
+        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
+        v => v.clone(),
+    }
 }
 
 fn walk(root: &Path) -> Vec<String> {

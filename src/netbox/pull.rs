@@ -74,6 +74,25 @@ const META: &[&str] = &[
     "is_synced",
     "auto_sync_enabled",
     "choices_count",
+    "primary_ip",
+    "tagged_items",
+    "total_vlan_ids",
+    "data_type",
+    "front_ports",
+];
+
+/// NetBox's defaults of fields `sot` does not have: a field holding one is not data lost.
+const NETBOX_DEFAULTS: &[(&str, &str, &str)] = &[
+    ("dcim.rack", "width", "19"),
+    ("dcim.devicerole", "vm_role", "true"),
+    ("extras.tag", "weight", "1000"),
+    ("extras.customfield", "status", "\"active\""),
+    ("extras.customfield", "nulls_first", "true"),
+    ("extras.customfield", "ui_editable", "\"yes\""),
+    ("extras.customfield", "ui_visible", "\"always\""),
+    ("extras.customfield", "weight", "100"),
+    ("extras.customfield", "search_weight", "1000"),
+    ("extras.customfield", "filter_logic", "\"loose\""),
 ];
 
 fn empty(v: &Value) -> bool {
@@ -169,10 +188,9 @@ impl Src {
             if k == "custom_fields" && v.as_object().is_some_and(|m| m.values().all(blank)) {
                 continue;
             }
-            if (self.model, k.as_str(), &v) == ("dcim.rack", "width", &json!({"value": 19, "label": "19 inches"})) {
-                continue;
-            }
-            if k == "width" && plain(&v) == json!(19) {
+            if NETBOX_DEFAULTS.iter().any(|(m, f, d)| {
+                *m == self.model && *f == k && serde_json::from_str::<Value>(d).is_ok_and(|d| d == plain(&v))
+            }) {
                 continue;
             }
             *p.out.fields_not_pulled.entry(format!("{}.{k}", self.model)).or_default() += 1;
@@ -303,7 +321,7 @@ impl Puller<'_> {
                 continue;
             }
             let v = match self.custom_field_types.get(k).map(String::as_str) {
-                Some("object" | "multiobject") => plain(v),
+                Some("object" | "multiobject" | "select" | "multiselect") => plain(v),
                 _ => v.clone(),
             };
             out.insert(k.clone(), v);
@@ -495,26 +513,20 @@ pub fn pull(client: &Client) -> Result<Pulled, Error> {
         }
         let set = src.take("choice_set");
         if let Some(s) = id(&set).and_then(|i| sets.get(&i)) {
-            let mut choices: Vec<Value> =
-                s["extra_choices"].as_array().into_iter().flatten().filter_map(|c| c.get(0).cloned()).collect();
+            let pairs = s["extra_choices"].as_array().cloned().unwrap_or_default();
+            if pairs.iter().any(|c| c.get(0) != c.get(1)) {
+                // sot's choices are values; NetBox shows a label of its own.
+                *p.out
+                    .fields_not_pulled
+                    .entry("extras.customfieldchoiceset.extra_choices (labels)".into())
+                    .or_default() += 1;
+            }
+            let mut choices: Vec<Value> = pairs.iter().filter_map(|c| c.get(0).cloned()).collect();
             if !blank(&s["base_choices"]) {
                 *p.out.fields_not_pulled.entry("extras.customfieldchoiceset.base_choices".into()).or_default() += 1;
             }
             choices.retain(|c| !blank(c));
             head.insert("choices".into(), Value::Array(choices));
-        }
-        for (k, d) in [("search_weight", json!(1000)), ("weight", json!(100)), ("filter_logic", json!("loose"))] {
-            if plain(&src.obj.get(k).cloned().unwrap_or(Value::Null)) == d {
-                src.take(k);
-            }
-        }
-        for k in ["ui_visible", "ui_editable"] {
-            if src.obj.get(k).is_some_and(|v| plain(v) == json!("always")) {
-                src.take(k);
-            }
-        }
-        if src.obj.get("is_cloneable") == Some(&json!(false)) {
-            src.take("is_cloneable");
         }
         src.finish(&mut p);
         p.add(GLOBAL, "custom_fields", name, Value::Object(head));
@@ -586,11 +598,23 @@ pub fn pull(client: &Client) -> Result<Pulled, Error> {
             }
         }
     }
+    // NetBox names a front port's rear port by id in its mappings.
+    let rear_names: HashMap<u64, String> = templates_of
+        .iter()
+        .filter(|((_, l), _)| *l == "rear-ports")
+        .flat_map(|(_, ts)| ts.iter().filter_map(|t| Some((id(t)?, str_of(&t["name"])))))
+        .collect();
+    let rear_name = |v: &Value| match v.as_u64() {
+        Some(i) => rear_names.get(&i).map_or(v.clone(), |n| json!(n)),
+        None => plain(v),
+    };
     let mut dt_interfaces: HashMap<u64, HashMap<String, Value>> = HashMap::new();
+    let mut dt_airflow: HashMap<u64, Value> = HashMap::new();
     let mut dt_paths: HashMap<String, usize> = HashMap::new();
     for dt in p.list("dcim/device-types/")? {
         let info = kind("device_types");
         let dt_id = id(&dt).unwrap_or(0);
+        dt_airflow.insert(dt_id, plain(&dt["airflow"]));
         let mut src = Src::new(info.netbox, &dt);
         let manufacturer = src.take("manufacturer");
         let mut m = Map::new();
@@ -645,14 +669,14 @@ pub fn pull(client: &Client) -> Result<Pulled, Error> {
                     if let [one] = maps.as_slice()
                         && one["position"].as_i64().unwrap_or(1) == 1
                     {
-                        c.insert("rear_port".into(), plain(&one["rear_port"]));
+                        c.insert("rear_port".into(), rear_name(&one["rear_port"]));
                         let pos = one["rear_port_position"].as_i64().unwrap_or(1);
                         if pos != 1 {
                             c.insert("rear_port_position".into(), json!(pos));
                         }
                     } else {
                         for mp in maps {
-                            mappings.push(json!({"front_port": name, "rear_port": plain(&mp["rear_port"]),
+                            mappings.push(json!({"front_port": name, "rear_port": rear_name(&mp["rear_port"]),
                                 "front_port_position": mp["position"], "rear_port_position": mp["rear_port_position"]}));
                         }
                     }
@@ -818,6 +842,10 @@ pub fn pull(client: &Client) -> Result<Pulled, Error> {
             &mut src,
             &["interfaces", "primary_ip4", "primary_ip6", "config_template", "local_context_data"],
         );
+        // NetBox gives a new device its type's airflow; sot reads a device without one so.
+        if m.get("airflow").is_some_and(|a| Some(a) == dt_airflow.get(&device_type_of[&did])) {
+            m.shift_remove("airflow");
+        }
         put(&mut m, None, "primary_ip4", plain(&primary4));
         put(&mut m, None, "primary_ip6", plain(&primary6));
         if let Some(file) = id(&template).and_then(|t| p.templates.get(&t)) {
@@ -913,6 +941,18 @@ pub fn pull(client: &Client) -> Result<Pulled, Error> {
         let oid = src.take("assigned_object_id");
         let _ = src.take("assigned_object");
         let mut m = p.generic(info, &mut src, &["interface"]);
+        // Its lowering reads these only once an address is read, so the declaration
+        // alone does not list them.
+        for k in ["status", "role", "dns_name", "tenant", "description"] {
+            put(&mut m, Some(info), k, plain(&src.take(k)));
+        }
+        if !m.contains_key("tags") {
+            put(&mut m, None, "tags", Puller::tags(&mut src));
+        }
+        if !m.contains_key("custom_fields") {
+            let cf = p.custom_fields(&mut src);
+            put(&mut m, None, "custom_fields", cf);
+        }
         let mut file = IPAM.to_string();
         match ty.as_str() {
             Some("dcim.interface") => {
