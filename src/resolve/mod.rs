@@ -13,6 +13,7 @@ mod devices;
 mod index;
 mod link;
 
+pub use devices::{DeviceLookup, find_device};
 pub use index::{Index, KeyMap, VlanScope};
 pub(crate) use link::one as link_one;
 
