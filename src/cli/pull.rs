@@ -131,11 +131,12 @@ fn write_atomically(
         return Err(e);
     }
     if dir.exists() {
-        if force && dir.join(".git").exists() {
-            if let Err(e) = std::fs::rename(dir.join(".git"), tmp.join(".git")) {
-                let _ = std::fs::remove_dir_all(&tmp);
-                return Err(e);
-            }
+        if force
+            && dir.join(".git").exists()
+            && let Err(e) = std::fs::rename(dir.join(".git"), tmp.join(".git"))
+        {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
         }
         if let Err(e) = std::fs::rename(dir, &old) {
             if tmp.join(".git").exists() {

@@ -236,11 +236,14 @@ impl Vlans {
     }
 }
 
+/// One file's objects: collection → (sort key, object).
+type FileObjects = BTreeMap<&'static str, Vec<(String, Value)>>;
+
 struct Puller<'c> {
     client: &'c Client,
     out: Pulled,
     /// Files being filled: path → collection → objects (with their sort keys).
-    files: BTreeMap<String, BTreeMap<&'static str, Vec<(String, Value)>>>,
+    files: BTreeMap<String, FileObjects>,
     /// Config template id → the file name under templates/.
     templates: HashMap<u64, String>,
     custom_field_types: HashMap<String, String>,
