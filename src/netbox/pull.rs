@@ -577,7 +577,18 @@ pub fn pull(client: &Client) -> Result<Pulled, Error> {
         let key = format!("{}/{}", str_of(&plain(&l["site"])), str_of(&l["slug"]));
         p.add(&file, "locations", key, Value::Object(m));
     }
-    for r in p.list("dcim/racks/")? {
+    let racks = p.list("dcim/racks/")?;
+    let mut rack_names: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for r in &racks {
+        *rack_names.entry((str_of(&plain(&r["site"])), str_of(&r["name"]))).or_default() += 1;
+    }
+    for ((site, name), n) in rack_names.iter().filter(|(_, n)| **n > 1) {
+        p.out.notes.push(format!(
+            "{n} racks at site `{site}` are named `{name}` (in different locations): sot needs rack names \
+             unique within a site yet (`sot check` reports E0201); rename all but one"
+        ));
+    }
+    for r in racks {
         let info = kind("racks");
         let mut src = Src::new(info.netbox, &r);
         let m = p.generic(info, &mut src, &[]);
@@ -819,6 +830,22 @@ pub fn pull(client: &Client) -> Result<Pulled, Error> {
         if let Some(n) = d["name"].as_str().filter(|n| !n.is_empty()) {
             device_name.insert(did, n.to_string());
         }
+    }
+    // NetBox keys a device by name within its site (and tenant): a name used at two sites is
+    // written as it is, and `sot check` reports it until sot keys devices by site too.
+    let mut sites_of_name: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for d in &device_list {
+        if let Some(n) = d["name"].as_str().filter(|n| !n.is_empty()) {
+            sites_of_name.entry(n).or_default().push(str_of(&plain(&d["site"])));
+        }
+    }
+    for (name, sites) in sites_of_name.iter().filter(|(_, s)| s.len() > 1) {
+        p.out.notes.push(format!(
+            "device name `{name}` is used by {} devices (sites {}): sot needs device names unique across \
+             the inventory yet (`sot check` reports E0201); rename all but one",
+            sites.len(),
+            sites.join(", ")
+        ));
     }
     let mut interfaces_of: HashMap<u64, Vec<Value>> = HashMap::new();
     let mut interface_ref: HashMap<u64, (u64, String)> = HashMap::new();
