@@ -631,7 +631,10 @@ fn the_example_pushed_then_pulled_is_the_same_inventory() {
     ok(&sot(&["netbox", "push", "--url", &nb.url, "--format", "json", "."], example.path(), &nb.v1), "push");
     let tmp = tempfile::tempdir().expect("tempdir");
     let repo = tmp.path().join("pulled");
-    pull(&nb, &repo);
+    let report = pull(&nb, &repo);
+    // Everything a push writes, a pull reads back: nothing is left over.
+    assert_eq!(report["not_pulled"], json!({}), "{report}");
+    assert_eq!(report["fields_not_pulled"], json!({}), "{report}");
     check_clean(&repo);
     let a = objects(example.path());
     let b = objects(&repo);

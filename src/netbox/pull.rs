@@ -188,6 +188,10 @@ impl Src {
             if k == "custom_fields" && v.as_object().is_some_and(|m| m.values().all(blank)) {
                 continue;
             }
+            // The push's own tag, on kinds whose tags sot does not keep.
+            if k == "tags" && v.as_array().is_some_and(|t| t.iter().all(|t| plain(t) == json!(super::MANAGED_TAG))) {
+                continue;
+            }
             if NETBOX_DEFAULTS.iter().any(|(m, f, d)| {
                 *m == self.model && *f == k && serde_json::from_str::<Value>(d).is_ok_and(|d| d == plain(&v))
             }) {
@@ -716,7 +720,7 @@ pub fn pull(client: &Client) -> Result<Pulled, Error> {
             }
         }
         let _ = src.take("tags");
-        if dt["tags"].as_array().is_some_and(|t| !t.is_empty()) {
+        if dt["tags"].as_array().is_some_and(|t| t.iter().any(|t| plain(t) != json!(super::MANAGED_TAG))) {
             *p.out.fields_not_pulled.entry("dcim.devicetype.tags".into()).or_default() += 1;
         }
         src.finish(&mut p);
