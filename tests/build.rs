@@ -96,6 +96,29 @@ fn a_failing_build_leaves_the_previous_output() {
     assert!(!names.iter().any(|n| n.contains("staging")), "{names:?}");
 }
 
+/// NetBox's natural names: a device named with `/` or `..` builds to a file name derived
+/// from its name (inside `configs/`, never beside it), an ordinary name keeps its own,
+/// and a device type without `is_full_depth` is full depth, as NetBox defaults it.
+#[test]
+fn any_device_name_gets_a_safe_config_file() {
+    let fx = common::materialise_str(
+        "--- sot.yaml\n--- templates/t.j2\nhostname {{ device.name }}\n--- inventory/a.yaml\nsites: [{name: L}]\nmanufacturers: [{name: M}]\ndevice_types: [{manufacturer: M, model: T, slug: t, u_height: 1}]\ndevice_roles: [{name: R, config_template: t}]\ndevices: [{name: core/sw1, site: l, role: r, device_type: t}, {name: ../up, site: l, role: r, device_type: t}, {name: core-sw1, site: l, role: r, device_type: t, rack: A, position: 1, face: rear}]\nracks: [{name: A, site: l}]\n",
+    );
+    let ok = sot().arg("build").current_dir(fx.root()).output().unwrap();
+    assert!(ok.status.success(), "{}{}", String::from_utf8_lossy(&ok.stdout), String::from_utf8_lossy(&ok.stderr));
+    let built = tree(&fx.root().join("build"));
+    let configs: Vec<&String> = built.keys().filter(|k| k.starts_with("configs/")).collect();
+    assert_eq!(configs, ["configs/core-sw1.cfg", "configs/core-sw1~f787a991.cfg", "configs/up~8c722b8a.cfg"]);
+    assert_eq!(built["configs/core-sw1~f787a991.cfg"], b"hostname core/sw1\n");
+    assert!(!fx.root().join("up.cfg").exists() && !fx.root().join("build/up.cfg").exists());
+    // Full depth by default: a device on the front of the same unit collides with it.
+    let front = "devices: [{name: r2, site: l, role: r, device_type: t, rack: A, position: 1, face: front}]\n";
+    std::fs::write(fx.root().join("inventory/b.yaml"), front).unwrap();
+    let bad = sot().arg("check").current_dir(fx.root()).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("E0303"), "{}", String::from_utf8_lossy(&bad.stdout));
+}
+
 /// A build is whole: `--device` is refused (it used to replace every other config), and
 /// `sot render NAME` prints one device's configuration, writing nothing.
 #[test]

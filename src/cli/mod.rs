@@ -12,6 +12,7 @@ mod ipam;
 mod manual;
 mod netbox;
 mod probe;
+mod pull;
 mod query;
 mod render;
 mod schema;

@@ -20,6 +20,9 @@ pub enum Command {
     /// Make a NetBox hold the inventory: create what is missing, update what differs,
     /// and with --prune delete what sot created that the inventory no longer has.
     Push(PushArgs),
+    /// Read a NetBox and write it as an inventory repository in a new directory: one
+    /// folder per site, global files, device types, config contexts and templates.
+    Pull(PullArgs),
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,9 +70,67 @@ pub struct PushArgs {
     format: PushFormat,
 }
 
+#[derive(clap::Args, Debug)]
+pub struct PullArgs {
+    /// The NetBox's address (e.g. https://netbox.example.com).
+    #[arg(long, env = "NETBOX_URL")]
+    url: String,
+    /// An API token: `nbt_…` (sent as Bearer) or 40 hex characters (sent as Token).
+    #[arg(long, env = "NETBOX_TOKEN", hide_env_values = true)]
+    token: String,
+    /// Trust only the certificate authorities in this PEM file for HTTPS (as curl's
+    /// --cacert); without it, the system's trust store (or SSL_CERT_FILE / SSL_CERT_DIR).
+    #[arg(long, env = "NETBOX_CA_CERT", value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+    /// The directory to write the repository into (must be empty or missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Replace a non-empty DIR (its `.git` is kept).
+    #[arg(long)]
+    force: bool,
+    /// Seconds to wait for one answer from NetBox.
+    #[arg(long, default_value_t = 120)]
+    timeout: u64,
+    /// How many times to try again after a timeout or a 5xx answer (with backoff).
+    #[arg(long, default_value_t = 3)]
+    retries: u32,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = PushFormat::Text)]
+    format: PushFormat,
+}
+
 pub fn run(cmd: Command, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
     match cmd {
         Command::Push(args) => push(args, color, out),
+        Command::Pull(args) => super::pull::run(args, out),
+    }
+}
+
+impl PullArgs {
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+    pub fn force(&self) -> bool {
+        self.force
+    }
+    pub fn json(&self) -> bool {
+        self.format == PushFormat::Json
+    }
+
+    /// A client for the NetBox named, with its redactor; warns of a clear-text URL.
+    pub fn client(&self) -> Result<(sot::netbox::client::Client, Redactor), Failure> {
+        let redactor = Redactor::new(&self.token, &self.url);
+        let roots = roots(&self.url, self.ca_cert.as_deref(), &redactor)?;
+        if let Some(host) = clear_text_host(&self.url) {
+            eprintln!(
+                "warning: {} is plain http to {host}: the token travels in clear text; use https",
+                sot::netbox::client::redact_url(&self.url)
+            );
+        }
+        let mut client =
+            sot::netbox::client::Client::new(&self.url, &self.token, Duration::from_secs(self.timeout), roots);
+        client.attempts = self.retries.saturating_add(1);
+        Ok((client, redactor))
     }
 }
 

@@ -29,7 +29,7 @@ pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
         report::render(Format::Human, &comp.diagnostics, &loaded.sources, summary, color, &mut std::io::stderr())?;
         return Ok(EXIT_ERRORS);
     }
-    let Some(&id) = comp.index.devices.get(&a.device) else {
+    let Ok(id) = sot::resolve::find_device(&a.device, &comp.inventory, &comp.index) else {
         let hint = sot::diagnostic::did_you_mean(&a.device, comp.index.devices.keys().map(String::as_str))
             .map_or(String::new(), |h| format!("; {h}"));
         return Err(Failure::Message(format!("no device `{}` in the inventory{hint}", a.device)));

@@ -169,7 +169,7 @@ pub fn run(cmd: Command, out: &mut dyn Write) -> Result<u8, Failure> {
                 return Err(Failure::Message(format!("`{}`: write the interface as DEVICE:INTERFACE", a.name)));
             };
             let (_, comp) = super::compile_at(&a.repo)?;
-            let Some(&id) = comp.index.devices.get(device) else {
+            let Ok(id) = sot::resolve::find_device(device, &comp.inventory, &comp.index) else {
                 let h = hint(device, comp.index.devices.keys().map(String::as_str));
                 return Err(Failure::Message(format!("no device `{device}` in the inventory{h}")));
             };
@@ -182,7 +182,7 @@ pub fn run(cmd: Command, out: &mut dyn Write) -> Result<u8, Failure> {
         }
     };
     let (loaded, comp) = super::compile_at(&a.repo)?;
-    let Some(&id) = comp.index.devices.get(&a.name) else {
+    let Ok(id) = sot::resolve::find_device(&a.name, &comp.inventory, &comp.index) else {
         let hint = sot::diagnostic::did_you_mean(&a.name, comp.index.devices.keys().map(String::as_str))
             .map_or(String::new(), |h| format!("; {h}"));
         return Err(Failure::Message(format!("no device `{}` in the inventory{hint}", a.name)));

@@ -134,8 +134,8 @@ codes! {
     }
     UnsafeName = "E0107" "unsafe-name" Error {
         "A name that becomes a file name is not safe as one.",
-        "Device names become file names (`build/configs/<device>.cfg`), so they may not contain `/`, `\\`, `..`, NUL or control characters, and may not be empty.",
-        "devices:\n  - name: ../etc/passwd"
+        "Device names become file names (`build/configs/<device>.cfg`), so they may not contain NUL or control characters, and may not be empty. A name with `/`, `\\` or `..` (NetBox allows `core/sw1`) is fine: its configuration gets a file name derived from it (`configs/core-sw1~f787a991.cfg`).",
+        "devices:\n  - name: \"sw1\\tcore\""
     }
     InvisibleCharacter = "W0108" "invisible-character" Warning {
         "A device name holds an invisible or bidirectional control character.",

@@ -125,7 +125,7 @@ pub fn plan(
         }
         match configs.get(i).and_then(Option::as_ref) {
             Some(text) => artifacts.push(Artifact {
-                path: format!("configs/{}.cfg", d.name.value),
+                path: format!("configs/{}.cfg", config_stem(&d.name.value)),
                 bytes: text.clone().into_bytes(),
                 device: Some(d.name.value.to_string()),
                 secret: comp.with_secrets.get(i).is_some_and(|s| *s),
@@ -184,4 +184,33 @@ pub fn plan(
     bytes.push(b'\n');
     artifacts.push(Artifact::new("manifest.json", bytes));
     Plan { artifacts, without_template, rendered }
+}
+
+/// The file name (without `.cfg`) of a device's configuration: the name itself when it
+/// is safe as one (`lon1-spine1`), else its letters, digits, `-`, `_` and `.` (every
+/// other run of characters one `-`) and `~` with eight hex digits of the name's SHA-256,
+/// so that two names never share a file (`Ethernet1/1` at a site that also has
+/// `Ethernet1-1`): `core/sw1` is `core-sw1~f787a991`. NetBox allows any device name.
+pub fn config_stem(name: &str) -> std::borrow::Cow<'_, str> {
+    if crate::validate::file_names::unsafe_file_name(name).is_none() && !name.contains('~') {
+        return name.into();
+    }
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(name.as_bytes());
+    let mut out = String::new();
+    let mut dash = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    let mut out = out.trim_start_matches(['.', '-']).replace("..", "-");
+    out.truncate(120);
+    format!("{out}~{:02x}{:02x}{:02x}{:02x}", hash[0], hash[1], hash[2], hash[3]).into()
 }

@@ -293,6 +293,46 @@ fn same_device(
     }
 }
 
+/// Why a device reference found no device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceLookup {
+    /// No device has that name.
+    Unknown,
+    /// `name@site`: a device of that name exists, at another site.
+    OtherSite { at: String },
+}
+
+impl DeviceLookup {
+    /// The diagnostic for a reference written `key` at `span`.
+    pub fn diagnostic(&self, span: crate::diagnostic::Span, key: &str, ix: &Index) -> Diagnostic {
+        match self {
+            DeviceLookup::Unknown => unknown(span, "device", key, ix.devices.keys().map(String::as_str)),
+            DeviceLookup::OtherSite { at } => {
+                let name = key.rsplit_once('@').map_or(key, |(n, _)| n);
+                Diagnostic::new(Code::UnknownReference, span, format!("device `{name}` is not at this site"))
+                    .label("no device of this name at the site named after `@`")
+                    .help(format!("the device `{name}` is at site `{at}`: write `{name}@{at}`, or `{name}`"))
+            }
+        }
+    }
+}
+
+/// The device a reference names: by its name (`lon1-spine1`), or by its name within its
+/// site, `name@site` (the site's slug), NetBox's natural key of a device. The one device
+/// lookup: interface references (cables, addresses, circuit terminations) and the CLI
+/// (`show`, `render`) find devices through it. A device name may itself hold `@`: the
+/// whole text is tried as a name first.
+pub fn find_device(key: &str, inv: &Inventory, ix: &Index) -> Result<Id<Device>, DeviceLookup> {
+    if let Some(&dev) = ix.devices.get(key) {
+        return Ok(dev);
+    }
+    let Some((name, site)) = key.rsplit_once('@') else { return Err(DeviceLookup::Unknown) };
+    let Some(&dev) = ix.devices.get(name) else { return Err(DeviceLookup::Unknown) };
+    let d = &inv.devices[dev.index()];
+    let at = d.site.id.map_or_else(|| d.site.key.value.to_string(), |s| inv.sites[s.index()].slug.value.to_string());
+    if at == site || d.site.key.as_str() == site { Ok(dev) } else { Err(DeviceLookup::OtherSite { at }) }
+}
+
 /// Link `device:interface`.
 pub fn link_interface(diags: &mut Vec<Diagnostic>, r: &mut InterfaceRef, inv: &Inventory, ix: &Index) {
     r.id = find_interface(diags, r, inv, ix);
@@ -305,9 +345,12 @@ pub fn find_interface(
     inv: &Inventory,
     ix: &Index,
 ) -> Option<InterfaceId> {
-    let Some(&dev) = ix.devices.get(r.device.value.as_str()) else {
-        diags.push(unknown(r.device.span, "device", &r.device.value, ix.devices.keys().map(String::as_str)));
-        return None;
+    let dev = match find_device(&r.device.value, inv, ix) {
+        Ok(dev) => dev,
+        Err(e) => {
+            diags.push(e.diagnostic(r.device.span, &r.device.value, ix));
+            return None;
+        }
     };
     let d = &inv.devices[dev.index()];
     let name = r.interface.as_str();
@@ -439,4 +482,37 @@ fn primary(diags: &mut Vec<Diagnostic>, d: &Device, ips: &[IpAddress], v6: bool)
         .help(help),
     );
     None
+}
+
+#[cfg(test)]
+mod tests {
+    fn check(inventory: &str) -> Vec<(String, String)> {
+        let files =
+            vec![("sot.yaml".to_string(), Vec::new()), ("inventory/a.yaml".to_string(), inventory.as_bytes().to_vec())];
+        let loaded = crate::load::load_files(&files).expect("loads");
+        let comp = crate::compile::compile(&loaded.sources, loaded.config, loaded.diagnostics);
+        comp.diagnostics.iter().map(|d| (d.code.as_str().to_string(), d.message.clone())).collect()
+    }
+
+    const BASE: &str = "sites: [{name: FRA1}, {name: BER1}]\nmanufacturers: [{name: M}]\n\
+        device_types: [{manufacturer: M, model: T, slug: t, u_height: 1, interfaces: [{name: e1, type: 1000base-t}]}]\n\
+        device_roles: [{name: R}]\n\
+        devices: [{name: core/sw1, site: fra1, role: r, device_type: t}, {name: sw2, site: ber1, role: r, device_type: t}]\n";
+
+    #[test]
+    fn a_device_is_found_by_name_or_by_name_at_its_site() {
+        let ok = check(&format!("{BASE}cables: [{{a: \"core/sw1@fra1:e1\", b: \"sw2:e1\"}}]\n"));
+        assert_eq!(ok, vec![]);
+        let wrong = check(&format!("{BASE}cables: [{{a: \"core/sw1@ber1:e1\", b: \"sw2@nowhere:e1\"}}]\n"));
+        let messages: Vec<&str> = wrong.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["device `core/sw1` is not at this site", "device `sw2` is not at this site"],
+            "{wrong:?}"
+        );
+        assert!(wrong.iter().all(|(c, _)| c == "E0202"));
+        let unknown = check(&format!("{BASE}cables: [{{a: \"sw9@fra1:e1\", b: \"sw2:e1\"}}]\n"));
+        assert_eq!(unknown.len(), 1, "{unknown:?}");
+        assert!(unknown[0].1.contains("no device `sw9@fra1`"), "{unknown:?}");
+    }
 }

@@ -15,6 +15,7 @@ mod index;
 mod link;
 mod models;
 
+pub use devices::{DeviceLookup, find_device};
 pub use index::{Index, KeyMap, VlanScope};
 pub(crate) use link::one as link_one;
 pub use models::vm_site;

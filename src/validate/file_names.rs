@@ -1,8 +1,9 @@
 //! Names that become file names must be safe as file names.
 //!
-//! Device names become `build/configs/<device>.cfg`. A name with a path
-//! separator, `..`, NUL or a control character could write outside the output
-//! directory or fail on some filesystems, so it is refused at check time.
+//! Device names become `build/configs/<device>.cfg`; a name that is not safe as a
+//! file name as it is (a path separator, `..`: NetBox allows `core/sw1`) gets a
+//! file name derived from it (`emit::config_stem`). An empty name, NUL and control
+//! characters are refused at check time.
 //! Names that are safe but misread are warned about: two that differ only in
 //! case are one file on a case-insensitive file system (W0109), and invisible
 //! or bidirectional control characters make a name look like another (W0108).
@@ -60,7 +61,7 @@ impl Rule for FileNames {
                     .help("write the name with visible characters only"),
                 );
             }
-            if let Some(problem) = unsafe_file_name(&d.name.value) {
+            if let Some(problem) = unusable_name(&d.name.value) {
                 out.push(
                     Diagnostic::new(
                         Code::UnsafeName,
@@ -75,7 +76,20 @@ impl Rule for FileNames {
     }
 }
 
-/// Why `name` is not safe as a file name, if it is not.
+/// Why `name` cannot name a device's configuration at all, if it cannot.
+pub fn unusable_name(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("it is empty")
+    } else if name.contains('\0') {
+        Some("it contains a NUL character")
+    } else if name.chars().any(char::is_control) {
+        Some("it contains a control character")
+    } else {
+        None
+    }
+}
+
+/// Why `name` is not safe as a file name as it is, if it is not.
 pub fn unsafe_file_name(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         Some("it is empty")

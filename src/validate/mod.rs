@@ -9,7 +9,7 @@ mod cable_subnets;
 mod cables;
 mod choices;
 mod custom_fields;
-mod file_names;
+pub(crate) mod file_names;
 mod interfaces;
 mod ipam;
 mod layer2;

@@ -169,9 +169,7 @@ pub fn lower_device_type(o: &mut Obj<'_, '_>) -> Option<DeviceType> {
         o.required("u_height");
     }
     let u_height = half_units(o, "u_height", 0.0);
-    if o.node("is_full_depth").is_none() {
-        o.required("is_full_depth");
-    }
+    // NetBox defaults it to true; the devicetype-library always writes it.
     let is_full_depth = o.bool("is_full_depth");
     let airflow = o.str("airflow");
     let weight = o.number("weight", 0.0, 1e6);
