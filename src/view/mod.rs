@@ -153,13 +153,19 @@ impl World {
     pub fn interface_order(&self, d: Id<Device>) -> &[u32] {
         self.interface_order[d.index()].get_or_init(|| {
             let ifaces = &self.inventory.devices[d.index()].interfaces;
-            let mut keyed: Vec<(String, u32)> = ifaces
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (related::interface_sort_key(&x.name.value), i as u32))
-                .collect();
-            keyed.sort();
-            keyed.into_iter().map(|(_, i)| i).collect()
+            // The keys in one buffer (a string each was a seventh of `sot check`), sorted
+            // stably: equal keys keep the interfaces' order.
+            let mut keys = String::with_capacity(48 * ifaces.len());
+            let mut ends = Vec::with_capacity(ifaces.len() + 1);
+            ends.push(0);
+            for x in ifaces {
+                related::push_interface_sort_key(&x.name.value, &mut keys);
+                ends.push(keys.len());
+            }
+            let key = |i: u32| &keys.as_bytes()[ends[i as usize]..ends[i as usize + 1]];
+            let mut order: Vec<u32> = (0..ifaces.len() as u32).collect();
+            order.sort_by(|&a, &b| key(a).cmp(key(b)));
+            order.into_boxed_slice()
         })
     }
 
