@@ -155,7 +155,7 @@ impl World {
             /// The names and order of the last device ordered on this thread: the order is a
             /// function of the names, and devices of one type (the same names) mostly come
             /// one after another.
-            static LAST: std::cell::RefCell<(Vec<Box<str>>, Box<[u32]>)> = Default::default();
+            static LAST: std::cell::RefCell<NamedOrder> = Default::default();
         }
         self.interface_order[d.index()].get_or_init(|| {
             let ifaces = &self.inventory.devices[d.index()].interfaces;
@@ -206,6 +206,9 @@ impl World {
         Value::from_object(objects::InventoryView { world: Arc::clone(self), cache: Default::default() })
     }
 }
+
+/// A device's interface names and their order ([`World::interface_order`]).
+type NamedOrder = (Vec<Box<str>>, Box<[u32]>);
 
 /// The indexes of `ifaces` in NetBox's order of their names.
 fn interface_order_of(ifaces: &[Interface]) -> Box<[u32]> {
