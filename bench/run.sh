@@ -19,7 +19,13 @@
 #                block-scalars; and two layouts of the flow style: per-device, one-file), or
 #                STYLES=all for every one. Each style gets its table, the stage timings of one
 #                `sot check --timings`, and a line in the matrix at the end.
+#   CHECK_ONLY_FROM=N  sizes of N devices or more measure `check` alone (and `raw`, the
+#                general parser's floor, if COMMANDS has it): the 100,000-device matrix
+#                in minutes rather than an hour
 #   CARGO_TARGET_DIR   where cargo puts the binaries (default: ./target)
+#
+# The quiet-machine matrix (docs/performance.md), about 25 minutes on 2 cores:
+#   STYLES=all RUNS=3 CHECK_ONLY_FROM=100000 bash bench/run.sh 1000 10000 100000
 #
 # N=100000 works but takes minutes (the fleet is ~2,500 files, ~350 MB; every command runs
 # WARMUP+RUNS times). Before optimisation `sot diff` there needs far more memory than check:
@@ -52,7 +58,14 @@ done
 for c in $COMMANDS; do
     case $c in check | build | parse | raw | diff) ;; *) die "unknown command '$c' in COMMANDS (check build parse raw diff)" ;; esac
 done
-want() { [[ " $COMMANDS " == *" $1 "* ]]; }
+CHECK_ONLY_FROM=${CHECK_ONLY_FROM:-}
+[ -z "$CHECK_ONLY_FROM" ] || [[ $CHECK_ONLY_FROM =~ ^[1-9][0-9]*$ ]] ||
+    die "CHECK_ONLY_FROM must be a positive integer (got '$CHECK_ONLY_FROM')"
+# want CMD: whether to measure CMD at the current size N.
+want() {
+    [[ " $COMMANDS " == *" $1 "* ]] || return 1
+    [ -z "$CHECK_ONLY_FROM" ] || [ "${N:-0}" -lt "$CHECK_ONLY_FROM" ] || [ "$1" = check ] || [ "$1" = raw ]
+}
 for st in $STYLES; do
     case $st in flow | colon | single | double | block | multiline-flow | anchors | comments | crlf | block-scalars | per-device | one-file) ;;
     *) die "unknown style '$st' in STYLES" ;;
@@ -140,6 +153,17 @@ row() {
             "$N" "$1" "$MED_S" "$MIN_S" "$MAX_S" "$CPU_S" "$PEAK_KIB" "$YAML_BYTES" "$RUNS" >>"$TSV"
     fi
 }
+
+# The machine's speed, measured in this run before and after the fleets: a fixed job on one
+# core that sot's changes do not touch (gzip of a counted sequence), so that figures from two
+# runs can be scaled to each other, and a machine that got busier during the run shows.
+reference() {
+    /usr/bin/time -f '%e %U' -o "$WORK/ref.time" sh -c 'seq 1 20000000 | gzip -1 >/dev/null' ||
+        die "the reference job failed"
+    tail -n 1 "$WORK/ref.time"
+}
+log "reference job (seq | gzip -1, one core)"
+REF_BEFORE=$(reference)
 
 SUMMARY=()
 MATRIX=()
@@ -344,9 +368,11 @@ for s in "${SUMMARY[@]}"; do
     }'
 done
 
+REF_AFTER=$(reference)
 echo
 echo "## Machine"
 echo
+echo "- reference job (\`seq 1 20000000 | gzip -1\`, one core; wall and user seconds): before the fleets ${REF_BEFORE}, after ${REF_AFTER}"
 echo "- CPUs (nproc): $(nproc)"
 echo "- model: $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 echo "- memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"

@@ -79,6 +79,10 @@ pub struct Options<'a> {
     pub progress: Option<&'a (dyn Fn() + Sync)>,
     /// How templates' `secret("env:NAME")` calls resolve; `None` renders placeholders.
     pub secrets: Option<crate::template::SecretResolver>,
+    /// Render only the device of this name (`sot render DEVICE`): every other device's
+    /// result is `None` and its template's failures are not looked for; a name that is no
+    /// device renders nothing. Every stage before rendering runs as without it.
+    pub device: Option<&'a str>,
 }
 
 impl std::ops::Deref for Compilation {
@@ -109,7 +113,20 @@ pub fn compile_with(
     opts: &Options<'_>,
 ) -> Compilation {
     let (mut comp, templates, clock) = front(sources, config, diagnostics, opts);
-    let tracked = templates.render_all_tracked(&comp.world, opts.keep_configs, opts.progress.unwrap_or(&|| {}));
+    let progress = opts.progress.unwrap_or(&|| {});
+    let tracked = match opts.device {
+        None => templates.render_all_tracked(&comp.world, opts.keep_configs, progress),
+        Some(name) => {
+            let one = comp.index.devices.get(name).copied();
+            let mut tracked: Vec<(RenderResult, bool)> =
+                (0..comp.inventory.devices.len()).map(|_| (Ok(None), false)).collect();
+            if let Some(id) = one {
+                tracked[id.index()] = templates.render_tracked(&comp.world, id);
+                progress();
+            }
+            tracked
+        }
+    };
     let (results, with_secrets): (Vec<RenderResult>, Vec<bool>) = tracked.into_iter().unzip();
     if with_secrets.iter().any(|s| *s) {
         comp.with_secrets = with_secrets;
@@ -413,6 +430,43 @@ mod tests {
         assert_eq!(d1, d2);
         assert_eq!(whole.devices.len(), 497, "three devices have a wrong role");
         assert!(d1.len() >= 6, "the problems are reported: {d1:?}");
+    }
+
+    /// With a device named, only that device is rendered: its configuration is kept, no
+    /// other device's is, and another device's failing template is not reported; a name that
+    /// is no device renders nothing.
+    #[test]
+    fn a_named_device_is_rendered_alone() {
+        let mut s = SourceSet::default();
+        s.add("sot.yaml", FileKind::Project, "");
+        s.add(
+            "inventory/a.yaml",
+            FileKind::Inventory,
+            "sites: [{name: L1, slug: l1}]\ndevice_roles: [{name: leaf}]\nmanufacturers: [{name: M}]\n\
+             platforms: [{name: good, config_template: good}, {name: bad, config_template: bad}]\n\
+             device_types: [{model: T, slug: t, manufacturer: M, u_height: 1, is_full_depth: true}]\n\
+             devices:\n  - {name: d1, site: l1, role: leaf, device_type: t, platform: good}\n  \
+             - {name: d2, site: l1, role: leaf, device_type: t, platform: bad}\n",
+        );
+        s.add("templates/good.j2", FileKind::Template, "hostname {{ device.name }}\n");
+        s.add("templates/bad.j2", FileKind::Template, "{{ device.nope.deeper }}\n");
+        s.templates = vec!["bad.j2".into(), "good.j2".into()];
+        let run = |device| {
+            let opts = Options { keep_configs: true, device, ..Default::default() };
+            compile_with(&s, Config::default(), vec![], &opts)
+        };
+        let all = run(None);
+        assert_eq!(all.configs.as_ref().unwrap()[0].as_deref(), Some("hostname d1\n"));
+        assert_eq!(all.count(Severity::Error), 1, "{:#?}", all.diagnostics);
+        let one = run(Some("d1"));
+        assert_eq!(one.configs.as_ref().unwrap(), &[Some("hostname d1\n".to_string()), None]);
+        assert_eq!(one.count(Severity::Error), 0, "{:#?}", one.diagnostics);
+        let bad = run(Some("d2"));
+        assert_eq!(bad.configs.as_ref().unwrap(), &[None, None]);
+        assert_eq!(bad.count(Severity::Error), 1, "{:#?}", bad.diagnostics);
+        let none = run(Some("d9"));
+        assert_eq!(none.configs.as_ref().unwrap(), &[None, None]);
+        assert_eq!(none.count(Severity::Error), 0);
     }
 
     fn set(ids: &IdRegistry, files: &[(&str, &str)]) -> SourceSet {

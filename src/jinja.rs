@@ -59,10 +59,41 @@ fn format_value(out: &mut Output, state: &mut State, value: &Value) -> Result<()
             ValueKind::Bool => {
                 return out.write_str(if value.is_true() { "True" } else { "False" }).map_err(Error::from);
             }
+            // Integers and addresses, the other values configurations print most, written
+            // without going through `Display` of the value.
+            ValueKind::Number if value.is_integer() => {
+                if let Ok(n) = i64::try_from(value.clone()) {
+                    return out.write_str(itoa(n, &mut [0; 20])).map_err(Error::from);
+                }
+            }
+            ValueKind::Plain => {
+                if let Some(a) = value.downcast_object_ref::<crate::view::Address>() {
+                    return a.write_to(out).map_err(Error::from);
+                }
+            }
             _ => {}
         }
     }
     minijinja::escape_formatter(out, state, value)
+}
+
+/// `n` in decimal, written at the end of `buf` (20 bytes hold `i64::MIN`).
+fn itoa(n: i64, buf: &mut [u8; 20]) -> &str {
+    let mut at = buf.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    std::str::from_utf8(&buf[at..]).expect("ASCII digits")
 }
 
 /// Today's date as `YYYY-MM-DD` (UTC), for rules about expiry dates.
@@ -85,6 +116,21 @@ pub fn today() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_print_as_display_prints_them() {
+        for n in [0, 7, -7, 10, 65_000, 4_200_000_000, i64::MAX, i64::MIN, -1_000_000] {
+            assert_eq!(itoa(n, &mut [0; 20]), n.to_string());
+        }
+        let env = environment(&RenderOptions::default());
+        let out = env.render_str(
+            "{{ a }} {{ b }} {{ c }} {{ d }} {{ e }}",
+            minijinja::context! {
+                a => 65_000, b => -3, c => u64::MAX, d => 1.5, e => 2.0,
+            },
+        );
+        assert_eq!(out.unwrap(), "65000 -3 18446744073709551615 1.5 2.0");
+    }
 
     #[test]
     fn today_is_an_iso_date() {

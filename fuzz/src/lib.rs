@@ -77,7 +77,7 @@ pub fn fake_secrets() -> sot::template::SecretResolver {
 
 /// Compile `repo` as `sot build` does (configs kept, secrets resolved).
 pub fn compile(repo: &Repo) -> Compilation {
-    let opts = Options { keep_configs: true, progress: None, secrets: Some(fake_secrets()) };
+    let opts = Options { keep_configs: true, secrets: Some(fake_secrets()), ..Default::default() };
     sot::compile::compile_with(&repo.sources, repo.config.clone(), repo.diagnostics.clone(), &opts)
 }
 

@@ -116,6 +116,7 @@ pub fn run(args: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> 
         keep_configs: true,
         progress: Some(&tick),
         secrets: Some(resolver(args.secrets_dir.clone())),
+        ..Default::default()
     };
     let comp = sot::compile::compile_with(&loaded.sources, loaded.config.clone(), loaded.diagnostics, &opts);
     if let Some(b) = &bar {

@@ -21,7 +21,8 @@ pub struct Args {
 
 pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
     let (loaded, _) = super::load_at(&a.repo.dir(), a.repo.rev.as_deref())?;
-    let opts = sot::compile::Options { keep_configs: true, ..Default::default() };
+    // Only this device is rendered (and only its config contexts merged for its template).
+    let opts = sot::compile::Options { keep_configs: true, device: Some(&a.device), ..Default::default() };
     let comp = sot::compile::compile_with(&loaded.sources, loaded.config, loaded.diagnostics, &opts);
     let errors = comp.count(Severity::Error);
     if errors > 0 {

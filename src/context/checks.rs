@@ -1,6 +1,8 @@
 //! The context stage of `sot check`: merge every device once and report what
 //! the weights really do.
 
+use std::sync::Arc;
+
 use crate::hash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
@@ -8,7 +10,7 @@ use rayon::prelude::*;
 use super::merge::{Override, Source};
 use super::{Contexts, weight};
 use crate::diagnostic::{Code, Diagnostic, Span};
-use crate::model::{ConfigContext, Id, Inventory};
+use crate::model::{ConfigContext, Device, Id, Inventory};
 use crate::project::Config;
 use crate::schema::{SchemaSet, Violation, node_at};
 
@@ -69,13 +71,18 @@ fn specificity(c: &ConfigContext, config: &Config) -> Option<(i64, &'static str)
 }
 
 /// What one device's merge found.
-#[derive(Default)]
 struct DeviceFindings {
     applied: Vec<Id<ConfigContext>>,
+    /// Shared by the devices without local context data that the same contexts apply to.
+    merge: Arc<MergeFindings>,
+    violations: Vec<(Id<ConfigContext>, Violation, Span)>,
+}
+
+/// What a merge found, whichever device it was for.
+struct MergeFindings {
     /// Contexts that still own at least one value after the merge.
     effective: Vec<Id<ConfigContext>>,
     overrides: Vec<Override>,
-    violations: Vec<(Id<ConfigContext>, Violation, Span)>,
 }
 
 /// Run every context check. `schemas` validates contexts' own data and `kind: schema` bindings.
@@ -89,12 +96,32 @@ pub fn check(inv: &Inventory, config: &Config, schemas: &SchemaSet) -> Vec<Diagn
         .map(Id::new)
         .filter(|&c| inv.config_contexts[c.index()].is_schema() && inv.config_contexts[c.index()].is_active)
         .collect();
-    let per_device: Vec<DeviceFindings> = inv
+    let applied: Vec<Vec<Id<ConfigContext>>> = inv.devices.par_iter().map(|d| ctx.applicable(d)).collect();
+    // A device without local context data merges as the first such device with the same
+    // contexts did (the merge is a function of that list alone): a fleet's devices share a
+    // few hundred lists, and each is merged once. Schema bindings are still checked on each
+    // device's merge.
+    let mut first: HashMap<&[Id<ConfigContext>], usize> = HashMap::new();
+    let mut like: Vec<Option<usize>> = vec![None; inv.devices.len()];
+    for (i, d) in inv.devices.iter().enumerate() {
+        if d.local_context_data.is_none() {
+            let f = *first.entry(applied[i].as_slice()).or_insert(i);
+            like[i] = (f != i).then_some(f);
+        }
+    }
+    let bound_to = |d: &Device| -> Vec<Id<ConfigContext>> {
+        bindings.iter().copied().filter(|&b| ctx.matcher.matches(b, inv, d)).collect()
+    };
+    let merged: Vec<Option<DeviceFindings>> = inv
         .devices
         .par_iter()
-        .map(|d| {
-            let applied = ctx.applicable(d);
-            let (merged, overrides) = ctx.merged_with_overrides(d, &applied);
+        .enumerate()
+        .map(|(i, d)| {
+            let bound = bound_to(d);
+            if like[i].is_some() && bound.is_empty() {
+                return None;
+            }
+            let (merged, overrides) = ctx.merged_with_overrides(d, &applied[i]);
             let mut effective: Vec<Id<ConfigContext>> = Vec::new();
             for e in merged.leaf_entries() {
                 if let Source::Context(c) = e.source
@@ -104,7 +131,6 @@ pub fn check(inv: &Inventory, config: &Config, schemas: &SchemaSet) -> Vec<Diagn
                 }
             }
             let mut violations = Vec::new();
-            let bound: Vec<_> = bindings.iter().copied().filter(|&b| ctx.matcher.matches(b, inv, d)).collect();
             if !bound.is_empty() {
                 let json = merged.to_json();
                 for b in bound {
@@ -119,9 +145,22 @@ pub fn check(inv: &Inventory, config: &Config, schemas: &SchemaSet) -> Vec<Diagn
                     }
                 }
             }
-            DeviceFindings { applied, effective, overrides, violations }
+            Some(DeviceFindings {
+                applied: Vec::new(),
+                merge: Arc::new(MergeFindings { effective, overrides }),
+                violations,
+            })
         })
         .collect();
+    let mut per_device: Vec<DeviceFindings> = Vec::with_capacity(merged.len());
+    for ((found, applied), like) in merged.into_iter().zip(applied).zip(like) {
+        let mut f = found.unwrap_or_else(|| {
+            let same = like.expect("only a device like an earlier one is left unmerged");
+            DeviceFindings { applied: Vec::new(), merge: Arc::clone(&per_device[same].merge), violations: Vec::new() }
+        });
+        f.applied = applied;
+        per_device.push(f);
+    }
     report(inv, config, &per_device, &mut out);
     out
 }
@@ -199,10 +238,10 @@ fn report(inv: &Inventory, config: &Config, per_device: &[DeviceFindings], out: 
         for c in &f.applied {
             applied_to[c.index()] += 1;
         }
-        for c in &f.effective {
+        for c in &f.merge.effective {
             effective[c.index()] = true;
         }
-        for o in &f.overrides {
+        for o in &f.merge.overrides {
             let (Source::Context(old), Source::Context(new)) = (o.old, o.new) else { continue };
             let (co, cn) = (&inv.config_contexts[old.index()], &inv.config_contexts[new.index()]);
             let key = (o.path.clone(), old, new);

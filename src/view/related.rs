@@ -226,83 +226,83 @@ impl Object for Model {
 /// circuit (six digits each, `......` when absent), then the rest with its numbers padded to
 /// eight digits; at most 100 characters, compared as bytes.
 pub fn interface_sort_key(name: &str) -> String {
+    let mut out = String::with_capacity(48);
+    push_interface_sort_key(name, &mut out);
+    out
+}
+
+/// [`interface_sort_key`] appended to `out`: a device's keys are built in one buffer (a
+/// fleet orders hundreds of thousands of interfaces, and a string per key was a seventh of
+/// `sot check`).
+pub fn push_interface_sort_key(name: &str, out: &mut String) {
     const MAX: usize = 100;
+    let start = out.len();
     let b = name.as_bytes();
+    let digits = |i: usize| b.get(i..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
     let mut i = 0;
-    let digits = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
     while i < b.len() && !b[i].is_ascii_digit() && b[i] != b'.' && b[i] != b':' {
         i += 1;
     }
     let kind = &name[..i];
-    let mut slots: Vec<&str> = Vec::new();
-    while slots.len() < 4 {
+    let mut slots = [""; 4];
+    let mut found = 0;
+    while found < 4 {
         let n = digits(i);
         if n > 0 && b.get(i + n) == Some(&b'/') {
-            slots.push(&name[i..i + n]);
+            slots[found] = &name[i..i + n];
+            found += 1;
             i += n + 1;
         } else {
             break;
         }
     }
-    let mut out = String::new();
-    for k in 0..4 {
-        match slots.get(k) {
-            Some(s) => out.push_str(&format!("{s:0>4}")),
-            None => out.push_str("9999"),
+    for (k, s) in slots.iter().enumerate() {
+        if k < found {
+            pad(out, s, 4);
+        } else {
+            out.push_str("9999");
         }
     }
     out.push_str(kind);
-    let take = |i: &mut usize, lead: Option<u8>| -> Option<String> {
-        let start = *i + usize::from(lead.is_some());
-        if let Some(l) = lead
-            && b.get(*i) != Some(&l)
-        {
-            return None;
-        }
-        let n = b.get(start..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
-        if n == 0 {
-            return None;
-        }
-        *i = start + n;
-        Some(name[start..start + n].to_string())
-    };
     for lead in [None, Some(b':'), Some(b'.')] {
-        match take(&mut i, lead) {
-            Some(s) => out.push_str(&format!("{s:0>6}")),
-            None => out.push_str("......"),
-        }
-    }
-    if out.len() < MAX {
-        out.push_str(&naturalize(&name[i..], MAX - out.len()));
-    }
-    out.truncate(MAX.min(out.len()));
-    out
-}
-
-/// NetBox's `naturalize`: every run of digits padded to eight.
-fn naturalize(s: &str, max: usize) -> String {
-    let mut out = String::new();
-    let mut run = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
+        let from = i + usize::from(lead.is_some());
+        let n = if lead.is_some_and(|l| b.get(i) != Some(&l)) { 0 } else { digits(from) };
+        if n == 0 {
+            out.push_str("......");
         } else {
-            if !run.is_empty() {
-                out.push_str(&format!("{run:0>8}"));
-                run.clear();
-            }
-            out.push(c);
+            pad(out, &name[from..from + n], 6);
+            i = from + n;
         }
     }
-    if !run.is_empty() {
-        out.push_str(&format!("{run:0>8}"));
+    // NetBox's `naturalize` of the rest: every run of digits padded to eight.
+    let rest = &name[i..];
+    let r = rest.as_bytes();
+    let mut j = 0;
+    while j < r.len() && out.len() - start < MAX {
+        let n = r[j..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if n > 0 {
+            pad(out, &rest[j..j + n], 8);
+            j += n;
+        } else {
+            // A run without ASCII digits ends at one or at the end: a character boundary.
+            let m = r[j..].iter().take_while(|c| !c.is_ascii_digit()).count();
+            out.push_str(&rest[j..j + m]);
+            j += m;
+        }
     }
-    let mut end = max.min(out.len());
+    let mut end = (start + MAX).min(out.len());
     while !out.is_char_boundary(end) {
         end -= 1;
     }
     out.truncate(end);
-    out
+}
+
+/// `digits` left-padded with zeros to `width` (digits are ASCII: bytes are characters).
+fn pad(out: &mut String, digits: &str, width: usize) {
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(digits);
 }
 
 /// PostgreSQL's order of `inet` values (NetBox orders addresses by it): family, then the
@@ -324,6 +324,124 @@ pub fn inet_cmp(a: &ipnet::IpNet, b: &ipnet::IpNet) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The key as first written (a string per part), kept as the reference the buffered key
+    /// must equal (it truncates at a character boundary where the first version panicked).
+    /// NetBox's order of interface names (`naturalize_interface`): slot, subslot, position and
+    /// subposition (four digits each, `9999` when absent), the type, then id, channel and virtual
+    /// circuit (six digits each, `......` when absent), then the rest with its numbers padded to
+    /// eight digits; at most 100 characters, compared as bytes.
+    fn reference_key(name: &str) -> String {
+        const MAX: usize = 100;
+        let b = name.as_bytes();
+        let mut i = 0;
+        let digits = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        while i < b.len() && !b[i].is_ascii_digit() && b[i] != b'.' && b[i] != b':' {
+            i += 1;
+        }
+        let kind = &name[..i];
+        let mut slots: Vec<&str> = Vec::new();
+        while slots.len() < 4 {
+            let n = digits(i);
+            if n > 0 && b.get(i + n) == Some(&b'/') {
+                slots.push(&name[i..i + n]);
+                i += n + 1;
+            } else {
+                break;
+            }
+        }
+        let mut out = String::new();
+        for k in 0..4 {
+            match slots.get(k) {
+                Some(s) => out.push_str(&format!("{s:0>4}")),
+                None => out.push_str("9999"),
+            }
+        }
+        out.push_str(kind);
+        let take = |i: &mut usize, lead: Option<u8>| -> Option<String> {
+            let start = *i + usize::from(lead.is_some());
+            if let Some(l) = lead
+                && b.get(*i) != Some(&l)
+            {
+                return None;
+            }
+            let n = b.get(start..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+            if n == 0 {
+                return None;
+            }
+            *i = start + n;
+            Some(name[start..start + n].to_string())
+        };
+        for lead in [None, Some(b':'), Some(b'.')] {
+            match take(&mut i, lead) {
+                Some(s) => out.push_str(&format!("{s:0>6}")),
+                None => out.push_str("......"),
+            }
+        }
+        if out.len() < MAX {
+            out.push_str(&reference_naturalize(&name[i..], MAX - out.len()));
+        }
+        out.truncate(out.floor_char_boundary(MAX.min(out.len())));
+        out
+    }
+
+    /// NetBox's `naturalize`: every run of digits padded to eight.
+    fn reference_naturalize(s: &str, max: usize) -> String {
+        let mut out = String::new();
+        let mut run = String::new();
+        for c in s.chars() {
+            if c.is_ascii_digit() {
+                run.push(c);
+            } else {
+                if !run.is_empty() {
+                    out.push_str(&format!("{run:0>8}"));
+                    run.clear();
+                }
+                out.push(c);
+            }
+        }
+        if !run.is_empty() {
+            out.push_str(&format!("{run:0>8}"));
+        }
+        let mut end = max.min(out.len());
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The key built in a buffer is the reference key, on names made of the characters
+        /// the key treats apart (digits, `/`, `:`, `.`, letters, a multi-byte one), long ones
+        /// included (the 100-byte cut), and appended after other text as a device's are.
+        #[test]
+        fn the_buffered_key_is_the_reference_key(name in "[0-9/:.aZé-]{0,12}|[a-z0-9/:.é]{40,140}") {
+            proptest::prop_assert_eq!(interface_sort_key(&name), reference_key(&name));
+            let mut buf = String::from("ae1");
+            push_interface_sort_key(&name, &mut buf);
+            proptest::prop_assert_eq!(&buf[3..], reference_key(&name));
+        }
+    }
+
+    #[test]
+    fn keys_of_usual_names_are_the_reference_keys() {
+        for name in [
+            "",
+            "Ethernet1",
+            "Ethernet49/1",
+            "et-0/0/10",
+            "xe-0/0/1:2",
+            "ge-0/0/0.100",
+            "1/2/3/4/5",
+            "lo0",
+            "Gi1/0/1.2:3",
+        ] {
+            assert_eq!(interface_sort_key(name), reference_key(name), "{name}");
+        }
+        assert_eq!(interface_sort_key("Ethernet49/1"), "0049999999999999Ethernet000001............");
+    }
 
     #[test]
     fn interfaces_sort_as_netbox_orders_them() {

@@ -248,3 +248,33 @@ fn netbox_template_idioms_render_as_netbox_renders_them() {
         assert!(format!("{err:#}").contains(msg), "{expr}: {err:#}");
     }
 }
+
+/// Each device's interfaces are in the order of their own names, whichever device was
+/// ordered before it on the thread: the same names written in the same order, in another
+/// order, or other names.
+#[test]
+fn each_device_orders_its_own_interfaces() {
+    let dev = |name: &str, ifaces: &[&str]| {
+        let list: Vec<String> = ifaces.iter().map(|i| format!("{{name: {i}, type: virtual}}")).collect();
+        format!("  - {{name: {name}, site: l1, role: leaf, device_type: t, interfaces: [{}]}}\n", list.join(", "))
+    };
+    let mut text = String::from(
+        "sites: [{name: L1, slug: l1}]\ndevice_roles: [{name: leaf}]\nmanufacturers: [{name: M}]\n\
+         device_types: [{model: T, slug: t, manufacturer: M, u_height: 1, is_full_depth: true}]\ndevices:\n",
+    );
+    text += &dev("d1", &["e10", "e2", "e1"]);
+    text += &dev("d2", &["e10", "e2", "e1"]);
+    text += &dev("d3", &["e1", "e10", "e2"]);
+    text += &dev("d4", &["e10", "e2", "e3"]);
+    text += &dev("d5", &["e10", "e2"]);
+    text += &dev("d6", &["e10", "e2", "e1"]);
+    let w = world(&text);
+    let env = crate::jinja::environment(&Default::default());
+    let order: Vec<String> = (0..6)
+        .map(|d| {
+            let device = Value::from_object(DeviceView { world: Arc::clone(&w), id: Id::new(d) });
+            env.render_str("{{ device.interfaces | join(',') }}", minijinja::context! { device }).unwrap()
+        })
+        .collect();
+    assert_eq!(order, ["e1,e2,e10", "e1,e2,e10", "e1,e2,e10", "e2,e3,e10", "e2,e10", "e1,e2,e10"]);
+}
