@@ -349,3 +349,23 @@ devices:
         ]
     );
 }
+
+#[test]
+fn cable_ends_on_components_name_a_device_with_its_site() {
+    // `name@site` reaches a patch panel's ports as it reaches interfaces; a device named
+    // with another site than its own is reported at the end that says so.
+    let fx = repo(&format!(
+        "{DEVICES}cables:
+  - {{a: \"sw1@l1:eth1\", b: \"pp1@l1:08\"}}
+  - {{a: {{device: pp1@l1, rear_port: '08'}}, b: {{device: pp2@l2, rear_port: '01'}}}}
+"
+    ));
+    let found = common::check(fx.root());
+    assert_eq!(found, ["E0202 inventory/a.yaml:28:56", FX2S_WARNING], "{found:?}");
+    let comp = common::compile(fx.root());
+    let (s1, sw1) = device(&comp, "sw1");
+    let eth1 = InterfaceId { device: sot::model::Id::new(s1), index: sw1.interface("eth1").unwrap() };
+    let (p1, pp1) = device(&comp, "pp1");
+    let f08 = PortId { device: sot::model::Id::new(p1), index: pp1.component(ComponentKind::FrontPort, "08").unwrap() };
+    assert_eq!(comp.world.link_peers(Term::Interface(eth1)).unwrap().1, [Term::Port(f08)]);
+}

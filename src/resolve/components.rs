@@ -473,7 +473,7 @@ fn find_end(diags: &mut Vec<Diagnostic>, e: &CableEnd, inv: &Inventory, ix: &Ind
             // reports stands only if no other component has the name either.
             let mut not_found = Vec::new();
             let found = super::devices::find_interface(&mut not_found, r, inv, ix);
-            let dev = ix.devices.get(r.device.value.as_str()).copied();
+            let dev = super::devices::find_device(&r.device.value, inv, ix).ok();
             let (Some(dev), None) = (dev, found) else {
                 diags.append(&mut not_found);
                 return Found::Interface(found);
@@ -519,9 +519,12 @@ fn find_end(diags: &mut Vec<Diagnostic>, e: &CableEnd, inv: &Inventory, ix: &Ind
             };
         }
     };
-    let Some(&dev) = ix.devices.get(device.value.as_str()) else {
-        diags.push(super::link::unknown(device.span, "device", &device.value, ix.devices.keys().map(String::as_str)));
-        return Found::Port(None, kind);
+    let dev = match super::devices::find_device(&device.value, inv, ix) {
+        Ok(dev) => dev,
+        Err(e) => {
+            diags.push(e.diagnostic(device.span, &device.value, ix));
+            return Found::Port(None, kind);
+        }
     };
     let d = &inv.devices[dev.index()];
     let kind = kind.unwrap_or(ComponentKind::FrontPort);
