@@ -101,9 +101,7 @@ pub fn resolve_with(
             Val::Mappings(m, ms) => {
                 let maps = ms
                     .iter()
-                    .map(|(p, rp, rpp)| {
-                        Ok(json!({"position": p, "rear_port": id(*m, rp)?, "rear_port_position": rpp}))
-                    })
+                    .map(|(p, rp, rpp)| Ok(json!({"position": p, "rear_port": id(*m, rp)?, "rear_port_position": rpp})))
                     .collect::<Result<Vec<_>, _>>()?;
                 out.insert((*name).into(), Value::Array(maps));
             }
