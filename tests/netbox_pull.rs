@@ -111,7 +111,13 @@ const MODELS: &[(&str, &[&str])] = &[
     ("dcim/site-groups/", &["slug"]),
     ("ipam/vrfs/", &["name"]),
     ("ipam/roles/", &["slug"]),
+    ("ipam/asn-ranges/", &["slug"]),
+    ("ipam/route-targets/", &["name"]),
     ("ipam/rirs/", &["slug"]),
+    ("tenancy/contact-roles/", &["slug"]),
+    ("tenancy/contact-groups/", &["slug"]),
+    ("virtualization/cluster-groups/", &["slug"]),
+    ("virtualization/cluster-types/", &["slug"]),
     ("tenancy/tenants/", &["slug"]),
     ("tenancy/tenant-groups/", &["slug"]),
     ("circuits/providers/", &["slug"]),
@@ -221,7 +227,17 @@ fn populate(nb: &NetBox) {
     let platform = nb.post("dcim/platforms/", json!({"name": "AcmeOS", "slug": "acmeos", "manufacturer": mfr}));
     let vrf = nb.post("ipam/vrfs/", json!({"name": "mgmt", "rd": "65000:1", "tenant": tenant, "enforce_unique": true}));
     let p2p = nb.post("ipam/roles/", json!({"name": "Point-to-point", "slug": "p2p", "weight": 900}));
-    nb.post("ipam/rirs/", json!({"name": "RFC 1918", "slug": "rfc1918", "is_private": true}));
+    let rfc1918 = nb.post("ipam/rirs/", json!({"name": "RFC 1918", "slug": "rfc1918", "is_private": true}));
+    nb.post(
+        "ipam/asn-ranges/",
+        json!({"name": "Private", "slug": "private", "rir": rfc1918, "start": 64512, "end": 65534}),
+    );
+    nb.post("ipam/route-targets/", json!({"name": "65000:100", "description": "blue", "tenant": tenant}));
+    let noc = nb.post("tenancy/contact-groups/", json!({"name": "NOC", "slug": "noc"}));
+    nb.post("tenancy/contact-groups/", json!({"name": "NOC EU", "slug": "noc-eu", "parent": noc}));
+    nb.post("tenancy/contact-roles/", json!({"name": "On call", "slug": "on-call"}));
+    nb.post("virtualization/cluster-types/", json!({"name": "VMware", "slug": "vmware"}));
+    nb.post("virtualization/cluster-groups/", json!({"name": "EU", "slug": "eu", "description": "Europe"}));
     let vg = nb.post(
         "ipam/vlan-groups/",
         json!({"name": "FRA fabric", "slug": "fra-fabric", "scope_type": "dcim.site", "scope_id": fra, "vid_ranges": [[100, 199]]}),
@@ -651,6 +667,23 @@ fn the_example_pushed_then_pulled_is_the_same_inventory() {
     }
     assert!(differences.is_empty(), "{} differences:\n{}", differences.len(), differences.join("\n"));
     eprintln!("{} objects compare equal", a.len());
+    // The pulled repository renders every device's configuration byte for byte as the
+    // example does: its templates came back from NetBox's config templates.
+    ok(&sot(&["build"], example.path(), &nb.v1), "build the example");
+    ok(&sot(&["build"], &repo, &nb.v1), "build the pulled repository");
+    let configs = |dir: &Path| -> BTreeMap<String, Vec<u8>> {
+        std::fs::read_dir(dir.join("build/configs"))
+            .expect("build/configs")
+            .map(|e| e.expect("entry").path())
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).expect("read")))
+            .collect()
+    };
+    let (want, got) = (configs(example.path()), configs(&repo));
+    assert!(!want.is_empty(), "the example renders configs");
+    assert_eq!(want.keys().collect::<Vec<_>>(), got.keys().collect::<Vec<_>>(), "the same configs are built");
+    for (name, text) in &want {
+        assert!(got[name] == *text, "{name} differs after the round trip");
+    }
 }
 
 /// The inventory's NetBox objects as `sot diff` and the push name them (model and

@@ -470,14 +470,16 @@ pub fn pull(client: &Client) -> Result<Pulled, Error> {
     for t in p.list("extras/config-templates/")? {
         let mut src = Src::new("extras.configtemplate", &t);
         let name = str_of(&src.take("name"));
-        let mut file = file_name(&name);
+        // `sot netbox push` names a template by its file (`eos.j2`): that is its file again.
+        let stem = name.strip_suffix(".j2").unwrap_or(&name);
+        let mut file = file_name(stem);
         let n = used_names.entry(file.clone()).or_default();
         *n += 1;
         if *n > 1 {
             file = format!("{file}-{}", id(&t).unwrap_or(0));
         }
         let file = format!("{file}.j2");
-        if file_name(&name) + ".j2" != file || name != file.trim_end_matches(".j2") {
+        if file_name(stem) + ".j2" != file || stem != file.trim_end_matches(".j2") {
             p.out.notes.push(format!("config template `{name}` is templates/{file}"));
         }
         let code = str_of(&src.take("template_code"));
