@@ -1,5 +1,6 @@
 //! `sot`: a compiler for a network source of truth kept as YAML in git.
 
+pub mod allocation;
 pub mod compile;
 pub mod context;
 pub mod diagnostic;
@@ -8,7 +9,6 @@ pub mod digest;
 pub mod emit;
 pub mod graph;
 pub mod hash;
-pub mod ipam;
 pub mod jinja;
 pub mod load;
 pub mod model;
@@ -19,10 +19,10 @@ pub mod query;
 pub mod report;
 pub mod resolve;
 pub mod rules;
-pub mod schema;
 pub mod show;
 pub mod site;
 pub mod source;
+pub mod team_schemas;
 pub mod template;
 pub mod validate;
 pub mod view;

@@ -294,7 +294,7 @@ pub fn prefix_json(w: &World, prefix: ipnet::IpNet, vrf: Option<&str>) -> Option
     let p = inv.prefixes.iter().find(|p| p.prefix.value == prefix && in_vrf(&p.vrf))?;
     let mut m = own(p);
     if let Some(u) =
-        crate::ipam::usage(inv).into_iter().find(|u| u.prefix == prefix.to_string() && u.vrf.as_deref() == vrf)
+        crate::allocation::usage(inv).into_iter().find(|u| u.prefix == prefix.to_string() && u.vrf.as_deref() == vrf)
     {
         m.insert(
             "utilisation".into(),

@@ -16,11 +16,11 @@ fn committed_schemas_are_current() {
     let inv = std::fs::read_to_string(root().join("docs/schema/inventory.schema.json")).unwrap();
     let dt = std::fs::read_to_string(root().join("docs/schema/device-type.schema.json")).unwrap();
     assert!(
-        inv == pretty(&sot::model::schema::inventory_schema()),
+        inv == pretty(&sot::model::editor_schema::inventory_schema()),
         "docs/schema is stale: run `sot schema --out docs/schema`"
     );
     assert!(
-        dt == pretty(&sot::model::schema::device_type_schema()),
+        dt == pretty(&sot::model::editor_schema::device_type_schema()),
         "docs/schema is stale: run `sot schema --out docs/schema`"
     );
 }
@@ -45,8 +45,8 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn the_example_files_satisfy_their_schemas() {
-    let inv = jsonschema::validator_for(&sot::model::schema::inventory_schema()).unwrap();
-    let dt = jsonschema::validator_for(&sot::model::schema::device_type_schema()).unwrap();
+    let inv = jsonschema::validator_for(&sot::model::editor_schema::inventory_schema()).unwrap();
+    let dt = jsonschema::validator_for(&sot::model::editor_schema::device_type_schema()).unwrap();
     let mut paths = Vec::new();
     files(&root().join("inventory"), &mut paths);
     for p in &paths {
@@ -64,7 +64,7 @@ fn the_example_files_satisfy_their_schemas() {
 
 #[test]
 fn the_schema_refuses_a_misspelt_field() {
-    let inv = jsonschema::validator_for(&sot::model::schema::inventory_schema()).unwrap();
+    let inv = jsonschema::validator_for(&sot::model::editor_schema::inventory_schema()).unwrap();
     let bad = serde_json::json!({"devices": [{"name": "r1", "device_type": "t", "role": "r", "site": "s", "interfaces": [{"name": "e1", "mut": 9000}]}]});
     assert!(!inv.is_valid(&bad));
     let good = serde_json::json!({"devices": [{"name": "r1", "device_type": "t", "role": "r", "site": "s", "interfaces": [{"name": "e1", "mtu": 9000, "untagged_vlan": 10}]}]});

@@ -152,7 +152,7 @@ pub fn fuzz_yaml(data: &[u8]) {
         return;
     }
     let json = root.to_json();
-    let yaml = sot::yaml::emit::to_yaml(&json);
+    let yaml = sot::yaml::dump::to_yaml(&json);
     let mut d3 = Vec::new();
     let back = sot::yaml::parse(FileId(0), &yaml, &sot::yaml::Limits::default(), &mut d3);
     let back = back.unwrap_or_else(|| panic!("to_yaml wrote YAML that does not parse: {d3:?}\n{yaml}"));
@@ -172,7 +172,7 @@ pub fn fuzz_inventory(data: &[u8]) {
     outputs(&repo, &comp);
     let _ = sot::graph::topology(&comp, None, sot::graph::GraphFormat::Dot);
     let _ = sot::graph::topology(&comp, None, sot::graph::GraphFormat::Mermaid);
-    let _ = sot::ipam::usage(&comp.inventory);
+    let _ = sot::allocation::usage(&comp.inventory);
     if !comp.inventory.devices.is_empty() {
         let _ = sot::show::device_json(&comp, sot::model::Id::new(0));
         let _ = sot::show::explain(&comp, &repo.sources, sot::model::Id::new(0));

@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Size of the Markdown report in characters, 0 for no limit (a pull-request comment holds 65,536): detail that does not fit is left out, and the report says what.
-    #[arg(long, default_value_t = sot::diff::report::DEFAULT_LIMIT)]
+    #[arg(long, default_value_t = sot::diff::output::DEFAULT_LIMIT)]
     limit: usize,
     /// Print how long each step took (to standard error).
     #[arg(long)]
@@ -97,9 +97,9 @@ pub fn run(a: Args, color: bool, out: &mut dyn Write) -> Result<u8, Failure> {
     std::mem::forget(run.compiled);
     let report = run.report;
     let text = match a.format {
-        Format::Text => sot::diff::report::text(&report, color && std::io::stdout().is_terminal()),
-        Format::Markdown => sot::diff::report::markdown(&report, a.limit),
-        Format::Json => sot::diff::report::json(&report),
+        Format::Text => sot::diff::output::text(&report, color && std::io::stdout().is_terminal()),
+        Format::Markdown => sot::diff::output::markdown(&report, a.limit),
+        Format::Json => sot::diff::output::json(&report),
     };
     out.write_all(text.as_bytes())?;
     Ok(EXIT_OK)

@@ -87,9 +87,9 @@ fn available(a: AvailableArgs, out: &mut dyn Write) -> Result<u8, Failure> {
                     parent.max_prefix_len()
                 )));
             }
-            sot::ipam::available_prefixes(inv, vrf, parent, len, a.count as usize)
+            sot::allocation::available_prefixes(inv, vrf, parent, len, a.count as usize)
         }
-        None => sot::ipam::available_ips(inv, vrf, parent, a.count as usize),
+        None => sot::allocation::available_ips(inv, vrf, parent, a.count as usize),
     };
     match a.format {
         Format::Table => {
@@ -108,7 +108,7 @@ fn available(a: AvailableArgs, out: &mut dyn Write) -> Result<u8, Failure> {
 
 fn usage(a: UsageArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let (_, comp) = super::compile_at(&a.repo)?;
-    let rows = sot::ipam::usage(&comp.inventory);
+    let rows = sot::allocation::usage(&comp.inventory);
     match a.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;

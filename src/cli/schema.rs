@@ -19,7 +19,7 @@ pub(super) fn pretty(v: &serde_json::Value) -> String {
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
-    let inventory = pretty(&sot::model::schema::inventory_schema());
+    let inventory = pretty(&sot::model::editor_schema::inventory_schema());
     let Some(dir) = a.out else {
         out.write_all(inventory.as_bytes())?;
         return Ok(EXIT_OK);
@@ -27,7 +27,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<u8, Failure> {
     std::fs::create_dir_all(&dir).map_err(|e| Failure::Message(format!("{}: {e}", dir.display())))?;
     for (name, text) in [
         ("inventory.schema.json", inventory),
-        ("device-type.schema.json", pretty(&sot::model::schema::device_type_schema())),
+        ("device-type.schema.json", pretty(&sot::model::editor_schema::device_type_schema())),
     ] {
         let p = dir.join(name);
         std::fs::write(&p, text).map_err(|e| Failure::Message(format!("{}: {e}", p.display())))?;

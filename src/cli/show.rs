@@ -73,7 +73,7 @@ fn print(v: &serde_json::Value, format: Format, out: &mut dyn Write) -> Result<u
             serde_json::to_writer_pretty(&mut *out, v).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
-        Format::Yaml => out.write_all(sot::yaml::emit::to_yaml(v).as_bytes())?,
+        Format::Yaml => out.write_all(sot::yaml::dump::to_yaml(v).as_bytes())?,
     }
     Ok(EXIT_OK)
 }
@@ -214,7 +214,7 @@ pub fn run(cmd: Command, out: &mut dyn Write) -> Result<u8, Failure> {
             serde_json::to_writer_pretty(&mut *out, &v).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
-        Format::Yaml => out.write_all(sot::yaml::emit::to_yaml(&v).as_bytes())?,
+        Format::Yaml => out.write_all(sot::yaml::dump::to_yaml(&v).as_bytes())?,
     }
     Ok(EXIT_OK)
 }

@@ -12,7 +12,7 @@ use super::{Contexts, weight};
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::model::{ConfigContext, Device, Id, Inventory};
 use crate::project::Config;
-use crate::schema::{SchemaSet, Violation, node_at};
+use crate::team_schemas::{SchemaSet, Violation, node_at};
 
 /// Specificity order of assignment kinds when `weights:` sets no bands.
 const DEFAULT_RANK: [(&str, u32); 11] = [

@@ -12,7 +12,7 @@
 
 pub mod inputs;
 pub(crate) mod objects;
-pub mod report;
+pub mod output;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,7 +28,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Device, Id};
 use crate::project::Config;
 use crate::source::SourceSet;
-use crate::template::{Failure, RenderResult, Templates};
+use crate::template::{RenderFailure, RenderResult, Templates};
 use crate::view::World;
 
 pub use inputs::ObjectDigests;
@@ -559,7 +559,7 @@ struct RenderedSide<'a> {
     templates: &'a Templates,
     world: &'a World,
     sources: &'a SourceSet,
-    failures: Vec<Failure<'a>>,
+    failures: Vec<RenderFailure<'a>>,
 }
 
 /// The render failures only one side has, as diagnostics: (fixed, introduced). Failures
@@ -567,7 +567,7 @@ struct RenderedSide<'a> {
 /// is neither. Each side's are grouped as `check` groups them.
 fn render_changes(base: RenderedSide<'_>, head: RenderedSide<'_>) -> (Vec<DiagnosticRef>, Vec<DiagnosticRef>) {
     /// The device, the template by its name under the templates directory, and the error.
-    fn key<'s>(side: &'s RenderedSide<'_>, f: &'s Failure<'_>) -> (&'s str, Option<&'s str>, &'s str) {
+    fn key<'s>(side: &'s RenderedSide<'_>, f: &'s RenderFailure<'_>) -> (&'s str, Option<&'s str>, &'s str) {
         (&side.world.inventory.devices[f.device.index()].name.value, f.error.name(), &f.what)
     }
     fn only(side: &RenderedSide<'_>, other: &RenderedSide<'_>) -> Vec<DiagnosticRef> {

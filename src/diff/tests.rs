@@ -73,8 +73,8 @@ fn compare_with(base: &[(&str, String)], head: &[(&str, String)]) -> Run {
     let run = run(input(&b), input(&h));
     let full = run_rendering(input(&b), input(&h), true);
     assert_eq!(full.rendered, full.devices);
-    assert_eq!(report::json(&run.report), report::json(&full.report));
-    assert_eq!(report::text(&run.report, false), report::text(&full.report, false));
+    assert_eq!(output::json(&run.report), output::json(&full.report));
+    assert_eq!(output::text(&run.report, false), output::text(&full.report, false));
     // And against `check`'s own rendering: the same devices' configurations differ.
     let opts = crate::compile::Options { keep_configs: true, ..Default::default() };
     let configs = |s: &SourceSet| -> BTreeMap<String, String> {
@@ -224,9 +224,9 @@ fn a_key_written_twice_is_reported_not_paired() {
         "{:?}",
         r.report.events.iter().map(|e| (e.event, e.model, &e.key)).collect::<Vec<_>>()
     );
-    let text = report::text(&r.report, false);
+    let text = output::text(&r.report, false);
     assert!(text.contains("dcim.site ams1: 1 object in base, 2 objects in head"), "{text}");
-    let md = report::markdown(&r.report, 0);
+    let md = output::markdown(&r.report, 0);
     assert!(md.contains("**Keys written more than once**"), "{md}");
 }
 
@@ -255,7 +255,7 @@ fn events_are_ordered_by_dependency_with_netbox_fields() {
     assert!(at("deleted", "dcim.cable", "b1:e1 <> b2:e1") < at("deleted", "dcim.interface", "b1:e1"), "{order:?}");
     assert!(at("deleted", "dcim.interface", "b1:e1") < at("deleted", "dcim.device", "b1"), "{order:?}");
     assert!(at("created", "dcim.cable", "b2:e2 <> c1:e2") < at("deleted", "dcim.cable", "b1:e1 <> b2:e1"));
-    let json: serde_json::Value = serde_json::from_str(&report::json(&r.report)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&output::json(&r.report)).unwrap();
     let find = |model: &str, key: &str| {
         json["events"].as_array().unwrap().iter().find(|e| e["model"] == model && e["key"] == key).unwrap().clone()
     };
@@ -300,7 +300,7 @@ fn nested_values_change_by_path() {
     assert_eq!(d.context[0].path, "bgp.peers[1].remote_as");
     assert_eq!((d.context[0].old.clone(), d.context[0].new.clone()), (Some(65102.into()), Some(65202.into())));
     // The devices changed alike are one group in the text.
-    let text = report::text(&r.report, false);
+    let text = output::text(&r.report, false);
     assert!(text.contains("5 devices (+0 -0 each): a1, a2, a3, b1, b2"), "{text}");
 }
 

@@ -28,7 +28,7 @@ fn groups(d: &Device) -> Vec<String> {
 }
 
 fn yaml_artifact(path: &str, v: &Value) -> Artifact {
-    Artifact::new(path, crate::yaml::emit::to_yaml(v).into_bytes())
+    Artifact::new(path, crate::yaml::dump::to_yaml(v).into_bytes())
 }
 
 /// `ansible/inventory.yaml`: hosts with their merged context as variables and

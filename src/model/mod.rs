@@ -20,9 +20,9 @@ pub mod l2;
 pub mod limit;
 #[rustfmt::skip]
 pub mod limits;
+pub mod editor_schema;
 pub mod numbering;
 pub mod power;
-pub mod schema;
 pub mod slug;
 pub mod tenancy;
 pub mod virtualization;

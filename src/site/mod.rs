@@ -424,7 +424,7 @@ impl<'a> Ctx<'a> {
         lo..hi.max(lo)
     }
 
-    /// Every prefix's utilisation, as `sot ipam usage` computes it (`crate::ipam::usage`),
+    /// Every prefix's utilisation, as `sot ipam usage` computes it (`crate::allocation::usage`),
     /// from the prefix tree and the sorted addresses instead of a scan per prefix: a
     /// container by the space its child prefixes cover, another prefix by its addresses
     /// (IPv4 network and broadcast not counted unless a pool or a /31 or /32).

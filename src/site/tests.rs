@@ -27,7 +27,7 @@ fn utilisation_agrees_with_ipam_usage_on_the_example() {
     let comp = crate::compile::compile(&loaded.sources, loaded.config.clone(), Vec::new());
     let opts = super::Options { revision: "test".into(), diff: None };
     let ctx = super::Ctx::new(&comp, &loaded.sources, &opts);
-    let usage = crate::ipam::usage(&comp.inventory);
+    let usage = crate::allocation::usage(&comp.inventory);
     assert!(usage.len() > 5);
     for u in usage {
         let mine = ctx.usage.get(&(u.vrf.clone(), u.prefix.clone())).unwrap_or_else(|| panic!("{}", u.prefix));

@@ -141,7 +141,7 @@ fn to_yaml(state: &State, v: Value, max_bytes: u64) -> Result<String, Error> {
     let text = json_text(state, &v, max_bytes, "to_yaml")?;
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
-    let yaml = crate::yaml::emit::to_yaml(&json);
+    let yaml = crate::yaml::dump::to_yaml(&json);
     if yaml.len() as u64 > max_bytes {
         return Err(Error::new(
             ErrorKind::InvalidOperation,

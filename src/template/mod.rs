@@ -111,7 +111,7 @@ fn register_secret(env: &mut Environment<'static>, resolver: Option<SecretResolv
 pub type RenderResult = Result<Option<String>, minijinja::Error>;
 
 /// A device that failed to render.
-pub struct Failure<'r> {
+pub struct RenderFailure<'r> {
     pub device: Id<Device>,
     /// The template file and position the error points at, when known.
     pub at: Option<Span>,
@@ -302,12 +302,12 @@ impl Templates {
         &self,
         sources: &SourceSet,
         results: impl IntoIterator<Item = (usize, &'r RenderResult)>,
-    ) -> Vec<Failure<'r>> {
+    ) -> Vec<RenderFailure<'r>> {
         results
             .into_iter()
             .filter_map(|(device, r)| match r {
                 // Syntax errors were reported once per template when it was compiled.
-                Err(error) if error.kind() != minijinja::ErrorKind::SyntaxError => Some(Failure {
+                Err(error) if error.kind() != minijinja::ErrorKind::SyntaxError => Some(RenderFailure {
                     device: Id::new(device),
                     at: self.error_span(error, sources),
                     what: error.detail().unwrap_or_default().to_string() + &error.kind().to_string(),
@@ -324,9 +324,9 @@ impl Templates {
         &self,
         world: &World,
         sources: &SourceSet,
-        failures: impl IntoIterator<Item = &'f Failure<'r>>,
+        failures: impl IntoIterator<Item = &'f RenderFailure<'r>>,
     ) -> Vec<Diagnostic> {
-        let mut groups: BTreeMap<(Option<Span>, &str), (&Failure<'_>, usize)> = BTreeMap::new();
+        let mut groups: BTreeMap<(Option<Span>, &str), (&RenderFailure<'_>, usize)> = BTreeMap::new();
         for f in failures {
             groups.entry((f.at, &f.what)).or_insert((f, 0)).1 += 1;
         }

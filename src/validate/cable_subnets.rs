@@ -4,7 +4,7 @@
 
 use ipnet::IpNet;
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
 use crate::resolve::Index;
@@ -21,7 +21,7 @@ fn addresses(inv: &Inventory, id: InterfaceId) -> Vec<IpNet> {
         .collect()
 }
 
-impl Rule for CableSubnets {
+impl Check for CableSubnets {
     fn name(&self) -> &'static str {
         "cable-subnets"
     }

@@ -6,7 +6,7 @@
 
 use crate::hash::{HashMap, HashMapExt};
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::model::*;
 use crate::resolve::Index;
@@ -58,7 +58,7 @@ pub fn cablable(interface_type: &str) -> bool {
         && !interface_type.starts_with("ieee802.15")
 }
 
-impl Rule for Cables {
+impl Check for Cables {
     fn name(&self) -> &'static str {
         "cables"
     }

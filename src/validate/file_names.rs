@@ -8,14 +8,14 @@
 //! case are one file on a case-insensitive file system (W0109), and invisible
 //! or bidirectional control characters make a name look like another (W0108).
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Inventory;
 use crate::resolve::Index;
 
 pub struct FileNames;
 
-impl Rule for FileNames {
+impl Check for FileNames {
     fn name(&self) -> &'static str {
         "file-names"
     }

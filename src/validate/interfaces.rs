@@ -1,14 +1,14 @@
 //! Interface links: a LAG member's LAG is a `lag` interface of the same device
 //! (and not itself); a parent is another interface of the same device.
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Inventory;
 use crate::resolve::Index;
 
 pub struct InterfaceLinks;
 
-impl Rule for InterfaceLinks {
+impl Check for InterfaceLinks {
     fn name(&self) -> &'static str {
         "interface-links"
     }

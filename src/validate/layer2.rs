@@ -4,8 +4,8 @@
 
 use crate::hash::HashMap;
 
-use super::Rule;
-use super::choices::check;
+use super::Check;
+use super::choice_values::check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::choices::*;
 use crate::model::*;
@@ -19,7 +19,7 @@ fn wireless(t: &str) -> bool {
         || matches!(t, "ieee802.15.1" | "ieee802.15.4" | "other-wireless" | "gsm" | "cdma" | "lte" | "4g" | "5g")
 }
 
-impl Rule for Layer2 {
+impl Check for Layer2 {
     fn name(&self) -> &'static str {
         "layer2"
     }

@@ -3,7 +3,7 @@
 //! `:`, `-` or a space, three groups of four separated by `.`, two groups of six
 //! separated by `:` or `-`, or twelve hex digits.
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Inventory;
 use crate::resolve::Index;
@@ -38,7 +38,7 @@ pub fn canonical(s: &str) -> Option<String> {
     parse(s).map(|b| b.iter().map(|x| format!("{x:02X}")).collect::<Vec<_>>().join(":"))
 }
 
-impl Rule for MacAddresses {
+impl Check for MacAddresses {
     fn name(&self) -> &'static str {
         "mac-addresses"
     }

@@ -5,13 +5,13 @@
 //! NetBox's data rules (VLAN ranges, cables, racks, IPAM) are added here as
 //! further files, each listed in [`rules`].
 
+mod addressing;
 mod cable_subnets;
 mod cables;
-mod choices;
+mod choice_values;
 mod custom_fields;
 pub(crate) mod file_names;
 mod interfaces;
-mod ipam;
 mod layer2;
 pub mod mac;
 mod numbering;
@@ -30,25 +30,25 @@ use crate::project::Config;
 use crate::resolve::Index;
 
 /// One check over the linked inventory.
-pub trait Rule: Sync {
+pub trait Check: Sync {
     /// A short name, for profiling and docs.
     fn name(&self) -> &'static str;
     fn check(&self, inv: &Inventory, ix: &Index, out: &mut Vec<Diagnostic>);
 }
 
 /// Every rule, in a fixed order.
-pub fn rules(config: &Config) -> Vec<Box<dyn Rule>> {
+pub fn rules(config: &Config) -> Vec<Box<dyn Check>> {
     vec![
         Box::new(file_names::FileNames),
         Box::new(unused_tags::UnusedTags),
-        Box::new(choices::Choices),
+        Box::new(choice_values::Choices),
         Box::new(racks::Racks),
         Box::new(interfaces::InterfaceLinks),
         Box::new(mac::MacAddresses),
         Box::new(cables::Cables),
         Box::new(cable_subnets::CableSubnets),
         Box::new(vlans::Vlans),
-        Box::new(ipam::Ipam { enforce_global_unique: config.enforce_global_unique }),
+        Box::new(addressing::Ipam { enforce_global_unique: config.enforce_global_unique }),
         Box::new(numbering::Numbering),
         Box::new(virtualization::Virtualization),
         Box::new(power::Power),

@@ -7,8 +7,8 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::Rule;
-use super::choices::check;
+use super::Check;
+use super::choice_values::check;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::model::choices::*;
 use crate::model::*;
@@ -51,7 +51,7 @@ fn overlaps<S: Ord + Copy>(
     }
 }
 
-impl Rule for Numbering {
+impl Check for Numbering {
     fn name(&self) -> &'static str {
         "numbering"
     }

@@ -4,8 +4,8 @@
 
 use crate::hash::HashMap;
 
-use super::Rule;
-use super::choices::check;
+use super::Check;
+use super::choice_values::check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::choices::*;
 use crate::model::*;
@@ -13,7 +13,7 @@ use crate::resolve::Index;
 
 pub struct Power;
 
-impl Rule for Power {
+impl Check for Power {
     fn name(&self) -> &'static str {
         "power"
     }

@@ -3,7 +3,7 @@
 
 use crate::hash::{HashMap, HashMapExt};
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Device, Id, Inventory, Rack};
 use crate::resolve::Index;
@@ -16,7 +16,7 @@ enum Face {
     Rear,
 }
 
-impl Rule for Racks {
+impl Check for Racks {
     fn name(&self) -> &'static str {
         "racks"
     }

@@ -1,7 +1,7 @@
 //! The article's practice: keep secret references in the inventory, never
 //! secrets. A literal value under a key that names a secret is a warning.
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{CustomValue, Inventory};
 use crate::resolve::Index;
@@ -75,7 +75,7 @@ fn literal(t: &Typed<'_>) -> bool {
     }
 }
 
-impl Rule for SecretLiterals {
+impl Check for SecretLiterals {
     fn name(&self) -> &'static str {
         "secret-literals"
     }

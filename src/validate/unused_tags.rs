@@ -1,13 +1,13 @@
 //! A tag that nothing carries is reported as a warning.
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Id, Inventory, Kind, KindVisitor, Ref, Tag, each_kind};
 use crate::resolve::Index;
 
 pub struct UnusedTags;
 
-impl Rule for UnusedTags {
+impl Check for UnusedTags {
     fn name(&self) -> &'static str {
         "unused-tags"
     }

@@ -2,8 +2,8 @@
 //! (E0355); a rendered machine's configuration has a file of its own (E0361); the choice
 //! fields of clusters, virtual machines and their interfaces.
 
-use super::Rule;
-use super::choices::check;
+use super::Check;
+use super::choice_values::check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::choices::*;
 use crate::model::*;
@@ -11,7 +11,7 @@ use crate::resolve::Index;
 
 pub struct Virtualization;
 
-impl Rule for Virtualization {
+impl Check for Virtualization {
     fn name(&self) -> &'static str {
         "virtualization"
     }

@@ -1,7 +1,7 @@
 //! VLANs: ids in 1-4094 and in their group's range; interface VLANs fit the
 //! interface's mode and are available at the device's site.
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
 use crate::resolve::Index;
@@ -11,7 +11,7 @@ pub struct Vlans;
 const MIN: i64 = 1;
 const MAX: i64 = 4094;
 
-impl Rule for Vlans {
+impl Check for Vlans {
     fn name(&self) -> &'static str {
         "vlans"
     }

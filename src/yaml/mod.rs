@@ -6,7 +6,7 @@
 //! is bounded, and a file holds one document. It never panics and never stops
 //! the run: a file that does not parse yields `None` and a diagnostic.
 
-pub mod emit;
+pub mod dump;
 mod fast;
 mod node;
 

@@ -10,7 +10,7 @@
 
 use regex::Regex;
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic, Span, did_you_mean};
 use crate::model::{CustomField, CustomValue, INTERFACE, Inventory, KINDS, KindInfo, KindVisitor, each_kind};
 use crate::resolve::Index;
@@ -102,7 +102,7 @@ enum Ctx {
     Default,
 }
 
-impl Rule for CustomFields {
+impl Check for CustomFields {
     fn name(&self) -> &'static str {
         "custom-fields"
     }

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use rayon::prelude::*;
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic, each_in_parallel};
 use crate::model::*;
 use crate::resolve::Index;
@@ -36,7 +36,7 @@ impl Ipam {
     }
 }
 
-impl Rule for Ipam {
+impl Check for Ipam {
     fn name(&self) -> &'static str {
         "ipam"
     }

@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use super::Rule;
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::hash::HashSet;
 use crate::model::choices::*;
@@ -39,7 +39,7 @@ fn report(out: &mut Vec<Diagnostic>, t: &Text, allowed: &[&str], what: &str) {
     );
 }
 
-impl Rule for Choices {
+impl Check for Choices {
     fn name(&self) -> &'static str {
         "choices"
     }
